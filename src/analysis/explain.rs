@@ -1,0 +1,75 @@
+//! Evidence for one concrete packet: which rule of a security group or network ACL passed the
+//! witness. The walk works on sets and records *where* it passed a filter (a [`Probe`]); once a
+//! witness is chosen, the path's details are filled in by finding the rule that matches it.
+
+use std::net::IpAddr;
+
+use crate::model::{AclEntry, Network, SgPeer};
+use crate::space::Packet;
+
+use super::filters::{AddrRole, Dir, Source, acl_entries, peer_addrs};
+
+/// Where a hop's detail can be made specific for a witness.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Probe {
+    #[default]
+    None,
+    SgEgress(Vec<String>),
+    SgIngress {
+        groups: Vec<String>,
+        src: Source,
+    },
+    Acl {
+        acl: String,
+        dir: Dir,
+        role: AddrRole,
+    },
+}
+
+fn first_addr(role: &AddrRole) -> Option<IpAddr> {
+    match role {
+        AddrRole::Packet => None,
+        AddrRole::Fixed(a) => a.first(),
+    }
+}
+
+/// The first ACL entry that matches `p` (whose address is the packet's, or the fixed one).
+pub fn acl_match<'a>(entries: &'a [AclEntry], p: &Packet, role: &AddrRole) -> Option<&'a AclEntry> {
+    let addr = first_addr(role).unwrap_or(p.destination);
+    entries.iter().find(|e| {
+        e.protocols.contains(p.protocol) && e.ports.contains(p.port) && e.cidr.contains(&addr)
+    })
+}
+
+/// The detail for a hop, given the witness packet as it crosses that hop.
+pub fn detail(net: &Network, probe: &Probe, p: &Packet) -> Option<String> {
+    match probe {
+        Probe::None => None,
+        Probe::SgEgress(groups) => groups.iter().find_map(|g| {
+            let sg = net.security_groups.get(g)?;
+            sg.egress.iter().find_map(|r| {
+                let a = peer_addrs(net, &r.peer)?;
+                (r.protocols.contains(p.protocol)
+                    && r.ports.contains(p.port)
+                    && a.contains(p.destination))
+                .then(|| format!("egress rule of {g} allows {}", r.text))
+            })
+        }),
+        Probe::SgIngress { groups, src } => groups.iter().find_map(|g| {
+            let sg = net.security_groups.get(g)?;
+            sg.ingress.iter().find_map(|r| {
+                let peer_ok = match &r.peer {
+                    SgPeer::Group(pg) => src.groups.contains(pg),
+                    other => peer_addrs(net, other).is_some_and(|a| src.addrs.is_subset(&a)),
+                };
+                (peer_ok && r.protocols.contains(p.protocol) && r.ports.contains(p.port))
+                    .then(|| format!("ingress rule of {g} allows {}", r.text))
+            })
+        }),
+        Probe::Acl { acl, dir, role } => {
+            let a = net.acls.get(acl)?;
+            acl_match(acl_entries(a, *dir), p, role)
+                .map(|e| format!("{} rule {} matches", dir.word(), e.text))
+        }
+    }
+}

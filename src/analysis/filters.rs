@@ -1,0 +1,315 @@
+//! Set-level semantics of the three filters a packet meets: security groups (stateful, union of
+//! allow rules), network ACLs (stateless, ordered first match, implicit deny) and route tables
+//! (longest prefix match with AWS's tie rules).
+//!
+//! Each function takes a packet set and partitions it exactly: what passes, what is stopped (and by
+//! which rule), and what cannot be decided from the snapshot. Nothing here samples packets.
+
+use ipnet::IpNet;
+
+use crate::model::{Acl, AclEntry, Network, RouteDest, RouteOrigin, RouteTable, SgPeer};
+use crate::space::{AddrSet, PacketSet, PortRange, ProtoSet};
+
+/// How the address side of a rule is matched for one crossing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddrRole {
+    /// Against the packet set's address dimension (the destination going out, or the remote
+    /// service address on the way back).
+    Packet,
+    /// Against a fixed address set that is not a dimension of the packet set (the notebook's or a
+    /// NAT gateway's address). A rule that covers only part of it cannot be decided.
+    Fixed(AddrSet),
+}
+
+/// How one fixed source/destination relates to a rule's CIDR.
+enum Cover {
+    All,
+    None,
+    Part,
+}
+
+fn cover(fixed: &AddrSet, rule: &AddrSet) -> Cover {
+    if fixed.is_subset(rule) {
+        Cover::All
+    } else if fixed.intersect(rule).is_empty() {
+        Cover::None
+    } else {
+        Cover::Part
+    }
+}
+
+/// The result of an ACL: exact partition of the input.
+#[derive(Debug, Clone, Default)]
+pub struct AclOutcome {
+    pub allowed: PacketSet,
+    /// Denied packets, per denying entry (`None` = the implicit deny after the last entry).
+    pub denied: Vec<(Option<String>, PacketSet)>,
+    /// Packets an entry matches only for some of the fixed addresses.
+    pub undecided: PacketSet,
+}
+
+/// Evaluate `entries` (already sorted by rule number) on `set`: first match wins.
+pub fn acl_eval(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> AclOutcome {
+    let mut out = AclOutcome::default();
+    let mut remaining = set.clone();
+    for e in entries {
+        if remaining.is_empty() {
+            break;
+        }
+        let rule_addrs = AddrSet::from_net(&e.cidr);
+        let (addrs, undecided) = match role {
+            AddrRole::Packet => (rule_addrs, false),
+            AddrRole::Fixed(f) => match cover(f, &rule_addrs) {
+                Cover::All => (AddrSet::all(), false),
+                Cover::None => continue,
+                Cover::Part => (AddrSet::all(), true),
+            },
+        };
+        let hit = remaining.intersect(&PacketSet::matching(e.protocols, &addrs, e.ports));
+        if hit.is_empty() {
+            continue;
+        }
+        remaining = remaining.difference(&hit);
+        if undecided {
+            out.undecided = out.undecided.union(&hit);
+        } else if e.allow {
+            out.allowed = out.allowed.union(&hit);
+        } else {
+            out.denied.push((Some(e.text.clone()), hit));
+        }
+    }
+    if !remaining.is_empty() {
+        out.denied.push((None, remaining));
+    }
+    out
+}
+
+/// Which direction of an ACL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Ingress,
+    Egress,
+}
+
+impl Dir {
+    pub fn reverse(self) -> Dir {
+        match self {
+            Dir::Ingress => Dir::Egress,
+            Dir::Egress => Dir::Ingress,
+        }
+    }
+    pub fn word(self) -> &'static str {
+        match self {
+            Dir::Ingress => "inbound",
+            Dir::Egress => "outbound",
+        }
+    }
+}
+
+pub fn acl_entries(acl: &Acl, dir: Dir) -> &[AclEntry] {
+    match dir {
+        Dir::Ingress => &acl.ingress,
+        Dir::Egress => &acl.egress,
+    }
+}
+
+/// The addresses a security-group rule peer stands for; `None` when the snapshot lacks them.
+pub fn peer_addrs(net: &Network, peer: &SgPeer) -> Option<AddrSet> {
+    match peer {
+        SgPeer::Cidr(n) => Some(AddrSet::from_net(n)),
+        SgPeer::PrefixList(p) => net
+            .prefix_lists
+            .get(p)
+            .map(|pl| AddrSet::from_nets(pl.cidrs.iter())),
+        SgPeer::Group(g) => Some(net.sg_members.get(g).cloned().unwrap_or_default()),
+    }
+}
+
+/// The result of a security-group stage.
+#[derive(Debug, Clone, Default)]
+pub struct SgOutcome {
+    pub allowed: PacketSet,
+    pub denied: PacketSet,
+    pub undecided: PacketSet,
+    /// Why the undecided part is undecided.
+    pub why: Vec<String>,
+}
+
+/// Egress through the union of `groups`: a packet passes if any rule of any group allows its
+/// protocol, port and destination.
+pub fn sg_egress(net: &Network, groups: &[String], set: &PacketSet) -> SgOutcome {
+    let mut allowed = PacketSet::empty();
+    let mut maybe = PacketSet::empty();
+    let mut why = Vec::new();
+    for g in groups {
+        let Some(sg) = net.security_groups.get(g) else {
+            maybe = set.clone();
+            why.push(format!("security group {g} is not in the snapshot"));
+            continue;
+        };
+        for r in &sg.egress {
+            match peer_addrs(net, &r.peer) {
+                Some(a) => {
+                    let hit = set.intersect(&PacketSet::matching(r.protocols, &a, r.ports));
+                    allowed = allowed.union(&hit);
+                }
+                None => {
+                    let hit =
+                        set.intersect(&PacketSet::matching(r.protocols, &AddrSet::all(), r.ports));
+                    maybe = maybe.union(&hit);
+                    why.push(format!(
+                        "{g} rule \"{}\" names a prefix list the snapshot lacks",
+                        r.text
+                    ));
+                }
+            }
+        }
+    }
+    let undecided = maybe.difference(&allowed);
+    let denied = set.difference(&allowed).difference(&undecided);
+    SgOutcome {
+        allowed,
+        denied,
+        undecided,
+        why,
+    }
+}
+
+/// The notebook as a traffic source for someone else's ingress rules: its addresses and groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub addrs: AddrSet,
+    pub groups: Vec<String>,
+}
+
+/// Ingress into the union of `groups` from `src`: ingress rules match the packet's protocol and
+/// destination port and the *source*, which is fixed.
+pub fn sg_ingress(net: &Network, groups: &[String], src: &Source, set: &PacketSet) -> SgOutcome {
+    let mut allowed = PacketSet::empty();
+    let mut maybe = PacketSet::empty();
+    let mut why = Vec::new();
+    for g in groups {
+        let Some(sg) = net.security_groups.get(g) else {
+            maybe = set.clone();
+            why.push(format!("security group {g} is not in the snapshot"));
+            continue;
+        };
+        for r in &sg.ingress {
+            let all = PacketSet::matching(r.protocols, &AddrSet::all(), r.ports);
+            let decided = match &r.peer {
+                // Membership is by group, whatever the address.
+                SgPeer::Group(pg) => Some(src.groups.contains(pg)),
+                other => match peer_addrs(net, other) {
+                    Some(a) => match cover(&src.addrs, &a) {
+                        Cover::All => Some(true),
+                        Cover::None => Some(false),
+                        Cover::Part => {
+                            why.push(format!(
+                                "{g} rule \"{}\" covers only part of the notebook's possible addresses",
+                                r.text
+                            ));
+                            None
+                        }
+                    },
+                    None => {
+                        why.push(format!(
+                            "{g} rule \"{}\" names a prefix list the snapshot lacks",
+                            r.text
+                        ));
+                        None
+                    }
+                },
+            };
+            match decided {
+                Some(true) => allowed = allowed.union(&set.intersect(&all)),
+                Some(false) => {}
+                None => maybe = maybe.union(&set.intersect(&all)),
+            }
+        }
+    }
+    let undecided = maybe.difference(&allowed);
+    let denied = set.difference(&allowed).difference(&undecided);
+    SgOutcome {
+        allowed,
+        denied,
+        undecided,
+        why,
+    }
+}
+
+/// Route selection over a set: which packets each route wins.
+#[derive(Debug, Clone, Default)]
+pub struct RouteSplit {
+    /// `(route index, packets)` in route-table order.
+    pub routed: Vec<(usize, PacketSet)>,
+    pub unrouted: PacketSet,
+    /// Packets whose route cannot be decided (a route names a prefix list the snapshot lacks).
+    pub undecided: PacketSet,
+    pub why: Option<String>,
+}
+
+/// Longest prefix match; on equal prefixes a static CIDR route beats a prefix-list route, which
+/// beats a propagated route. A prefix-list route matches each entry of the list.
+pub fn route_split(net: &Network, rt: &RouteTable, set: &PacketSet) -> RouteSplit {
+    // (prefix, tie rank, route index)
+    let mut entries: Vec<(IpNet, u8, usize)> = Vec::new();
+    for (i, r) in rt.routes.iter().enumerate() {
+        match &r.dest {
+            RouteDest::Cidr(n) => {
+                let rank = if r.origin == RouteOrigin::Propagated {
+                    2
+                } else {
+                    0
+                };
+                entries.push((*n, rank, i));
+            }
+            RouteDest::PrefixList(p) => match net.prefix_lists.get(p) {
+                Some(pl) => entries.extend(pl.cidrs.iter().map(|n| (*n, 1, i))),
+                None => {
+                    return RouteSplit {
+                        undecided: set.clone(),
+                        why: Some(format!(
+                            "route table {} has a route to prefix list {p}, which is not in the snapshot, so no destination's route can be decided",
+                            rt.id
+                        )),
+                        ..RouteSplit::default()
+                    };
+                }
+            },
+        }
+    }
+    entries.sort_by(|a, b| {
+        b.0.prefix_len()
+            .cmp(&a.0.prefix_len())
+            .then(a.1.cmp(&b.1))
+            .then(a.2.cmp(&b.2))
+    });
+    let mut remaining = set.clone();
+    let mut per_route: Vec<PacketSet> = vec![PacketSet::empty(); rt.routes.len()];
+    for (n, _, i) in entries {
+        if remaining.is_empty() {
+            break;
+        }
+        let hit = remaining.restrict_addrs(&AddrSet::from_net(&n));
+        if hit.is_empty() {
+            continue;
+        }
+        remaining = remaining.difference(&hit);
+        per_route[i] = per_route[i].union(&hit);
+    }
+    RouteSplit {
+        routed: per_route
+            .into_iter()
+            .enumerate()
+            .filter(|(_, s)| !s.is_empty())
+            .collect(),
+        unrouted: remaining,
+        undecided: PacketSet::empty(),
+        why: None,
+    }
+}
+
+/// Every protocol with the given port range, for any address.
+pub fn ports_only(protos: ProtoSet, ports: PortRange) -> PacketSet {
+    PacketSet::matching(protos, &AddrSet::all(), ports)
+}

@@ -1,0 +1,175 @@
+//! The reachability engine: for each notebook, exhaustive verdicts with evidence.
+//!
+//! Packet *sets* are pushed from the notebook's interface through security groups, route tables,
+//! network ACLs and gateways ([`walk`]); every split of the set ends in exactly one of delivered,
+//! dropped (with the blocking component and rule) or undecided (with the reason). [`checks`] turns
+//! those branches into the `internet` verdict and one verdict per required service, including the
+//! reply path through stateless ACLs. The engine does no I/O and cannot fail: missing data becomes
+//! `unknown`, never `unreachable`.
+
+pub mod checks;
+pub mod codes;
+pub mod explain;
+pub mod filters;
+pub mod walk;
+
+use serde::Serialize;
+
+use crate::model::{Network, Notebook, TargetKind};
+use crate::space::Packet;
+
+pub use codes::Code;
+
+/// The services a notebook needs by default (DESIGN §3).
+pub const DEFAULT_SERVICES: &[&str] = &["s3", "sagemaker.api", "sagemaker.runtime", "sts", "logs"];
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Service names as the user gave them (`s3`, `sagemaker.api`, or a full
+    /// `com.amazonaws.<region>.x` name); each becomes one check.
+    pub services: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            services: DEFAULT_SERVICES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Reachable,
+    Unreachable,
+    Unknown,
+    Partial,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Reachable => "reachable",
+            Status::Unreachable => "unreachable",
+            Status::Unknown => "unknown",
+            Status::Partial => "partial",
+        }
+    }
+}
+
+/// Through what a working path leaves the notebook's VPC (or, for `unknown`, the scope-leaving
+/// kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Via {
+    InterfaceEndpoint,
+    ServiceNetwork,
+    Target(TargetKind),
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::InterfaceEndpoint => "interface-endpoint",
+            Via::ServiceNetwork => "service-network",
+            Via::Target(k) => k.as_str(),
+        }
+    }
+    /// Working paths through these are private (they end at a VPC endpoint).
+    pub fn is_endpoint(self) -> bool {
+        matches!(
+            self,
+            Via::InterfaceEndpoint | Via::Target(TargetKind::GatewayEndpoint)
+        )
+    }
+}
+
+impl Serialize for Via {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One hop of a path: the component, its kind, and the rule or route that passed the witness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    pub component: String,
+    pub kind: &'static str,
+    pub detail: String,
+    #[serde(skip)]
+    pub(crate) probe: explain::Probe,
+}
+
+/// A blocking (or undeciding) component, with the code and the rule or missing thing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Block {
+    pub code: Code,
+    pub component: String,
+    pub detail: String,
+}
+
+/// The verdict of one check.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub status: Status,
+    pub private: bool,
+    pub via: Option<Via>,
+    pub witness: Option<Witness>,
+    pub path: Vec<Hop>,
+    pub blocked_by: Vec<Block>,
+    /// Why the verdict is `unknown` (empty otherwise).
+    pub unknown_because: Vec<Block>,
+    /// Every distinct way out that some packet of the set actually takes (sorted).
+    pub vias: Vec<Via>,
+}
+
+/// The packet that proves a reachable (or partial) verdict, or that reaches the point where an
+/// unknown one leaves the model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Witness {
+    pub protocol: String,
+    pub destination: std::net::IpAddr,
+    pub port: u16,
+    /// The client's source port, for service checks (whose replies depend on it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_port: Option<u16>,
+}
+
+impl Witness {
+    pub fn of(p: &Packet, source_port: Option<u16>) -> Witness {
+        Witness {
+            protocol: p.protocol_name(),
+            destination: p.destination,
+            port: p.port,
+            source_port,
+        }
+    }
+}
+
+/// All verdicts for one notebook, `internet` first, then services in the order asked.
+#[derive(Debug, Clone)]
+pub struct NotebookVerdicts {
+    pub notebook: Notebook,
+    pub checks: Vec<(String, Verdict)>,
+}
+
+/// Analyse every notebook of the network.
+pub fn analyze(net: &Network, cfg: &Config) -> Vec<NotebookVerdicts> {
+    net.notebooks
+        .iter()
+        .map(|nb| analyze_notebook(net, nb, cfg))
+        .collect()
+}
+
+/// Analyse one notebook.
+pub fn analyze_notebook(net: &Network, nb: &Notebook, cfg: &Config) -> NotebookVerdicts {
+    let mut out = vec![("internet".to_string(), checks::internet(net, nb))];
+    for s in &cfg.services {
+        out.push((s.clone(), checks::service(net, nb, s)));
+    }
+    NotebookVerdicts {
+        notebook: nb.clone(),
+        checks: out,
+    }
+}

@@ -1,0 +1,958 @@
+//! The forward walk: a packet set leaves the notebook and is split, hop by hop, until every part
+//! is delivered, dropped or undecided.
+//!
+//! Hops in order: the notebook's security groups (egress), the subnet's route table (longest
+//! prefix match), the subnet's network ACL where the traffic crosses the subnet boundary, then the
+//! route target: the VPC itself (`local`, to an interface endpoint's subnet, its ACL and SGs), an
+//! internet gateway (public source address only), a NAT gateway (its own subnet's ACL both ways and
+//! route table), a gateway endpoint (TCP only, its service only), an egress-only gateway (IPv6
+//! only), or a target outside the modelled scope (undecided). Every stateless ACL crossing also
+//! records the reply check that a connection needs on the way back.
+
+use crate::model::{EndpointKind, Network, Notebook, RouteState, TargetKind, Toggle};
+use crate::space::{AddrSet, Family, ICMP, PacketSet, ProtoSet, TCP, UDP};
+
+use super::explain::Probe;
+use super::filters::{
+    AddrRole, Dir, Source, acl_entries, acl_eval, route_split, sg_egress, sg_ingress,
+};
+use super::{Block, Code, Hop, Via};
+
+/// What the packets are trying to reach.
+#[derive(Debug, Clone)]
+pub enum Dest {
+    /// Any public address.
+    Internet,
+    /// An AWS service, by full name (`com.amazonaws.us-east-1.s3`).
+    Service(String),
+}
+
+/// A stateless ACL the *reply* of a connection must pass.
+#[derive(Debug, Clone)]
+pub struct ReplyCheck {
+    pub subnet: String,
+    pub acl: Option<String>,
+    /// The direction of the reply at this ACL.
+    pub dir: Dir,
+    /// How the entry's CIDR is matched for the reply.
+    pub role: AddrRole,
+    /// The reply's destination port is a NAT gateway's port (1024–65535), not the client's.
+    pub nat_ports: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum End {
+    Delivered { via: Via, private: bool },
+    Dropped(Block),
+    Undecided { via: Option<Via>, why: Block },
+}
+
+/// One part of the set and what happened to it.
+#[derive(Debug, Clone)]
+pub struct Branch {
+    pub set: PacketSet,
+    pub hops: Vec<Hop>,
+    pub replies: Vec<ReplyCheck>,
+    pub end: End,
+}
+
+#[derive(Debug, Clone)]
+struct Ctx {
+    subnet: String,
+    vpc: String,
+    /// The current source (the notebook, or a NAT gateway after translation).
+    src: Source,
+    public_v4: bool,
+    has_v6: bool,
+    /// The first gateway the packets went through (a NAT), which names the path.
+    first_via: Option<Via>,
+    hops: Vec<Hop>,
+    replies: Vec<ReplyCheck>,
+    visited: Vec<String>,
+    nat_ports: bool,
+}
+
+/// The notebook as the walk sees it.
+pub struct Origin {
+    pub src: Source,
+    pub public_v4: bool,
+    pub has_v6: bool,
+}
+
+/// The notebook's source facts: addresses, groups, public IPv4, IPv6.
+pub fn origin(net: &Network, nb: &Notebook) -> Origin {
+    let eni = nb.interface_id.as_ref().and_then(|i| net.interfaces.get(i));
+    let subnet = nb.subnet_id.as_ref().and_then(|s| net.subnets.get(s));
+    let addrs = crate::model::convert::notebook_private_addrs(net, nb);
+    let has_v6 = match eni {
+        Some(e) => !e.ipv6.is_empty(),
+        // Not described: it may have one if its subnet has an IPv6 block.
+        None => subnet.is_some_and(|s| s.cidrs.iter().any(|c| matches!(c, ipnet::IpNet::V6(_)))),
+    };
+    Origin {
+        src: Source {
+            addrs,
+            groups: nb.security_groups.clone(),
+        },
+        // DESIGN §3: no public IPv4 address unless the interface shows one.
+        public_v4: eni.is_some_and(|e| e.public_ips.iter().any(|ip| ip.is_ipv4())),
+        has_v6,
+    }
+}
+
+/// Walk `set` from the notebook towards `dest`.
+pub fn walk_notebook(net: &Network, nb: &Notebook, set: &PacketSet, dest: &Dest) -> Vec<Branch> {
+    let mut w = Walker {
+        net,
+        dest,
+        out: Vec::new(),
+    };
+    if set.is_empty() {
+        return w.out;
+    }
+    let Some(subnet_id) = &nb.subnet_id else {
+        w.service_network(Vec::new(), set.clone(), "the notebook has no subnet: it runs in the SageMaker service VPC, whose traffic goes out through the service network");
+        return w.out;
+    };
+    let Some(subnet) = net.subnets.get(subnet_id) else {
+        w.undecided(
+            Vec::new(),
+            set.clone(),
+            None,
+            Code::MissingData,
+            subnet_id,
+            format!("the notebook's subnet {subnet_id} is not in the snapshot"),
+        );
+        return w.out;
+    };
+    let mut eni_part = set.clone();
+    if nb.direct_internet_access == Toggle::Enabled {
+        let vpc_cidrs = net
+            .vpcs
+            .get(&subnet.vpc_id)
+            .map(|v| AddrSet::from_nets(v.cidrs.iter()))
+            .unwrap_or_default();
+        eni_part = set.restrict_addrs(&vpc_cidrs);
+        let out = set.difference(&eni_part);
+        if !out.is_empty() {
+            w.service_network(Vec::new(), out, "direct internet access is enabled: traffic to anything outside the VPC's CIDRs leaves through the SageMaker service network, not the notebook's subnet");
+        }
+    }
+    if eni_part.is_empty() {
+        return w.out;
+    }
+    let o = origin(net, nb);
+    let ctx = Ctx {
+        subnet: subnet.id.clone(),
+        vpc: subnet.vpc_id.clone(),
+        src: o.src,
+        public_v4: o.public_v4,
+        has_v6: o.has_v6,
+        first_via: None,
+        hops: Vec::new(),
+        replies: Vec::new(),
+        visited: Vec::new(),
+        nat_ports: false,
+    };
+    w.eni(ctx, eni_part, nb);
+    w.out
+}
+
+struct Walker<'a> {
+    net: &'a Network,
+    dest: &'a Dest,
+    out: Vec<Branch>,
+}
+
+fn hop(component: &str, kind: &'static str, detail: String, probe: Probe) -> Hop {
+    Hop {
+        component: component.to_string(),
+        kind,
+        detail,
+        probe,
+    }
+}
+
+impl Walker<'_> {
+    fn push(
+        &mut self,
+        ctx_hops: Vec<Hop>,
+        replies: Vec<super::walk::ReplyCheck>,
+        set: PacketSet,
+        end: End,
+    ) {
+        if !set.is_empty() {
+            self.out.push(Branch {
+                set,
+                hops: ctx_hops,
+                replies,
+                end,
+            });
+        }
+    }
+
+    fn dropped(&mut self, ctx: &Ctx, set: PacketSet, code: Code, component: &str, detail: String) {
+        self.push(
+            ctx.hops.clone(),
+            ctx.replies.clone(),
+            set,
+            End::Dropped(Block {
+                code,
+                component: component.to_string(),
+                detail,
+            }),
+        );
+    }
+
+    fn undecided(
+        &mut self,
+        hops: Vec<Hop>,
+        set: PacketSet,
+        via: Option<Via>,
+        code: Code,
+        component: &str,
+        detail: String,
+    ) {
+        self.push(
+            hops,
+            Vec::new(),
+            set,
+            End::Undecided {
+                via,
+                why: Block {
+                    code,
+                    component: component.to_string(),
+                    detail,
+                },
+            },
+        );
+    }
+
+    fn service_network(&mut self, hops: Vec<Hop>, set: PacketSet, why: &str) {
+        let mut hops = hops;
+        hops.push(hop(
+            "sagemaker-service-network",
+            "service-network",
+            why.to_string(),
+            Probe::None,
+        ));
+        self.push(
+            hops,
+            Vec::new(),
+            set,
+            End::Delivered {
+                via: Via::ServiceNetwork,
+                private: false,
+            },
+        );
+    }
+
+    fn delivered(&mut self, ctx: &Ctx, set: PacketSet, via: Via) {
+        let via = ctx.first_via.unwrap_or(via);
+        let private = via.is_endpoint();
+        self.push(
+            ctx.hops.clone(),
+            ctx.replies.clone(),
+            set,
+            End::Delivered { via, private },
+        );
+    }
+
+    /// The notebook's own interface: its security groups' egress rules.
+    fn eni(&mut self, mut ctx: Ctx, set: PacketSet, nb: &Notebook) {
+        let groups = &nb.security_groups;
+        if groups.is_empty() {
+            self.undecided(
+                ctx.hops.clone(),
+                set,
+                None,
+                Code::MissingData,
+                &nb.name,
+                "the notebook lists no security groups".into(),
+            );
+            return;
+        }
+        let sg = sg_egress(self.net, groups, &set);
+        let names = groups.join(", ");
+        if !sg.denied.is_empty() {
+            self.dropped(
+                &ctx,
+                sg.denied.clone(),
+                Code::EniSgRulesMismatch,
+                &names,
+                format!("no egress rule of {names} allows {}", sg.denied.describe()),
+            );
+        }
+        if !sg.undecided.is_empty() {
+            self.undecided(
+                ctx.hops.clone(),
+                sg.undecided.clone(),
+                None,
+                Code::MissingData,
+                &names,
+                sg.why.join("; "),
+            );
+        }
+        if sg.allowed.is_empty() {
+            return;
+        }
+        ctx.hops.push(hop(
+            &names,
+            "security-group",
+            "egress rules allow the packets".into(),
+            Probe::SgEgress(groups.clone()),
+        ));
+        self.from_subnet(ctx, sg.allowed);
+    }
+
+    /// Route `set` with the route table of `ctx.subnet` and follow each route.
+    fn from_subnet(&mut self, ctx: Ctx, set: PacketSet) {
+        let net = self.net;
+        let Some(subnet) = net.subnets.get(&ctx.subnet) else {
+            self.undecided(
+                ctx.hops.clone(),
+                set,
+                None,
+                Code::MissingData,
+                &ctx.subnet,
+                format!("subnet {} is not in the snapshot", ctx.subnet),
+            );
+            return;
+        };
+        let Some(rt) = subnet
+            .route_table
+            .as_ref()
+            .and_then(|r| net.route_tables.get(r))
+        else {
+            self.undecided(
+                ctx.hops.clone(),
+                set,
+                None,
+                Code::MissingData,
+                &subnet.id,
+                format!(
+                    "the route table of subnet {} ({}) is not in the snapshot",
+                    subnet.id,
+                    subnet
+                        .route_table
+                        .as_deref()
+                        .unwrap_or("no association, no main table")
+                ),
+            );
+            return;
+        };
+        let split = route_split(net, rt, &set);
+        if !split.undecided.is_empty() {
+            self.undecided(
+                ctx.hops.clone(),
+                split.undecided.clone(),
+                None,
+                Code::MissingData,
+                &rt.id,
+                split.why.clone().unwrap_or_default(),
+            );
+        }
+        if !split.unrouted.is_empty() {
+            self.dropped(
+                &ctx,
+                split.unrouted.clone(),
+                Code::NoRouteToDestination,
+                &rt.id,
+                format!(
+                    "route table {} (subnet {}) has no route for {}",
+                    rt.id,
+                    subnet.id,
+                    split.unrouted.describe()
+                ),
+            );
+        }
+        for (i, part) in split.routed {
+            let r = &rt.routes[i];
+            let mut c = ctx.clone();
+            let route_text = format!("route {} → {}", r.dest, r.target.id);
+            c.hops
+                .push(hop(&rt.id, "route-table", route_text.clone(), Probe::None));
+            match &r.state {
+                RouteState::Active => {}
+                RouteState::Blackhole => {
+                    self.dropped(
+                        &c,
+                        part,
+                        Code::BadStateRoute,
+                        &rt.id,
+                        format!("{route_text} is a blackhole (its target no longer exists)"),
+                    );
+                    continue;
+                }
+                RouteState::Other(s) => {
+                    self.dropped(
+                        &c,
+                        part,
+                        Code::BadStateRoute,
+                        &rt.id,
+                        format!("{route_text} is in state {s}"),
+                    );
+                    continue;
+                }
+            }
+            self.target(c, part, &r.target.kind, &r.target.id);
+        }
+    }
+
+    /// Leave `ctx.subnet` through its ACL (outbound, matched on destination).
+    fn cross_out(&mut self, ctx: &mut Ctx, set: PacketSet) -> PacketSet {
+        let subnet = ctx.subnet.clone();
+        self.cross(ctx, set, &subnet, Dir::Egress, AddrRole::Packet)
+    }
+
+    /// Enter `subnet` through its ACL (inbound, matched on the fixed source).
+    fn cross_in(&mut self, ctx: &mut Ctx, set: PacketSet, subnet: &str) -> PacketSet {
+        let role = AddrRole::Fixed(ctx.src.addrs.clone());
+        self.cross(ctx, set, subnet, Dir::Ingress, role)
+    }
+
+    fn cross(
+        &mut self,
+        ctx: &mut Ctx,
+        set: PacketSet,
+        subnet_id: &str,
+        dir: Dir,
+        role: AddrRole,
+    ) -> PacketSet {
+        let net = self.net;
+        let acl_id = net.subnets.get(subnet_id).and_then(|s| s.acl.clone());
+        let Some(acl) = acl_id.as_ref().and_then(|a| net.acls.get(a)) else {
+            self.undecided(
+                ctx.hops.clone(),
+                set,
+                None,
+                Code::MissingData,
+                subnet_id,
+                format!(
+                    "the network ACL of subnet {subnet_id} ({}) is not in the snapshot",
+                    acl_id
+                        .as_deref()
+                        .unwrap_or("no association, no default ACL")
+                ),
+            );
+            return PacketSet::empty();
+        };
+        let out = acl_eval(acl_entries(acl, dir), &set, &role);
+        for (rule, denied) in &out.denied {
+            let detail = match rule {
+                Some(t) => format!("{} rule {t} denies {}", dir.word(), denied.describe()),
+                None => format!(
+                    "no {} rule allows {} (implicit deny)",
+                    dir.word(),
+                    denied.describe()
+                ),
+            };
+            self.dropped(
+                ctx,
+                denied.clone(),
+                Code::SubnetAclRestriction,
+                &acl.id,
+                detail,
+            );
+        }
+        if !out.undecided.is_empty() {
+            self.undecided(
+                ctx.hops.clone(),
+                out.undecided.clone(),
+                None,
+                Code::DependsOnSourceAddress,
+                &acl.id,
+                format!(
+                    "an {} rule of {} covers only part of the source's possible addresses ({})",
+                    dir.word(),
+                    acl.id,
+                    ctx.src.addrs.describe(4)
+                ),
+            );
+        }
+        if !out.allowed.is_empty() {
+            ctx.hops.push(hop(
+                &acl.id,
+                "network-acl",
+                format!("{} rules of {subnet_id} allow the packets", dir.word()),
+                Probe::Acl {
+                    acl: acl.id.clone(),
+                    dir,
+                    role: role.clone(),
+                },
+            ));
+            ctx.replies.push(ReplyCheck {
+                subnet: subnet_id.to_string(),
+                acl: Some(acl.id.clone()),
+                dir: dir.reverse(),
+                role,
+                nat_ports: ctx.nat_ports,
+            });
+        }
+        out.allowed
+    }
+
+    fn target(&mut self, mut ctx: Ctx, set: PacketSet, kind: &TargetKind, id: &str) {
+        let net = self.net;
+        match kind {
+            TargetKind::Local => self.local(ctx, set),
+            TargetKind::InternetGateway => {
+                let Some(igw) = net.internet_gateways.get(id) else {
+                    return self.dangling(&ctx, set, id);
+                };
+                if !igw.attached_to(&ctx.vpc) {
+                    return self.dropped(
+                        &ctx,
+                        set,
+                        Code::IgwNotAttached,
+                        id,
+                        format!("{id} is not attached to {}", ctx.vpc),
+                    );
+                }
+                let set = self.cross_out(&mut ctx, set);
+                self.public_exit(ctx, set, id, Via::Target(TargetKind::InternetGateway));
+            }
+            TargetKind::EgressOnlyInternetGateway => {
+                let Some(g) = net.egress_only_gateways.get(id) else {
+                    return self.dangling(&ctx, set, id);
+                };
+                if !g.attached_to(&ctx.vpc) {
+                    return self.dropped(
+                        &ctx,
+                        set,
+                        Code::IgwNotAttached,
+                        id,
+                        format!("{id} is not attached to {}", ctx.vpc),
+                    );
+                }
+                let v4 = set.restrict_addrs(&AddrSet::all_of(Family::V4));
+                if !v4.is_empty() {
+                    self.dropped(
+                        &ctx,
+                        v4.clone(),
+                        Code::EgressOnlyIgwIpv6Only,
+                        id,
+                        format!("{id} carries IPv6 only; dropped: {}", v4.describe()),
+                    );
+                }
+                let v6 = set.difference(&v4);
+                let v6 = self.cross_out(&mut ctx, v6);
+                self.public_exit(
+                    ctx,
+                    v6,
+                    id,
+                    Via::Target(TargetKind::EgressOnlyInternetGateway),
+                );
+            }
+            TargetKind::NatGateway => self.nat(ctx, set, id),
+            TargetKind::GatewayEndpoint => self.gateway_endpoint(ctx, set, id),
+            TargetKind::VpcEndpoint => self.dangling(&ctx, set, id),
+            k if k.leaves_scope() => {
+                let set = self.cross_out(&mut ctx, set);
+                let via = Via::Target(*k);
+                let mut hops = ctx.hops.clone();
+                hops.push(hop(
+                    id,
+                    k.as_str(),
+                    "leaves the modelled scope".into(),
+                    Probe::None,
+                ));
+                self.undecided(
+                    hops,
+                    set,
+                    Some(ctx.first_via.unwrap_or(via)),
+                    Code::LeavesModelledScope,
+                    id,
+                    format!(
+                        "the packets leave the modelled scope through {} {id}; what lies beyond is not in the model",
+                        k.as_str()
+                    ),
+                );
+            }
+            _ => self.dangling(&ctx, set, id),
+        }
+    }
+
+    fn dangling(&mut self, ctx: &Ctx, set: PacketSet, id: &str) {
+        self.undecided(
+            ctx.hops.clone(),
+            set,
+            None,
+            Code::DanglingReference,
+            id,
+            format!("an active route leads to {id}, which is not in the snapshot"),
+        );
+    }
+
+    /// Out through an internet or egress-only gateway: IPv4 needs a public source address,
+    /// IPv6 an IPv6 source address.
+    fn public_exit(&mut self, mut ctx: Ctx, set: PacketSet, gw: &str, via: Via) {
+        if set.is_empty() {
+            return;
+        }
+        let v4 = set.restrict_addrs(&AddrSet::all_of(Family::V4));
+        let v6 = set.difference(&v4);
+        let mut ok = PacketSet::empty();
+        if !v4.is_empty() {
+            if ctx.public_v4 {
+                ok = ok.union(&v4);
+            } else {
+                self.dropped(
+                    &ctx,
+                    v4.clone(),
+                    Code::IgwPublicIpAssociationForEgress,
+                    gw,
+                    format!(
+                        "the source ({}) has no public IPv4 address, so {gw} drops {}",
+                        ctx.src.addrs.describe(2),
+                        v4.describe()
+                    ),
+                );
+            }
+        }
+        if !v6.is_empty() {
+            if ctx.has_v6 {
+                ok = ok.union(&v6);
+            } else {
+                self.dropped(
+                    &ctx,
+                    v6.clone(),
+                    Code::NoIpv6Address,
+                    gw,
+                    format!("the source has no IPv6 address; dropped: {}", v6.describe()),
+                );
+            }
+        }
+        let kind = match via {
+            Via::Target(k) => k.as_str(),
+            _ => "gateway",
+        };
+        ctx.hops.push(hop(
+            gw,
+            kind,
+            "forwards to the internet".into(),
+            Probe::None,
+        ));
+        let dest_ok = match self.dest {
+            Dest::Internet | Dest::Service(_) => ok,
+        };
+        self.delivered(&ctx, dest_ok, via);
+    }
+
+    fn nat(&mut self, mut ctx: Ctx, set: PacketSet, id: &str) {
+        let net = self.net;
+        let Some(nat) = net.nat_gateways.get(id) else {
+            return self.dangling(&ctx, set, id);
+        };
+        if nat.state != "available" {
+            return self.dropped(
+                &ctx,
+                set,
+                Code::BadState,
+                id,
+                format!(
+                    "{id} is in state {}",
+                    if nat.state.is_empty() {
+                        "(none)"
+                    } else {
+                        &nat.state
+                    }
+                ),
+            );
+        }
+        if ctx.visited.iter().any(|v| v == id) {
+            return self.dropped(
+                &ctx,
+                set,
+                Code::RoutingLoop,
+                id,
+                format!("the packets return to {id}: routing loop"),
+            );
+        }
+        let Some(nat_subnet) = nat
+            .subnet_id
+            .clone()
+            .filter(|s| net.subnets.contains_key(s))
+        else {
+            return self.undecided(
+                ctx.hops.clone(),
+                set,
+                None,
+                Code::MissingData,
+                id,
+                format!("the subnet of {id} is not in the snapshot"),
+            );
+        };
+        let v6 = set.restrict_addrs(&AddrSet::all_of(Family::V6));
+        if !v6.is_empty() {
+            self.undecided(
+                ctx.hops.clone(),
+                v6.clone(),
+                Some(Via::Target(TargetKind::NatGateway)),
+                Code::Nat64NotModelled,
+                id,
+                format!(
+                    "IPv6 packets to {id} (NAT64) are not modelled: {}",
+                    v6.describe()
+                ),
+            );
+        }
+        let mut set = set.difference(&v6);
+        if nat_subnet != ctx.subnet {
+            set = self.cross_out(&mut ctx, set);
+            set = self.cross_in(&mut ctx, set, &nat_subnet);
+        }
+        let nat_protos = ProtoSet::of(&[TCP, UDP, ICMP]);
+        let unsupported = set.restrict_protos(ProtoSet::all().difference(&nat_protos));
+        if !unsupported.is_empty() {
+            self.dropped(
+                &ctx,
+                unsupported.clone(),
+                Code::NatGatewayUnsupportedProtocol,
+                id,
+                format!(
+                    "{id} translates only TCP, UDP and ICMP; dropped: {}",
+                    unsupported.describe()
+                ),
+            );
+        }
+        let set = set.restrict_protos(nat_protos);
+        if set.is_empty() {
+            return;
+        }
+        let shown = nat
+            .public_ips
+            .first()
+            .map(|ip| ip.to_string())
+            .unwrap_or_else(|| "its address".into());
+        ctx.hops.push(hop(
+            id,
+            "nat-gateway",
+            if nat.public {
+                format!("translates the source to {shown}, then routes in {nat_subnet}")
+            } else {
+                format!("private NAT: translates the source to its private address, then routes in {nat_subnet}")
+            },
+            Probe::None,
+        ));
+        let nat_addrs = if nat.private_ips.is_empty() {
+            net.subnets
+                .get(&nat_subnet)
+                .map(|s| AddrSet::from_nets(s.cidrs.iter()))
+                .unwrap_or_default()
+        } else {
+            nat.private_ips
+                .iter()
+                .fold(AddrSet::empty(), |a, ip| a.union(&AddrSet::single(*ip)))
+        };
+        ctx.visited.push(id.to_string());
+        ctx.first_via = ctx.first_via.or(Some(Via::Target(TargetKind::NatGateway)));
+        ctx.subnet = nat_subnet;
+        ctx.src = Source {
+            addrs: nat_addrs,
+            groups: Vec::new(),
+        };
+        // A public NAT gateway always has an Elastic IP; a private one never does.
+        ctx.public_v4 = nat.public;
+        ctx.has_v6 = false;
+        ctx.nat_ports = true;
+        self.from_subnet(ctx, set);
+    }
+
+    fn gateway_endpoint(&mut self, mut ctx: Ctx, set: PacketSet, id: &str) {
+        let Some(ep) = self.net.endpoints.get(id) else {
+            return self.dangling(&ctx, set, id);
+        };
+        if ep.kind != EndpointKind::Gateway {
+            return self.dangling(&ctx, set, id);
+        }
+        if ep.state != "available" {
+            return self.dropped(
+                &ctx,
+                set,
+                Code::BadState,
+                id,
+                format!("{id} is in state {}", ep.state),
+            );
+        }
+        let non_tcp = set.restrict_protos(ProtoSet::all().difference(&ProtoSet::single(TCP)));
+        if !non_tcp.is_empty() {
+            self.dropped(
+                &ctx,
+                non_tcp.clone(),
+                Code::VpceGatewayProtocolRestriction,
+                id,
+                format!(
+                    "gateway endpoint {id} carries TCP only; dropped: {}",
+                    non_tcp.describe()
+                ),
+            );
+        }
+        let tcp = set.restrict_protos(ProtoSet::single(TCP));
+        let tcp = self.cross_out(&mut ctx, tcp);
+        if tcp.is_empty() {
+            return;
+        }
+        ctx.hops.push(hop(
+            id,
+            "gateway-endpoint",
+            format!("gateway endpoint for {}", ep.service),
+            Probe::None,
+        ));
+        match self.dest {
+            Dest::Internet => self.dropped(
+                &ctx,
+                tcp.clone(),
+                Code::GatewayEndpointServiceOnly,
+                id,
+                format!(
+                    "{} enters gateway endpoint {id}, which reaches only {}, not the internet",
+                    tcp.describe(),
+                    ep.service
+                ),
+            ),
+            Dest::Service(name) if *name == ep.service => {
+                self.delivered(&ctx, tcp, Via::Target(TargetKind::GatewayEndpoint))
+            }
+            Dest::Service(name) => {
+                let name = name.clone();
+                self.dropped(
+                    &ctx,
+                    tcp,
+                    Code::GatewayEndpointServiceMismatch,
+                    id,
+                    format!("{id} is a gateway endpoint for {}, not {name}", ep.service),
+                )
+            }
+        }
+    }
+
+    /// The VPC-local route: the destination is an address inside the VPC. Only an interface
+    /// endpoint of the service asked for is a destination here.
+    fn local(&mut self, ctx: Ctx, set: PacketSet) {
+        let net = self.net;
+        let endpoints: Vec<&crate::model::Endpoint> = match self.dest {
+            Dest::Service(name) => net
+                .endpoints
+                .values()
+                .filter(|e| {
+                    e.kind == EndpointKind::Interface
+                        && e.vpc_id.as_deref() == Some(&ctx.vpc)
+                        && e.service == *name
+                })
+                .collect(),
+            Dest::Internet => Vec::new(),
+        };
+        let mut rest = set;
+        for ep in endpoints {
+            let addrs = net.endpoint_addresses(ep);
+            let part = rest.restrict_addrs(&addrs);
+            if part.is_empty() {
+                continue;
+            }
+            rest = rest.difference(&part);
+            // Per destination subnet: the ACLs between the two subnets, then the endpoint's SGs.
+            let mut remaining = part;
+            let subnets: Vec<&crate::model::Subnet> = net
+                .subnets
+                .values()
+                .filter(|s| s.vpc_id == ctx.vpc)
+                .collect();
+            for s in subnets {
+                let p = remaining.restrict_addrs(&AddrSet::from_nets(s.cidrs.iter()));
+                if p.is_empty() {
+                    continue;
+                }
+                remaining = remaining.difference(&p);
+                let mut c = ctx.clone();
+                let mut p = p;
+                if s.id != c.subnet {
+                    p = self.cross_out(&mut c, p);
+                    p = self.cross_in(&mut c, p, &s.id);
+                }
+                if p.is_empty() {
+                    continue;
+                }
+                let sg = sg_ingress(net, &ep.groups, &c.src, &p);
+                let names = if ep.groups.is_empty() {
+                    "(no security groups)".to_string()
+                } else {
+                    ep.groups.join(", ")
+                };
+                if !sg.denied.is_empty() {
+                    self.dropped(
+                        &c,
+                        sg.denied.clone(),
+                        Code::EndpointSgIngressMismatch,
+                        &ep.id,
+                        format!(
+                            "no ingress rule of {names} (endpoint {}) admits {} from the notebook ({})",
+                            ep.id,
+                            sg.denied.describe(),
+                            c.src.addrs.describe(2)
+                        ),
+                    );
+                }
+                if !sg.undecided.is_empty() {
+                    self.undecided(
+                        c.hops.clone(),
+                        sg.undecided.clone(),
+                        None,
+                        Code::DependsOnSourceAddress,
+                        &ep.id,
+                        sg.why.join("; "),
+                    );
+                }
+                if sg.allowed.is_empty() {
+                    continue;
+                }
+                c.hops.push(hop(
+                    &names,
+                    "security-group",
+                    "ingress rules admit the notebook".into(),
+                    Probe::SgIngress {
+                        groups: ep.groups.clone(),
+                        src: c.src.clone(),
+                    },
+                ));
+                c.hops.push(hop(
+                    &ep.id,
+                    "interface-endpoint",
+                    format!("interface endpoint for {} in {}", ep.service, s.id),
+                    Probe::None,
+                ));
+                self.delivered(&c, sg.allowed, Via::InterfaceEndpoint);
+            }
+            if !remaining.is_empty() {
+                self.undecided(
+                    ctx.hops.clone(),
+                    remaining,
+                    None,
+                    Code::MissingData,
+                    &ep.id,
+                    format!(
+                        "addresses of endpoint {} lie in no subnet of {}",
+                        ep.id, ctx.vpc
+                    ),
+                );
+            }
+        }
+        if !rest.is_empty() {
+            let detail = format!(
+                "{} stays inside {} (local route): it is not {}",
+                rest.describe(),
+                ctx.vpc,
+                match self.dest {
+                    Dest::Internet => "the internet".to_string(),
+                    Dest::Service(n) => n.clone(),
+                }
+            );
+            let rt = ctx
+                .hops
+                .last()
+                .map(|h| h.component.clone())
+                .unwrap_or_default();
+            self.dropped(&ctx, rest, Code::NoRouteToDestination, &rt, detail);
+        }
+    }
+}

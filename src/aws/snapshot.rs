@@ -1,0 +1,481 @@
+//! The AWS shapes of a snapshot: exactly the JSON the AWS CLI prints for the `describe-*` calls
+//! listed in DESIGN §2, plus our three keys (`VpcAttributes`, `NotebookInstances`, `Region`).
+//!
+//! Only the fields the analysis needs are kept; every other field is ignored on input. This is the
+//! one place that knows AWS field names: `model::convert` turns these shapes into the vendor-free
+//! model. Live collection (feature `aws`) fills the same types, so a saved scan is a snapshot.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything one snapshot holds, keyed as the AWS CLI keys its output.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Snapshot {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub vpcs: Vec<Vpc>,
+    pub vpc_attributes: Vec<VpcAttribute>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub internet_gateways: Vec<InternetGateway>,
+    pub egress_only_internet_gateways: Vec<EgressOnlyInternetGateway>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub network_acls: Vec<NetworkAcl>,
+    pub prefix_lists: Vec<PrefixList>,
+    pub network_interfaces: Vec<NetworkInterface>,
+    pub vpc_peering_connections: Vec<VpcPeeringConnection>,
+    pub transit_gateways: Vec<TransitGateway>,
+    pub notebook_instances: Vec<NotebookInstance>,
+}
+
+/// A `{"Key": …, "Value": …}` tag.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+/// The `Name` tag of a tag list, if any.
+pub fn name_tag(tags: &[Tag]) -> Option<String> {
+    tags.iter()
+        .find(|t| t.key == "Name")
+        .map(|t| t.value.clone())
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct StateObj {
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Vpc {
+    pub vpc_id: String,
+    pub cidr_block: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cidr_block_association_set: Vec<CidrAssociation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_cidr_block_association_set: Vec<Ipv6CidrAssociation>,
+    pub state: Option<String>,
+    pub owner_id: Option<String>,
+    pub is_default: Option<bool>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct CidrAssociation {
+    pub cidr_block: String,
+    pub cidr_block_state: Option<StateObj>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Ipv6CidrAssociation {
+    pub ipv6_cidr_block: String,
+    pub ipv6_cidr_block_state: Option<StateObj>,
+}
+
+/// `{"Value": true}` as `describe-vpc-attribute` prints it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AttrBool {
+    pub value: bool,
+}
+
+/// The merged outputs of `describe-vpc-attribute` for one VPC (one entry per call is fine too).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct VpcAttribute {
+    pub vpc_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_dns_support: Option<AttrBool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_dns_hostnames: Option<AttrBool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Subnet {
+    pub subnet_id: String,
+    pub vpc_id: String,
+    pub cidr_block: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_cidr_block_association_set: Vec<Ipv6CidrAssociation>,
+    pub availability_zone: Option<String>,
+    pub availability_zone_id: Option<String>,
+    pub map_public_ip_on_launch: Option<bool>,
+    pub state: Option<String>,
+    pub owner_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct RouteTable {
+    pub route_table_id: String,
+    pub vpc_id: String,
+    pub associations: Vec<RouteTableAssociation>,
+    pub routes: Vec<Route>,
+    pub owner_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct RouteTableAssociation {
+    pub main: Option<bool>,
+    pub route_table_association_id: Option<String>,
+    pub route_table_id: Option<String>,
+    pub subnet_id: Option<String>,
+    pub gateway_id: Option<String>,
+    pub association_state: Option<StateObj>,
+}
+
+/// One route as `describe-route-tables` prints it: one destination field and one target field.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Route {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination_cidr_block: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination_ipv6_cidr_block: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination_prefix_list_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nat_gateway_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_peering_connection_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_interface_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub egress_only_internet_gateway_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local_gateway_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carrier_gateway_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub core_network_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct GatewayAttachment {
+    pub vpc_id: String,
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct InternetGateway {
+    pub internet_gateway_id: String,
+    pub attachments: Vec<GatewayAttachment>,
+    pub owner_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct EgressOnlyInternetGateway {
+    pub egress_only_internet_gateway_id: String,
+    pub attachments: Vec<GatewayAttachment>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct NatGateway {
+    pub nat_gateway_id: String,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub state: Option<String>,
+    pub connectivity_type: Option<String>,
+    pub nat_gateway_addresses: Vec<NatGatewayAddress>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct NatGatewayAddress {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allocation_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_interface_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct GroupIdentifier {
+    pub group_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct VpcEndpoint {
+    pub vpc_endpoint_id: String,
+    pub vpc_endpoint_type: Option<String>,
+    pub vpc_id: Option<String>,
+    pub service_name: Option<String>,
+    pub state: Option<String>,
+    pub private_dns_enabled: Option<bool>,
+    pub route_table_ids: Vec<String>,
+    pub subnet_ids: Vec<String>,
+    pub groups: Vec<GroupIdentifier>,
+    pub network_interface_ids: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SecurityGroup {
+    pub group_id: String,
+    pub group_name: Option<String>,
+    pub vpc_id: Option<String>,
+    pub ip_permissions: Vec<IpPermission>,
+    pub ip_permissions_egress: Vec<IpPermission>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct IpPermission {
+    pub ip_protocol: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_port: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_port: Option<i64>,
+    pub ip_ranges: Vec<IpRange>,
+    pub ipv6_ranges: Vec<Ipv6Range>,
+    pub prefix_list_ids: Vec<PrefixListIdRef>,
+    pub user_id_group_pairs: Vec<UserIdGroupPair>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct IpRange {
+    pub cidr_ip: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Ipv6Range {
+    pub cidr_ipv6: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PrefixListIdRef {
+    pub prefix_list_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UserIdGroupPair {
+    pub group_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_peering_connection_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct NetworkAcl {
+    pub network_acl_id: String,
+    pub vpc_id: Option<String>,
+    pub is_default: Option<bool>,
+    pub associations: Vec<NetworkAclAssociation>,
+    pub entries: Vec<NetworkAclEntry>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct NetworkAclAssociation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_acl_association_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_acl_id: Option<String>,
+    pub subnet_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct NetworkAclEntry {
+    pub rule_number: i64,
+    pub egress: bool,
+    pub protocol: String,
+    pub rule_action: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr_block: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr_block: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port_range: Option<AclPortRange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icmp_type_code: Option<IcmpTypeCode>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct AclPortRange {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct IcmpTypeCode {
+    pub r#type: Option<i64>,
+    pub code: Option<i64>,
+}
+
+/// An entry of `describe-prefix-lists` (AWS-managed lists; customer-managed ones are folded into
+/// the same shape by live collection).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PrefixList {
+    pub prefix_list_id: String,
+    pub prefix_list_name: Option<String>,
+    pub cidrs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct NetworkInterface {
+    pub network_interface_id: String,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub interface_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub private_ip_address: Option<String>,
+    pub private_ip_addresses: Vec<PrivateIpAddress>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub association: Option<IpAssociation>,
+    pub ipv6_addresses: Vec<Ipv6Address>,
+    pub groups: Vec<GroupIdentifier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PrivateIpAddress {
+    pub private_ip_address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub association: Option<IpAssociation>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct IpAssociation {
+    pub public_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Ipv6Address {
+    pub ipv6_address: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct VpcPeeringConnection {
+    pub vpc_peering_connection_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<PeeringStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepter_vpc_info: Option<PeeringVpcInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requester_vpc_info: Option<PeeringVpcInfo>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PeeringStatus {
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PeeringVpcInfo {
+    pub vpc_id: Option<String>,
+    pub cidr_block: Option<String>,
+    pub owner_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct TransitGateway {
+    pub transit_gateway_id: String,
+    pub state: Option<String>,
+    pub owner_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+/// One `aws sagemaker describe-notebook-instance` output.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct NotebookInstance {
+    pub notebook_instance_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notebook_instance_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notebook_instance_status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    pub security_groups: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_interface_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct_internet_access: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_access: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform_identifier: Option<String>,
+}

@@ -1,0 +1,1139 @@
+//! Conversion of an AWS [`Snapshot`] into the vendor-free [`Network`].
+//!
+//! Malformed values (a CIDR that does not parse, an unknown protocol) are input errors that name the
+//! resource and field: the user must fix the input, because guessing could produce a false proof.
+//! Missing things (a route to a NAT gateway the snapshot lacks, a subnet with no route table) are
+//! not errors: they become [`Diagnostic`]s, and the analysis reports the affected verdicts as
+//! `unknown`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use super::*;
+use crate::aws::snapshot::{self as aws, Snapshot, name_tag};
+use crate::space::{AddrSet, ICMP, ICMPV6, PortRange, ProtoSet, TCP, UDP};
+
+/// A value in the snapshot that cannot mean anything: the resource and field are named.
+#[derive(Debug, thiserror::Error)]
+#[error("{key} {id}: field \"{field}\": {message}")]
+pub struct ConvertError {
+    pub key: &'static str,
+    pub id: String,
+    pub field: String,
+    pub message: String,
+}
+
+fn bad(key: &'static str, id: &str, field: impl Into<String>, message: String) -> ConvertError {
+    ConvertError {
+        key,
+        id: id.to_string(),
+        field: field.into(),
+        message,
+    }
+}
+
+fn parse_net(key: &'static str, id: &str, field: &str, s: &str) -> Result<IpNet, ConvertError> {
+    s.trim().parse::<IpNet>().map(|n| n.trunc()).or_else(|_| {
+        // A bare address is a host route.
+        s.trim()
+            .parse::<IpAddr>()
+            .map(IpNet::from)
+            .map_err(|_| bad(key, id, field, format!("\"{s}\" is not a CIDR block")))
+    })
+}
+
+fn parse_ip(key: &'static str, id: &str, field: &str, s: &str) -> Result<IpAddr, ConvertError> {
+    s.trim()
+        .parse::<IpAddr>()
+        .map_err(|_| bad(key, id, field, format!("\"{s}\" is not an IP address")))
+}
+
+fn is_active_state(s: Option<&aws::StateObj>, ok: &[&str]) -> bool {
+    match s.and_then(|s| s.state.as_deref()) {
+        None => true,
+        Some(st) => ok.iter().any(|o| st.eq_ignore_ascii_case(o)),
+    }
+}
+
+/// Convert a snapshot. `Err` only for values that cannot be interpreted at all.
+pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
+    let mut net = Network {
+        region: snap.region.clone().or_else(|| infer_region(snap)),
+        ..Network::default()
+    };
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut diag = |severity, code, resource: &str, message: String| {
+        diags.push(Diagnostic {
+            severity,
+            code,
+            resource: resource.to_string(),
+            message,
+        })
+    };
+
+    // VPCs and their DNS attributes.
+    for v in &snap.vpcs {
+        let mut cidrs = Vec::new();
+        for (i, a) in v.cidr_block_association_set.iter().enumerate() {
+            if is_active_state(a.cidr_block_state.as_ref(), &["associated"]) {
+                cidrs.push(parse_net(
+                    "Vpcs",
+                    &v.vpc_id,
+                    &format!("CidrBlockAssociationSet[{i}].CidrBlock"),
+                    &a.cidr_block,
+                )?);
+            }
+        }
+        if let Some(c) = &v.cidr_block {
+            let n = parse_net("Vpcs", &v.vpc_id, "CidrBlock", c)?;
+            if !cidrs.contains(&n) {
+                cidrs.insert(0, n);
+            }
+        }
+        for (i, a) in v.ipv6_cidr_block_association_set.iter().enumerate() {
+            if is_active_state(a.ipv6_cidr_block_state.as_ref(), &["associated"]) {
+                cidrs.push(parse_net(
+                    "Vpcs",
+                    &v.vpc_id,
+                    &format!("Ipv6CidrBlockAssociationSet[{i}].Ipv6CidrBlock"),
+                    &a.ipv6_cidr_block,
+                )?);
+            }
+        }
+        net.vpcs.insert(
+            v.vpc_id.clone(),
+            Vpc {
+                id: v.vpc_id.clone(),
+                name: name_tag(&v.tags),
+                owner_id: v.owner_id.clone(),
+                cidrs,
+                ..Vpc::default()
+            },
+        );
+    }
+    for a in &snap.vpc_attributes {
+        match net.vpcs.get_mut(&a.vpc_id) {
+            Some(v) => {
+                v.dns_support = a.enable_dns_support.map(|x| x.value);
+                v.dns_hostnames = a.enable_dns_hostnames.map(|x| x.value);
+            }
+            None => diag(
+                Severity::Info,
+                "DANGLING_REFERENCE",
+                &a.vpc_id,
+                format!("VpcAttributes name {}, which is not in Vpcs", a.vpc_id),
+            ),
+        }
+    }
+
+    // Route tables: main tables per VPC and explicit subnet associations.
+    let mut explicit_rtb: BTreeMap<String, String> = BTreeMap::new();
+    for rt in &snap.route_tables {
+        for a in &rt.associations {
+            if !is_active_state(a.association_state.as_ref(), &["associated"]) {
+                continue;
+            }
+            if a.main == Some(true) {
+                if let Some(v) = net.vpcs.get_mut(&rt.vpc_id) {
+                    v.main_route_table = Some(rt.route_table_id.clone());
+                }
+            } else if let Some(s) = &a.subnet_id {
+                explicit_rtb.insert(s.clone(), rt.route_table_id.clone());
+            }
+        }
+        let mut routes = Vec::new();
+        for (i, r) in rt.routes.iter().enumerate() {
+            routes.push(convert_route(snap, &rt.route_table_id, i, r)?);
+        }
+        net.route_tables.insert(
+            rt.route_table_id.clone(),
+            RouteTable {
+                id: rt.route_table_id.clone(),
+                vpc_id: rt.vpc_id.clone(),
+                name: name_tag(&rt.tags),
+                routes,
+            },
+        );
+    }
+
+    // Network ACLs: defaults per VPC and subnet associations.
+    let mut explicit_acl: BTreeMap<String, String> = BTreeMap::new();
+    for a in &snap.network_acls {
+        let id = &a.network_acl_id;
+        for asc in &a.associations {
+            if let Some(s) = &asc.subnet_id {
+                explicit_acl.insert(s.clone(), id.clone());
+            }
+        }
+        if a.is_default == Some(true)
+            && let Some(v) = a.vpc_id.as_ref().and_then(|v| net.vpcs.get_mut(v))
+        {
+            v.default_acl = Some(id.clone());
+        }
+        let mut ingress = Vec::new();
+        let mut egress = Vec::new();
+        for (i, e) in a.entries.iter().enumerate() {
+            let entry = convert_acl_entry(id, i, e)?;
+            if e.egress {
+                egress.push(entry);
+            } else {
+                ingress.push(entry);
+            }
+        }
+        ingress.sort_by_key(|e| e.rule_number);
+        egress.sort_by_key(|e| e.rule_number);
+        net.acls.insert(
+            id.clone(),
+            Acl {
+                id: id.clone(),
+                vpc_id: a.vpc_id.clone(),
+                is_default: a.is_default == Some(true),
+                ingress,
+                egress,
+            },
+        );
+    }
+
+    // Subnets, with their effective route table and ACL.
+    for s in &snap.subnets {
+        let mut cidrs = Vec::new();
+        if let Some(c) = &s.cidr_block {
+            cidrs.push(parse_net("Subnets", &s.subnet_id, "CidrBlock", c)?);
+        }
+        for (i, a) in s.ipv6_cidr_block_association_set.iter().enumerate() {
+            if is_active_state(a.ipv6_cidr_block_state.as_ref(), &["associated"]) {
+                cidrs.push(parse_net(
+                    "Subnets",
+                    &s.subnet_id,
+                    &format!("Ipv6CidrBlockAssociationSet[{i}].Ipv6CidrBlock"),
+                    &a.ipv6_cidr_block,
+                )?);
+            }
+        }
+        let vpc = net.vpcs.get(&s.vpc_id);
+        if vpc.is_none() {
+            diag(
+                Severity::Warning,
+                "DANGLING_REFERENCE",
+                &s.subnet_id,
+                format!("subnet's VPC {} is not in the snapshot", s.vpc_id),
+            );
+        }
+        let route_table = explicit_rtb
+            .get(&s.subnet_id)
+            .cloned()
+            .or_else(|| vpc.and_then(|v| v.main_route_table.clone()));
+        match &route_table {
+            None => diag(
+                Severity::Error,
+                "MISSING_ROUTE_TABLE",
+                &s.subnet_id,
+                "no route table is associated with the subnet and the VPC's main route table is not in the snapshot".into(),
+            ),
+            Some(rt) if !net.route_tables.contains_key(rt) => diag(
+                Severity::Error,
+                "DANGLING_REFERENCE",
+                &s.subnet_id,
+                format!("route table {rt} is not in the snapshot"),
+            ),
+            _ => {}
+        }
+        let acl = explicit_acl
+            .get(&s.subnet_id)
+            .cloned()
+            .or_else(|| vpc.and_then(|v| v.default_acl.clone()));
+        if acl.is_none() {
+            diag(
+                Severity::Error,
+                "MISSING_NETWORK_ACL",
+                &s.subnet_id,
+                "no network ACL is associated with the subnet and the VPC's default ACL is not in the snapshot".into(),
+            );
+        }
+        net.subnets.insert(
+            s.subnet_id.clone(),
+            Subnet {
+                id: s.subnet_id.clone(),
+                vpc_id: s.vpc_id.clone(),
+                name: name_tag(&s.tags),
+                availability_zone: s.availability_zone.clone(),
+                cidrs,
+                route_table,
+                acl,
+            },
+        );
+    }
+
+    // Gateways.
+    for g in &snap.internet_gateways {
+        net.internet_gateways.insert(
+            g.internet_gateway_id.clone(),
+            AttachedGateway {
+                id: g.internet_gateway_id.clone(),
+                name: name_tag(&g.tags),
+                attachments: attachments(&g.attachments),
+            },
+        );
+    }
+    for g in &snap.egress_only_internet_gateways {
+        net.egress_only_gateways.insert(
+            g.egress_only_internet_gateway_id.clone(),
+            AttachedGateway {
+                id: g.egress_only_internet_gateway_id.clone(),
+                name: name_tag(&g.tags),
+                attachments: attachments(&g.attachments),
+            },
+        );
+    }
+    for n in &snap.nat_gateways {
+        let id = &n.nat_gateway_id;
+        let mut private_ips = Vec::new();
+        let mut public_ips = Vec::new();
+        for (i, a) in n.nat_gateway_addresses.iter().enumerate() {
+            if let Some(p) = &a.private_ip {
+                private_ips.push(parse_ip(
+                    "NatGateways",
+                    id,
+                    &format!("NatGatewayAddresses[{i}].PrivateIp"),
+                    p,
+                )?);
+            }
+            if let Some(p) = &a.public_ip {
+                public_ips.push(parse_ip(
+                    "NatGateways",
+                    id,
+                    &format!("NatGatewayAddresses[{i}].PublicIp"),
+                    p,
+                )?);
+            }
+        }
+        net.nat_gateways.insert(
+            id.clone(),
+            NatGateway {
+                id: id.clone(),
+                name: name_tag(&n.tags),
+                vpc_id: n.vpc_id.clone(),
+                subnet_id: n.subnet_id.clone(),
+                state: n.state.clone().unwrap_or_default().to_ascii_lowercase(),
+                public: !n
+                    .connectivity_type
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case("private")),
+                private_ips,
+                public_ips,
+            },
+        );
+        match &n.subnet_id {
+            Some(s) if net.subnets.contains_key(s) => {}
+            _ => diag(
+                Severity::Error,
+                "DANGLING_REFERENCE",
+                id,
+                format!(
+                    "the NAT gateway's subnet {} is not in the snapshot",
+                    n.subnet_id.as_deref().unwrap_or("(none)")
+                ),
+            ),
+        }
+    }
+    for t in &snap.transit_gateways {
+        net.transit_gateways.insert(
+            t.transit_gateway_id.clone(),
+            name_tag(&t.tags).unwrap_or_default(),
+        );
+    }
+    for p in &snap.vpc_peering_connections {
+        net.peering_connections.insert(
+            p.vpc_peering_connection_id.clone(),
+            p.status
+                .as_ref()
+                .and_then(|s| s.code.clone())
+                .unwrap_or_default(),
+        );
+    }
+
+    // Prefix lists.
+    for p in &snap.prefix_lists {
+        let mut cidrs = Vec::new();
+        for (i, c) in p.cidrs.iter().enumerate() {
+            cidrs.push(parse_net(
+                "PrefixLists",
+                &p.prefix_list_id,
+                &format!("Cidrs[{i}]"),
+                c,
+            )?);
+        }
+        net.prefix_lists.insert(
+            p.prefix_list_id.clone(),
+            PrefixList {
+                id: p.prefix_list_id.clone(),
+                name: p.prefix_list_name.clone(),
+                cidrs,
+            },
+        );
+    }
+
+    // Network interfaces.
+    for e in &snap.network_interfaces {
+        let id = &e.network_interface_id;
+        let key = "NetworkInterfaces";
+        let mut private_ips = Vec::new();
+        let mut public_ips = Vec::new();
+        for (i, p) in e.private_ip_addresses.iter().enumerate() {
+            if let Some(a) = &p.private_ip_address {
+                let ip = parse_ip(
+                    key,
+                    id,
+                    &format!("PrivateIpAddresses[{i}].PrivateIpAddress"),
+                    a,
+                )?;
+                if !private_ips.contains(&ip) {
+                    private_ips.push(ip);
+                }
+            }
+            if let Some(pub_ip) = p.association.as_ref().and_then(|a| a.public_ip.as_ref()) {
+                let ip = parse_ip(
+                    key,
+                    id,
+                    &format!("PrivateIpAddresses[{i}].Association.PublicIp"),
+                    pub_ip,
+                )?;
+                if !public_ips.contains(&ip) {
+                    public_ips.push(ip);
+                }
+            }
+        }
+        if let Some(a) = &e.private_ip_address {
+            let ip = parse_ip(key, id, "PrivateIpAddress", a)?;
+            if !private_ips.contains(&ip) {
+                private_ips.insert(0, ip);
+            }
+        }
+        if let Some(pub_ip) = e.association.as_ref().and_then(|a| a.public_ip.as_ref()) {
+            let ip = parse_ip(key, id, "Association.PublicIp", pub_ip)?;
+            if !public_ips.contains(&ip) {
+                public_ips.insert(0, ip);
+            }
+        }
+        let mut ipv6 = Vec::new();
+        for (i, a) in e.ipv6_addresses.iter().enumerate() {
+            ipv6.push(parse_ip(
+                key,
+                id,
+                &format!("Ipv6Addresses[{i}].Ipv6Address"),
+                &a.ipv6_address,
+            )?);
+        }
+        net.interfaces.insert(
+            id.clone(),
+            Interface {
+                id: id.clone(),
+                subnet_id: e.subnet_id.clone(),
+                vpc_id: e.vpc_id.clone(),
+                private_ips,
+                public_ips,
+                ipv6,
+                groups: e.groups.iter().map(|g| g.group_id.clone()).collect(),
+                interface_type: e.interface_type.clone(),
+            },
+        );
+    }
+
+    // VPC endpoints.
+    for e in &snap.vpc_endpoints {
+        let kind = match e.vpc_endpoint_type.as_deref().map(str::to_ascii_lowercase) {
+            Some(t) if t == "gateway" => EndpointKind::Gateway,
+            Some(t) if t == "interface" => EndpointKind::Interface,
+            Some(t) if t == "gatewayloadbalancer" => EndpointKind::GatewayLoadBalancer,
+            _ => EndpointKind::Other,
+        };
+        let missing: Vec<&String> = e
+            .network_interface_ids
+            .iter()
+            .filter(|i| !net.interfaces.contains_key(*i))
+            .collect();
+        if kind == EndpointKind::Interface && !missing.is_empty() {
+            diag(
+                Severity::Info,
+                "MISSING_INTERFACE",
+                &e.vpc_endpoint_id,
+                format!(
+                    "network interfaces {} of the endpoint are not in the snapshot; its subnets' CIDRs stand in for its addresses",
+                    join(missing.iter().map(|s| s.as_str()))
+                ),
+            );
+        }
+        net.endpoints.insert(
+            e.vpc_endpoint_id.clone(),
+            Endpoint {
+                id: e.vpc_endpoint_id.clone(),
+                name: name_tag(&e.tags),
+                kind,
+                vpc_id: e.vpc_id.clone(),
+                service: e.service_name.clone().unwrap_or_default(),
+                state: e.state.clone().unwrap_or_default().to_ascii_lowercase(),
+                private_dns: e.private_dns_enabled == Some(true),
+                route_tables: e.route_table_ids.clone(),
+                subnets: e.subnet_ids.clone(),
+                groups: e.groups.iter().map(|g| g.group_id.clone()).collect(),
+                interfaces: e.network_interface_ids.clone(),
+            },
+        );
+    }
+
+    // Security groups.
+    for g in &snap.security_groups {
+        let mut ingress = Vec::new();
+        let mut egress = Vec::new();
+        for (i, p) in g.ip_permissions.iter().enumerate() {
+            sg_rules(
+                &g.group_id,
+                &format!("IpPermissions[{i}]"),
+                p,
+                "from",
+                &mut ingress,
+            )?;
+        }
+        for (i, p) in g.ip_permissions_egress.iter().enumerate() {
+            sg_rules(
+                &g.group_id,
+                &format!("IpPermissionsEgress[{i}]"),
+                p,
+                "to",
+                &mut egress,
+            )?;
+        }
+        net.security_groups.insert(
+            g.group_id.clone(),
+            SecurityGroup {
+                id: g.group_id.clone(),
+                name: g.group_name.clone(),
+                vpc_id: g.vpc_id.clone(),
+                ingress,
+                egress,
+            },
+        );
+    }
+
+    // Notebooks.
+    for n in &snap.notebook_instances {
+        let vpc_id = n
+            .subnet_id
+            .as_ref()
+            .and_then(|s| net.subnets.get(s))
+            .map(|s| s.vpc_id.clone());
+        if let Some(s) = &n.subnet_id
+            && !net.subnets.contains_key(s)
+        {
+            diag(
+                Severity::Error,
+                "DANGLING_REFERENCE",
+                &n.notebook_instance_name,
+                format!("the notebook's subnet {s} is not in the snapshot"),
+            );
+        }
+        for g in &n.security_groups {
+            if !net.security_groups.contains_key(g) {
+                diag(
+                    Severity::Error,
+                    "DANGLING_REFERENCE",
+                    &n.notebook_instance_name,
+                    format!("the notebook's security group {g} is not in the snapshot"),
+                );
+            }
+        }
+        if n.subnet_id.is_some() {
+            match &n.network_interface_id {
+                Some(e) if !net.interfaces.contains_key(e) => diag(
+                    Severity::Info,
+                    "MISSING_INTERFACE",
+                    &n.notebook_instance_name,
+                    format!(
+                        "the notebook's network interface {e} is not in NetworkInterfaces; assuming no public IPv4 address and any address of its subnet"
+                    ),
+                ),
+                None => diag(
+                    Severity::Info,
+                    "MISSING_INTERFACE",
+                    &n.notebook_instance_name,
+                    "the notebook has no NetworkInterfaceId; assuming no public IPv4 address and any address of its subnet".into(),
+                ),
+                _ => {}
+            }
+        }
+        net.notebooks.push(Notebook {
+            name: n.notebook_instance_name.clone(),
+            arn: n.notebook_instance_arn.clone(),
+            status: n.notebook_instance_status.clone(),
+            subnet_id: n.subnet_id.clone(),
+            vpc_id,
+            security_groups: n.security_groups.clone(),
+            interface_id: n.network_interface_id.clone(),
+            direct_internet_access: Toggle::parse(n.direct_internet_access.as_deref()),
+            root_access: Toggle::parse(n.root_access.as_deref()),
+        });
+    }
+    net.notebooks.sort_by(|a, b| a.name.cmp(&b.name));
+
+    // Dangling references from routes, SG rules and endpoints.
+    for rt in net.route_tables.values() {
+        for r in &rt.routes {
+            if let RouteDest::PrefixList(p) = &r.dest
+                && !net.prefix_lists.contains_key(p)
+            {
+                diag(
+                    Severity::Error,
+                    "MISSING_PREFIX_LIST",
+                    &rt.id,
+                    format!("a route's destination prefix list {p} is not in PrefixLists"),
+                );
+            }
+            if r.state == RouteState::Active && !target_known(&net, &r.target) {
+                diag(
+                    Severity::Error,
+                    "DANGLING_REFERENCE",
+                    &rt.id,
+                    format!(
+                        "route {} → {} is active but {} is not in the snapshot",
+                        r.dest, r.target.id, r.target.id
+                    ),
+                );
+            }
+        }
+    }
+    let mut missing_pl: BTreeSet<(String, String)> = BTreeSet::new();
+    for g in net.security_groups.values() {
+        for r in g.ingress.iter().chain(&g.egress) {
+            match &r.peer {
+                SgPeer::PrefixList(p) if !net.prefix_lists.contains_key(p) => {
+                    missing_pl.insert((g.id.clone(), p.clone()));
+                }
+                _ => {}
+            }
+        }
+    }
+    for (g, p) in missing_pl {
+        diag(
+            Severity::Error,
+            "MISSING_PREFIX_LIST",
+            &g,
+            format!("a rule names prefix list {p}, which is not in PrefixLists"),
+        );
+    }
+    for v in net.vpcs.values() {
+        let has_interface_ep = net
+            .endpoints
+            .values()
+            .any(|e| e.kind == EndpointKind::Interface && e.vpc_id.as_deref() == Some(&v.id));
+        if has_interface_ep && (v.dns_support.is_none() || v.dns_hostnames.is_none()) {
+            diag(
+                Severity::Warning,
+                "MISSING_VPC_ATTRIBUTES",
+                &v.id,
+                "enableDnsSupport/enableDnsHostnames are not in VpcAttributes; interface endpoints with private DNS cannot be judged".into(),
+            );
+        }
+    }
+    if net.region.is_none() {
+        diag(
+            Severity::Warning,
+            "UNKNOWN_REGION",
+            "(snapshot)",
+            "the region is neither given (key \"Region\") nor inferable from availability zones; service names cannot be matched".into(),
+        );
+    }
+
+    net.sg_members = sg_members(&net);
+    diags.extend(super::graph::ForwardingGraph::build(&net).loop_diagnostics());
+    diags.sort();
+    diags.dedup();
+    net.diagnostics = diags;
+    Ok(net)
+}
+
+fn join<'a>(it: impl Iterator<Item = &'a str>) -> String {
+    it.collect::<Vec<_>>().join(", ")
+}
+
+fn attachments(a: &[aws::GatewayAttachment]) -> Vec<(String, String)> {
+    a.iter()
+        .map(|x| {
+            (
+                x.vpc_id.clone(),
+                x.state.clone().unwrap_or_else(|| "available".into()),
+            )
+        })
+        .collect()
+}
+
+fn target_known(net: &Network, t: &Target) -> bool {
+    match t.kind {
+        TargetKind::Local => true,
+        TargetKind::InternetGateway => net.internet_gateways.contains_key(&t.id),
+        TargetKind::EgressOnlyInternetGateway => net.egress_only_gateways.contains_key(&t.id),
+        TargetKind::NatGateway => net.nat_gateways.contains_key(&t.id),
+        TargetKind::GatewayEndpoint | TargetKind::GatewayLoadBalancerEndpoint => {
+            net.endpoints.contains_key(&t.id)
+        }
+        TargetKind::VpcEndpoint => false,
+        // Out-of-scope targets are unknown whether or not they are described.
+        _ => true,
+    }
+}
+
+fn infer_region(snap: &Snapshot) -> Option<String> {
+    let from_az = snap
+        .subnets
+        .iter()
+        .filter_map(|s| s.availability_zone.as_deref())
+        .find_map(region_of_az);
+    from_az
+        .or_else(|| {
+            snap.vpc_endpoints.iter().find_map(|e| {
+                let s = e.service_name.as_deref()?;
+                let rest = s.strip_prefix("com.amazonaws.")?;
+                rest.split('.').next().map(str::to_string)
+            })
+        })
+        .or_else(|| {
+            snap.notebook_instances.iter().find_map(|n| {
+                let arn = n.notebook_instance_arn.as_deref()?;
+                arn.split(':')
+                    .nth(3)
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string)
+            })
+        })
+}
+
+/// `us-east-1a` → `us-east-1`; `us-west-2-lax-1a` → `us-west-2`.
+fn region_of_az(az: &str) -> Option<String> {
+    let parts: Vec<&str> = az.split('-').collect();
+    // The region ends at the first part that starts with a digit (e.g. "1a" or "2").
+    let idx = parts
+        .iter()
+        .position(|p| p.chars().next().is_some_and(|c| c.is_ascii_digit()))?;
+    if idx < 1 {
+        return None;
+    }
+    let num: String = parts[idx]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let mut out: Vec<&str> = parts[..idx].to_vec();
+    out.push(&num);
+    Some(out.join("-"))
+}
+
+fn convert_route(
+    snap: &Snapshot,
+    rtb: &str,
+    i: usize,
+    r: &aws::Route,
+) -> Result<Route, ConvertError> {
+    let key = "RouteTables";
+    let field = |f: &str| format!("Routes[{i}].{f}");
+    let dest = if let Some(c) = &r.destination_cidr_block {
+        RouteDest::Cidr(parse_net(key, rtb, &field("DestinationCidrBlock"), c)?)
+    } else if let Some(c) = &r.destination_ipv6_cidr_block {
+        RouteDest::Cidr(parse_net(key, rtb, &field("DestinationIpv6CidrBlock"), c)?)
+    } else if let Some(p) = &r.destination_prefix_list_id {
+        RouteDest::PrefixList(p.clone())
+    } else {
+        return Err(bad(
+            key,
+            rtb,
+            format!("Routes[{i}]"),
+            "the route has no DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId".into(),
+        ));
+    };
+    let t = |kind, id: &String| Target {
+        kind,
+        id: id.clone(),
+    };
+    let target = if let Some(g) = &r.gateway_id {
+        let kind = if g == "local" {
+            TargetKind::Local
+        } else if g.starts_with("igw-") {
+            TargetKind::InternetGateway
+        } else if g.starts_with("vgw-") {
+            TargetKind::VirtualPrivateGateway
+        } else if g.starts_with("vpce-") {
+            match snap.vpc_endpoints.iter().find(|e| &e.vpc_endpoint_id == g) {
+                Some(e) => match e.vpc_endpoint_type.as_deref().map(str::to_ascii_lowercase) {
+                    Some(k) if k == "gateway" => TargetKind::GatewayEndpoint,
+                    Some(k) if k == "gatewayloadbalancer" => {
+                        TargetKind::GatewayLoadBalancerEndpoint
+                    }
+                    _ => TargetKind::VpcEndpoint,
+                },
+                None => TargetKind::VpcEndpoint,
+            }
+        } else if g.starts_with("eigw-") {
+            TargetKind::EgressOnlyInternetGateway
+        } else if g.starts_with("nat-") {
+            TargetKind::NatGateway
+        } else {
+            TargetKind::Other
+        };
+        t(kind, g)
+    } else if let Some(g) = &r.nat_gateway_id {
+        t(TargetKind::NatGateway, g)
+    } else if let Some(g) = &r.egress_only_internet_gateway_id {
+        t(TargetKind::EgressOnlyInternetGateway, g)
+    } else if let Some(g) = &r.transit_gateway_id {
+        t(TargetKind::TransitGateway, g)
+    } else if let Some(g) = &r.vpc_peering_connection_id {
+        t(TargetKind::VpcPeering, g)
+    } else if let Some(g) = &r.instance_id {
+        t(TargetKind::Instance, g)
+    } else if let Some(g) = &r.network_interface_id {
+        t(TargetKind::NetworkInterface, g)
+    } else if let Some(g) = &r.local_gateway_id {
+        t(TargetKind::LocalGateway, g)
+    } else if let Some(g) = &r.carrier_gateway_id {
+        t(TargetKind::CarrierGateway, g)
+    } else if let Some(g) = &r.core_network_arn {
+        t(TargetKind::CoreNetwork, g)
+    } else {
+        Target {
+            kind: TargetKind::Other,
+            id: "(no target)".into(),
+        }
+    };
+    let state = match r.state.as_deref().map(str::to_ascii_lowercase) {
+        None => RouteState::Active,
+        Some(s) if s == "active" => RouteState::Active,
+        Some(s) if s == "blackhole" => RouteState::Blackhole,
+        Some(s) => RouteState::Other(s),
+    };
+    let origin = match r.origin.as_deref() {
+        Some("EnableVgwRoutePropagation") => RouteOrigin::Propagated,
+        _ => RouteOrigin::Static,
+    };
+    Ok(Route {
+        dest,
+        target,
+        state,
+        origin,
+    })
+}
+
+fn proto_name(p: &ProtoSet) -> String {
+    if *p == ProtoSet::all() {
+        return "all traffic".into();
+    }
+    match p.first() {
+        Some(TCP) => "tcp".into(),
+        Some(UDP) => "udp".into(),
+        Some(ICMP) => "icmp".into(),
+        Some(ICMPV6) => "icmpv6".into(),
+        Some(n) => format!("protocol {n}"),
+        None => "nothing".into(),
+    }
+}
+
+/// Port dimension for a rule: TCP/UDP port ranges, ICMP type/code encoded as `type<<8 | code`.
+fn rule_ports(
+    key: &'static str,
+    id: &str,
+    field: &str,
+    protos: &ProtoSet,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Result<PortRange, ConvertError> {
+    let icmp = *protos == ProtoSet::single(ICMP) || *protos == ProtoSet::single(ICMPV6);
+    let ported = *protos == ProtoSet::single(TCP) || *protos == ProtoSet::single(UDP);
+    if icmp {
+        // From = ICMP type, To = ICMP code; -1 (or absent) means all.
+        let ty = from.filter(|t| *t >= 0);
+        let code = to.filter(|c| *c >= 0);
+        return match (ty, code) {
+            (None, _) => Ok(PortRange::ALL),
+            (Some(t), _) if t > 255 => Err(bad(
+                key,
+                id,
+                field,
+                format!("ICMP type {t} is out of range"),
+            )),
+            (Some(_), Some(c)) if c > 255 => Err(bad(
+                key,
+                id,
+                field,
+                format!("ICMP code {c} is out of range"),
+            )),
+            (Some(t), None) => Ok(PortRange::new((t as u16) << 8, ((t as u16) << 8) | 0xff)),
+            (Some(t), Some(c)) => Ok(PortRange::single(((t as u16) << 8) | c as u16)),
+        };
+    }
+    if !ported {
+        return Ok(PortRange::ALL);
+    }
+    match (from, to) {
+        (None, None) | (Some(-1), _) | (_, Some(-1)) => Ok(PortRange::ALL),
+        (Some(f), Some(t)) if (0..=65535).contains(&f) && (0..=65535).contains(&t) && f <= t => {
+            Ok(PortRange::new(f as u16, t as u16))
+        }
+        (Some(f), None) | (None, Some(f)) if (0..=65535).contains(&f) => {
+            Ok(PortRange::single(f as u16))
+        }
+        (f, t) => Err(bad(
+            key,
+            id,
+            field,
+            format!("port range {f:?}..{t:?} is not valid"),
+        )),
+    }
+}
+
+fn ports_text(protos: &ProtoSet, p: &PortRange) -> String {
+    let name = proto_name(protos);
+    if *p == PortRange::ALL {
+        return name;
+    }
+    let icmp = *protos == ProtoSet::single(ICMP) || *protos == ProtoSet::single(ICMPV6);
+    if icmp {
+        let t = p.lo >> 8;
+        if p.lo == p.hi {
+            format!("{name} type {t} code {}", p.lo & 0xff)
+        } else {
+            format!("{name} type {t}")
+        }
+    } else if p.lo == p.hi {
+        format!("{name} {}", p.lo)
+    } else {
+        format!("{name} {}-{}", p.lo, p.hi)
+    }
+}
+
+fn parse_protocol(
+    key: &'static str,
+    id: &str,
+    field: &str,
+    s: &str,
+) -> Result<ProtoSet, ConvertError> {
+    ProtoSet::parse_aws(s).ok_or_else(|| bad(key, id, field, format!("\"{s}\" is not a protocol")))
+}
+
+fn sg_rules(
+    gid: &str,
+    at: &str,
+    p: &aws::IpPermission,
+    dir: &str,
+    out: &mut Vec<SgRule>,
+) -> Result<(), ConvertError> {
+    let key = "SecurityGroups";
+    let protocols = parse_protocol(key, gid, &format!("{at}.IpProtocol"), &p.ip_protocol)?;
+    let ports = rule_ports(
+        key,
+        gid,
+        &format!("{at}.FromPort"),
+        &protocols,
+        p.from_port,
+        p.to_port,
+    )?;
+    let what = ports_text(&protocols, &ports);
+    let mut push = |peer: SgPeer, shown: &str| {
+        out.push(SgRule {
+            protocols,
+            ports,
+            peer,
+            text: format!("{what} {dir} {shown}"),
+        })
+    };
+    for (i, r) in p.ip_ranges.iter().enumerate() {
+        let n = parse_net(key, gid, &format!("{at}.IpRanges[{i}].CidrIp"), &r.cidr_ip)?;
+        push(SgPeer::Cidr(n), &r.cidr_ip);
+    }
+    for (i, r) in p.ipv6_ranges.iter().enumerate() {
+        let n = parse_net(
+            key,
+            gid,
+            &format!("{at}.Ipv6Ranges[{i}].CidrIpv6"),
+            &r.cidr_ipv6,
+        )?;
+        push(SgPeer::Cidr(n), &r.cidr_ipv6);
+    }
+    for r in &p.prefix_list_ids {
+        push(
+            SgPeer::PrefixList(r.prefix_list_id.clone()),
+            &r.prefix_list_id,
+        );
+    }
+    for (i, r) in p.user_id_group_pairs.iter().enumerate() {
+        let g = r.group_id.clone().ok_or_else(|| {
+            bad(
+                key,
+                gid,
+                format!("{at}.UserIdGroupPairs[{i}].GroupId"),
+                "missing".into(),
+            )
+        })?;
+        push(SgPeer::Group(g.clone()), &g);
+    }
+    Ok(())
+}
+
+fn convert_acl_entry(
+    acl: &str,
+    i: usize,
+    e: &aws::NetworkAclEntry,
+) -> Result<AclEntry, ConvertError> {
+    let key = "NetworkAcls";
+    let at = format!("Entries[{i}]");
+    let protocols = parse_protocol(key, acl, &format!("{at}.Protocol"), &e.protocol)?;
+    let ports = if protocols == ProtoSet::single(ICMP) || protocols == ProtoSet::single(ICMPV6) {
+        let tc = e.icmp_type_code.clone().unwrap_or_default();
+        rule_ports(
+            key,
+            acl,
+            &format!("{at}.IcmpTypeCode"),
+            &protocols,
+            tc.r#type,
+            tc.code,
+        )?
+    } else {
+        let pr = e.port_range.clone().unwrap_or_default();
+        rule_ports(
+            key,
+            acl,
+            &format!("{at}.PortRange"),
+            &protocols,
+            pr.from,
+            pr.to,
+        )?
+    };
+    let (cidr_text, cidr) = match (&e.cidr_block, &e.ipv6_cidr_block) {
+        (Some(c), _) => (
+            c.clone(),
+            parse_net(key, acl, &format!("{at}.CidrBlock"), c)?,
+        ),
+        (None, Some(c)) => (
+            c.clone(),
+            parse_net(key, acl, &format!("{at}.Ipv6CidrBlock"), c)?,
+        ),
+        (None, None) => {
+            return Err(bad(
+                key,
+                acl,
+                at,
+                "the entry has neither CidrBlock nor Ipv6CidrBlock".into(),
+            ));
+        }
+    };
+    let allow = match e.rule_action.to_ascii_lowercase().as_str() {
+        "allow" => true,
+        "deny" => false,
+        other => {
+            return Err(bad(
+                key,
+                acl,
+                format!("{at}.RuleAction"),
+                format!("\"{other}\" is neither allow nor deny"),
+            ));
+        }
+    };
+    let dir = if e.egress { "to" } else { "from" };
+    Ok(AclEntry {
+        rule_number: e.rule_number,
+        protocols,
+        ports,
+        cidr,
+        allow,
+        text: format!(
+            "#{} {} {} {dir} {cidr_text}",
+            if e.rule_number == 32767 {
+                "*".to_string()
+            } else {
+                e.rule_number.to_string()
+            },
+            if allow { "allow" } else { "deny" },
+            ports_text(&protocols, &ports)
+        ),
+    })
+}
+
+/// The private addresses that a security-group reference stands for.
+fn sg_members(net: &Network) -> BTreeMap<String, AddrSet> {
+    let mut m: BTreeMap<String, AddrSet> = BTreeMap::new();
+    let mut add = |g: &str, a: &AddrSet| {
+        let e = m.entry(g.to_string()).or_default();
+        *e = e.union(a);
+    };
+    for i in net.interfaces.values() {
+        let a = i
+            .private_ips
+            .iter()
+            .chain(&i.ipv6)
+            .fold(AddrSet::empty(), |acc, ip| acc.union(&AddrSet::single(*ip)));
+        for g in &i.groups {
+            add(g, &a);
+        }
+    }
+    for e in net.endpoints.values() {
+        if e.kind == EndpointKind::Interface {
+            let a = net.endpoint_addresses(e);
+            for g in &e.groups {
+                add(g, &a);
+            }
+        }
+    }
+    for n in &net.notebooks {
+        let a = notebook_private_addrs(net, n);
+        for g in &n.security_groups {
+            add(g, &a);
+        }
+    }
+    m
+}
+
+/// The notebook ENI's private addresses, or its subnet's CIDRs when the ENI is not described.
+pub fn notebook_private_addrs(net: &Network, n: &Notebook) -> AddrSet {
+    if let Some(i) = n.interface_id.as_ref().and_then(|i| net.interfaces.get(i)) {
+        return i
+            .private_ips
+            .iter()
+            .chain(&i.ipv6)
+            .fold(AddrSet::empty(), |acc, ip| acc.union(&AddrSet::single(*ip)));
+    }
+    n.subnet_id
+        .as_ref()
+        .and_then(|s| net.subnets.get(s))
+        .map(|s| AddrSet::from_nets(s.cidrs.iter()))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_from_az() {
+        assert_eq!(region_of_az("us-east-1a").as_deref(), Some("us-east-1"));
+        assert_eq!(
+            region_of_az("us-west-2-lax-1a").as_deref(),
+            Some("us-west-2")
+        );
+        assert_eq!(
+            region_of_az("eu-central-1c").as_deref(),
+            Some("eu-central-1")
+        );
+        assert_eq!(region_of_az("garbage"), None);
+    }
+
+    #[test]
+    fn icmp_ports_encode_type_and_code() {
+        let icmp = ProtoSet::single(ICMP);
+        let r = rule_ports("k", "i", "f", &icmp, Some(8), Some(-1)).unwrap();
+        assert_eq!((r.lo, r.hi), (8 << 8, (8 << 8) | 255));
+        let r = rule_ports("k", "i", "f", &icmp, Some(3), Some(4)).unwrap();
+        assert_eq!((r.lo, r.hi), ((3 << 8) | 4, (3 << 8) | 4));
+        assert_eq!(
+            rule_ports("k", "i", "f", &icmp, Some(-1), Some(-1)).unwrap(),
+            PortRange::ALL
+        );
+        assert!(rule_ports("k", "i", "f", &ProtoSet::single(TCP), Some(70000), Some(1)).is_err());
+    }
+}

@@ -1,0 +1,434 @@
+//! The vendor-independent network model: VPCs, subnets, route tables with typed targets, security
+//! groups, network ACLs, gateways, VPC endpoints, interfaces and notebooks.
+//!
+//! It is built once from an AWS snapshot by [`convert`]; every later stage sees only this model.
+//! References are resolved during conversion: a subnet knows its effective route table and ACL
+//! (explicit association, else the VPC's main table / default ACL). Whatever could not be resolved
+//! is left as `None` (or a dangling ID) and reported as a [`Diagnostic`]; the analysis turns such
+//! gaps into `unknown` verdicts, never into `unreachable`.
+
+pub mod convert;
+pub mod graph;
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+use serde::Serialize;
+
+use crate::space::{AddrSet, PortRange, ProtoSet};
+
+pub use convert::convert;
+
+/// A whole network, plus what conversion had to say about it.
+#[derive(Debug, Clone, Default)]
+pub struct Network {
+    /// The AWS region (`us-east-1`), from the snapshot or inferred; service names use it.
+    pub region: Option<String>,
+    pub vpcs: BTreeMap<String, Vpc>,
+    pub subnets: BTreeMap<String, Subnet>,
+    pub route_tables: BTreeMap<String, RouteTable>,
+    pub acls: BTreeMap<String, Acl>,
+    pub security_groups: BTreeMap<String, SecurityGroup>,
+    pub internet_gateways: BTreeMap<String, AttachedGateway>,
+    pub egress_only_gateways: BTreeMap<String, AttachedGateway>,
+    pub nat_gateways: BTreeMap<String, NatGateway>,
+    pub endpoints: BTreeMap<String, Endpoint>,
+    pub interfaces: BTreeMap<String, Interface>,
+    pub prefix_lists: BTreeMap<String, PrefixList>,
+    /// IDs of transit gateways and peering connections the snapshot describes (for naming only:
+    /// both leave the modelled scope).
+    pub transit_gateways: BTreeMap<String, String>,
+    pub peering_connections: BTreeMap<String, String>,
+    /// Private addresses of the members of each security group (interfaces, endpoints, notebooks).
+    pub sg_members: BTreeMap<String, AddrSet>,
+    pub notebooks: Vec<Notebook>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Vpc {
+    pub id: String,
+    pub name: Option<String>,
+    pub owner_id: Option<String>,
+    /// Associated IPv4 and IPv6 CIDR blocks.
+    pub cidrs: Vec<IpNet>,
+    /// `enableDnsSupport` / `enableDnsHostnames`; `None` when the snapshot does not say.
+    pub dns_support: Option<bool>,
+    pub dns_hostnames: Option<bool>,
+    pub main_route_table: Option<String>,
+    pub default_acl: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Subnet {
+    pub id: String,
+    pub vpc_id: String,
+    pub name: Option<String>,
+    pub availability_zone: Option<String>,
+    pub cidrs: Vec<IpNet>,
+    /// The effective route table (explicit association, else the VPC's main table).
+    pub route_table: Option<String>,
+    /// The effective network ACL (explicit association, else the VPC's default ACL).
+    pub acl: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RouteTable {
+    pub id: String,
+    pub vpc_id: String,
+    pub name: Option<String>,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteDest {
+    Cidr(IpNet),
+    PrefixList(String),
+}
+
+impl std::fmt::Display for RouteDest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RouteDest::Cidr(n) => write!(f, "{n}"),
+            RouteDest::PrefixList(p) => f.write_str(p),
+        }
+    }
+}
+
+/// How a route came to be: the tie-break between equal prefixes depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RouteOrigin {
+    Static,
+    Propagated,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteState {
+    Active,
+    Blackhole,
+    Other(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub dest: RouteDest,
+    pub target: Target,
+    pub state: RouteState,
+    pub origin: RouteOrigin,
+}
+
+/// What kind of thing a route (or a path) points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TargetKind {
+    Local,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    NatGateway,
+    /// A `vpce-` whose endpoint type is `Gateway`.
+    GatewayEndpoint,
+    /// A `vpce-` the snapshot does not describe (gateway or GWLB is not known).
+    VpcEndpoint,
+    GatewayLoadBalancerEndpoint,
+    TransitGateway,
+    VpcPeering,
+    VirtualPrivateGateway,
+    NetworkInterface,
+    Instance,
+    LocalGateway,
+    CarrierGateway,
+    CoreNetwork,
+    /// A target field we do not recognise.
+    Other,
+}
+
+impl TargetKind {
+    /// The stable kebab-case name used in JSON (`via`) and evidence.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Local => "local",
+            TargetKind::InternetGateway => "internet-gateway",
+            TargetKind::EgressOnlyInternetGateway => "egress-only-internet-gateway",
+            TargetKind::NatGateway => "nat-gateway",
+            TargetKind::GatewayEndpoint => "gateway-endpoint",
+            TargetKind::VpcEndpoint => "vpc-endpoint",
+            TargetKind::GatewayLoadBalancerEndpoint => "gateway-load-balancer-endpoint",
+            TargetKind::TransitGateway => "transit-gateway",
+            TargetKind::VpcPeering => "vpc-peering",
+            TargetKind::VirtualPrivateGateway => "virtual-private-gateway",
+            TargetKind::NetworkInterface => "network-interface",
+            TargetKind::Instance => "instance",
+            TargetKind::LocalGateway => "local-gateway",
+            TargetKind::CarrierGateway => "carrier-gateway",
+            TargetKind::CoreNetwork => "core-network",
+            TargetKind::Other => "other",
+        }
+    }
+
+    /// Targets whose forwarding the model does not follow: traffic reaching them is `unknown`.
+    pub fn leaves_scope(self) -> bool {
+        matches!(
+            self,
+            TargetKind::GatewayLoadBalancerEndpoint
+                | TargetKind::TransitGateway
+                | TargetKind::VpcPeering
+                | TargetKind::VirtualPrivateGateway
+                | TargetKind::NetworkInterface
+                | TargetKind::Instance
+                | TargetKind::LocalGateway
+                | TargetKind::CarrierGateway
+                | TargetKind::CoreNetwork
+                | TargetKind::Other
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub kind: TargetKind,
+    /// The component ID (`igw-…`, `nat-…`, `local`, an ARN for core networks).
+    pub id: String,
+}
+
+/// A security group rule, one per address source of an AWS permission.
+#[derive(Debug, Clone)]
+pub struct SgRule {
+    pub protocols: ProtoSet,
+    pub ports: PortRange,
+    pub peer: SgPeer,
+    /// Human form of the rule for evidence: `tcp 443 to pl-63a5400a`.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SgPeer {
+    Cidr(IpNet),
+    PrefixList(String),
+    Group(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: Option<String>,
+    pub vpc_id: Option<String>,
+    pub ingress: Vec<SgRule>,
+    pub egress: Vec<SgRule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AclEntry {
+    pub rule_number: i64,
+    pub protocols: ProtoSet,
+    pub ports: PortRange,
+    pub cidr: IpNet,
+    pub allow: bool,
+    /// `#100 allow tcp 443 from 0.0.0.0/0`.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Acl {
+    pub id: String,
+    pub vpc_id: Option<String>,
+    pub is_default: bool,
+    /// Sorted by ascending rule number (first match wins); no implicit entry is stored.
+    pub ingress: Vec<AclEntry>,
+    pub egress: Vec<AclEntry>,
+}
+
+/// An internet gateway or egress-only internet gateway.
+#[derive(Debug, Clone, Default)]
+pub struct AttachedGateway {
+    pub id: String,
+    pub name: Option<String>,
+    /// `(vpc, state)` for each attachment.
+    pub attachments: Vec<(String, String)>,
+}
+
+impl AttachedGateway {
+    /// Attached to `vpc` (state `available` for IGWs, `attached` for egress-only ones).
+    pub fn attached_to(&self, vpc: &str) -> bool {
+        self.attachments
+            .iter()
+            .any(|(v, s)| v == vpc && matches!(s.as_str(), "available" | "attached"))
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NatGateway {
+    pub id: String,
+    pub name: Option<String>,
+    pub vpc_id: Option<String>,
+    pub subnet_id: Option<String>,
+    pub state: String,
+    /// `ConnectivityType` public (the default) or private.
+    pub public: bool,
+    pub private_ips: Vec<IpAddr>,
+    pub public_ips: Vec<IpAddr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointKind {
+    Gateway,
+    Interface,
+    GatewayLoadBalancer,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub id: String,
+    pub name: Option<String>,
+    pub kind: EndpointKind,
+    pub vpc_id: Option<String>,
+    /// `com.amazonaws.us-east-1.s3`.
+    pub service: String,
+    pub state: String,
+    pub private_dns: bool,
+    pub route_tables: Vec<String>,
+    pub subnets: Vec<String>,
+    pub groups: Vec<String>,
+    pub interfaces: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Interface {
+    pub id: String,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub private_ips: Vec<IpAddr>,
+    pub public_ips: Vec<IpAddr>,
+    pub ipv6: Vec<IpAddr>,
+    pub groups: Vec<String>,
+    pub interface_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PrefixList {
+    pub id: String,
+    pub name: Option<String>,
+    pub cidrs: Vec<IpNet>,
+}
+
+impl PrefixList {
+    /// AWS-managed lists are named after the service (`com.amazonaws.<region>.<service>`).
+    pub fn aws_managed(&self) -> bool {
+        self.name
+            .as_deref()
+            .is_some_and(|n| n.starts_with("com.amazonaws."))
+    }
+}
+
+/// `Enabled` / `Disabled` as SageMaker reports it; anything else is kept verbatim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Toggle {
+    Enabled,
+    Disabled,
+    Missing,
+    Other(String),
+}
+
+impl Toggle {
+    pub fn parse(s: Option<&str>) -> Toggle {
+        match s {
+            None => Toggle::Missing,
+            Some(s) if s.eq_ignore_ascii_case("enabled") => Toggle::Enabled,
+            Some(s) if s.eq_ignore_ascii_case("disabled") => Toggle::Disabled,
+            Some(s) => Toggle::Other(s.to_string()),
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Toggle::Enabled => Some("Enabled"),
+            Toggle::Disabled => Some("Disabled"),
+            Toggle::Missing => None,
+            Toggle::Other(s) => Some(s),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Notebook {
+    pub name: String,
+    pub arn: Option<String>,
+    pub status: Option<String>,
+    pub subnet_id: Option<String>,
+    /// The subnet's VPC, when the subnet is in the snapshot.
+    pub vpc_id: Option<String>,
+    pub security_groups: Vec<String>,
+    pub interface_id: Option<String>,
+    pub direct_internet_access: Toggle,
+    pub root_access: Toggle,
+}
+
+/// How bad a diagnostic is: `error` means some verdicts could not be decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// Something conversion (or analysis) wants the user to know about the input.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: &'static str,
+    /// The resource the problem is about (`rtb-…`).
+    pub resource: String,
+    pub message: String,
+}
+
+impl Network {
+    /// The full AWS service name for `svc` (`s3` → `com.amazonaws.us-east-1.s3`); a name that is
+    /// already qualified is kept.
+    pub fn service_name(&self, svc: &str) -> String {
+        if svc.starts_with("com.amazonaws.") || svc.contains(".amazonaws.") {
+            svc.to_string()
+        } else {
+            format!(
+                "com.amazonaws.{}.{}",
+                self.region.as_deref().unwrap_or("unknown-region"),
+                svc
+            )
+        }
+    }
+
+    /// The subnet of `vpc` whose CIDRs contain `ip`.
+    pub fn subnet_of(&self, vpc: &str, ip: IpAddr) -> Option<&Subnet> {
+        self.subnets
+            .values()
+            .find(|s| s.vpc_id == vpc && s.cidrs.iter().any(|c| c.contains(&ip)))
+    }
+
+    /// Addresses of a VPC endpoint's network interfaces, when every interface is in the snapshot;
+    /// otherwise the CIDRs of its subnets (DESIGN §3).
+    pub fn endpoint_addresses(&self, ep: &Endpoint) -> AddrSet {
+        let ips: Option<Vec<IpAddr>> = if ep.interfaces.is_empty() {
+            None
+        } else {
+            ep.interfaces
+                .iter()
+                .map(|i| self.interfaces.get(i).map(|x| x.private_ips.clone()))
+                .collect::<Option<Vec<_>>>()
+                .map(|v| v.into_iter().flatten().collect())
+        };
+        match ips {
+            Some(ips) if !ips.is_empty() => ips
+                .into_iter()
+                .fold(AddrSet::empty(), |acc, ip| acc.union(&AddrSet::single(ip))),
+            _ => {
+                let nets: Vec<IpNet> = ep
+                    .subnets
+                    .iter()
+                    .filter_map(|s| self.subnets.get(s))
+                    .flat_map(|s| s.cidrs.iter().copied())
+                    .collect();
+                AddrSet::from_nets(nets.iter())
+            }
+        }
+    }
+}

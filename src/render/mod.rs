@@ -1,0 +1,14 @@
+//! Every output format, rendered from the one [`Report`](crate::report::Report) type. Nothing else
+//! in the crate formats output.
+
+pub mod json;
+pub mod table;
+
+/// The output formats of `analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One row per notebook, a column per check, then the reasons, diagnostics and a summary.
+    Table,
+    /// The JSON object of DESIGN §4 (stable field names, for other tools).
+    Json,
+}

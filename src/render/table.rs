@@ -1,0 +1,166 @@
+//! The human table: one row per notebook, one column per check, a mark per cell saying whether
+//! the verdict passes the profile, then why each failing notebook fails, the diagnostics and a
+//! summary. Colour only when asked (on a terminal).
+
+use std::fmt::Write;
+
+use crate::analysis::Status;
+use crate::model::Severity;
+use crate::report::{CheckReport, Report};
+
+/// Options of the table renderer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+const GREEN: &str = "\x1b[32m";
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+fn paint(s: &str, code: &str, style: Style) -> String {
+    if style.color {
+        format!("{code}{s}{RESET}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// The cell of one check: a pass/fail mark, the status, and the way out when there is one.
+fn cell(c: &CheckReport) -> (String, &'static str) {
+    let v = &c.verdict;
+    let mark = match (c.passes, v.status) {
+        (_, Status::Unknown) => "?",
+        (true, _) => "✔",
+        (false, _) => "✘",
+    };
+    let mut text = format!("{mark} {}", v.status.as_str());
+    if matches!(
+        v.status,
+        Status::Reachable | Status::Partial | Status::Unknown
+    ) && let Some(via) = v.via
+    {
+        text.push_str(&format!(
+            " ({}{})",
+            if v.private { "private, " } else { "" },
+            via.as_str()
+        ));
+    }
+    let color = match (c.passes, v.status) {
+        (_, Status::Unknown) => YELLOW,
+        (true, _) => GREEN,
+        (false, _) => RED,
+    };
+    (text, color)
+}
+
+/// Render the table.
+pub fn render(report: &Report, style: Style) -> String {
+    let mut out = String::new();
+    let mut headers: Vec<String> = vec!["NOTEBOOK".into()];
+    if let Some(first) = report.notebooks.first() {
+        headers.extend(first.checks.0.iter().map(|c| c.name.to_uppercase()));
+    }
+    headers.push("COMPLIANT".into());
+    let mut rows: Vec<Vec<(String, Option<&'static str>)>> = Vec::new();
+    for n in &report.notebooks {
+        let mut row = vec![(n.name.clone(), None)];
+        for c in &n.checks.0 {
+            let (t, col) = cell(c);
+            row.push((t, Some(col)));
+        }
+        row.push(if n.compliant {
+            ("yes".into(), Some(GREEN))
+        } else {
+            ("NO".into(), Some(RED))
+        });
+        rows.push(row);
+    }
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for r in &rows {
+        for (i, (t, _)) in r.iter().enumerate() {
+            if i < widths.len() {
+                widths[i] = widths[i].max(t.chars().count());
+            }
+        }
+    }
+    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
+    let header: Vec<String> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| pad(h, widths[i]))
+        .collect();
+    let _ = writeln!(out, "{}", paint(header.join("  ").trim_end(), BOLD, style));
+    for r in &rows {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, (t, col))| {
+                let padded = pad(t, widths.get(i).copied().unwrap_or(0));
+                match col {
+                    Some(c) => paint(&padded, c, style),
+                    None => padded,
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
+
+    let failing: Vec<_> = report.notebooks.iter().filter(|n| !n.compliant).collect();
+    if !failing.is_empty() {
+        let _ = writeln!(out, "\n{}", paint("Why not compliant:", BOLD, style));
+        for n in failing {
+            let _ = writeln!(out, "  {}", n.name);
+            for r in &n.reasons {
+                let _ = writeln!(out, "    - {r}");
+            }
+        }
+    }
+    let findings: Vec<_> = report
+        .notebooks
+        .iter()
+        .flat_map(|n| n.findings.iter().map(move |f| (n, f)))
+        .collect();
+    if !findings.is_empty() {
+        let _ = writeln!(out, "\n{}", paint("Security Hub findings:", BOLD, style));
+        for (n, f) in findings {
+            let _ = writeln!(
+                out,
+                "  {} {} ({}): {}",
+                n.name, f.code, f.severity, f.detail
+            );
+        }
+    }
+    if !report.diagnostics.is_empty() {
+        let _ = writeln!(out, "\n{}", paint("Diagnostics:", BOLD, style));
+        for d in &report.diagnostics {
+            let sev = match d.severity {
+                Severity::Error => paint("error", RED, style),
+                Severity::Warning => paint("warning", YELLOW, style),
+                Severity::Info => "info".to_string(),
+            };
+            let _ = writeln!(out, "  {sev} {} {}: {}", d.code, d.resource, d.message);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{} of {} notebook(s) compliant with profile {}{}.",
+        report.summary.compliant,
+        report.summary.notebooks,
+        report.profile.as_str(),
+        report
+            .region
+            .as_deref()
+            .map(|r| format!(" in {r}"))
+            .unwrap_or_default()
+    );
+    if report.notebooks.is_empty() {
+        let _ = writeln!(
+            out,
+            "No notebooks in the snapshot: add a NotebookInstances key (aws sagemaker describe-notebook-instance outputs)."
+        );
+    }
+    out
+}

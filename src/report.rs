@@ -1,0 +1,272 @@
+//! The one report type every output format renders (DESIGN §4), and the profile's judgement.
+//!
+//! The analysis produces verdicts; this module adds what a reader needs around them — Security Hub
+//! findings (SageMaker.1/.2/.3), whether each check passes the chosen profile, and whether the
+//! notebook is compliant — so that renderers only format, never decide.
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::analysis::{NotebookVerdicts, Status, Verdict, Via};
+use crate::aws::SourceFile;
+use crate::model::{Diagnostic, Network, TargetKind, Toggle};
+
+/// What "compliant" means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// Internet unreachable, every service reachable privately, SageMaker.1/.2 absent.
+    Isolated,
+    /// Internet only through a NAT gateway (or not at all), every service reachable.
+    NatEgress,
+}
+
+impl Profile {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Isolated => "isolated",
+            Profile::NatEgress => "nat-egress",
+        }
+    }
+}
+
+/// How to judge verdicts.
+#[derive(Debug, Clone, Copy)]
+pub struct Judgement {
+    pub profile: Profile,
+    /// Let `unknown` pass instead of failing.
+    pub allow_unknown: bool,
+}
+
+/// A Security Hub control finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: &'static str,
+    pub detail: String,
+}
+
+/// One check's verdict plus the profile's judgement of it.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    pub name: String,
+    pub verdict: Verdict,
+    /// Does this verdict satisfy the profile?
+    pub passes: bool,
+}
+
+/// Serialises as the JSON object `{"internet": {...}, "s3": {...}}` in check order.
+#[derive(Debug, Clone, Default)]
+pub struct Checks(pub Vec<CheckReport>);
+
+impl Serialize for Checks {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for c in &self.0 {
+            m.serialize_entry(&c.name, &c.verdict)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotebookReport {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub security_group_ids: Vec<String>,
+    pub direct_internet_access: Option<String>,
+    pub root_access: Option<String>,
+    pub checks: Checks,
+    pub findings: Vec<Finding>,
+    pub compliant: bool,
+    /// Why the notebook is not compliant, one sentence each (empty when compliant).
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub notebooks: usize,
+    pub compliant: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub region: Option<String>,
+    pub profile: Profile,
+    pub notebooks: Vec<NotebookReport>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+    /// The snapshot files the report was computed from (not part of the JSON contract).
+    #[serde(skip)]
+    pub sources: Vec<SourceFile>,
+}
+
+impl Report {
+    /// Exit status per DESIGN §4: 0 when every notebook is compliant, else 1.
+    pub fn exit_code(&self) -> i32 {
+        if self.notebooks.iter().all(|n| n.compliant) {
+            0
+        } else {
+            1
+        }
+    }
+}
+
+/// Security Hub findings for a notebook.
+pub fn findings(dia: &Toggle, root: &Toggle, subnet: Option<&str>) -> Vec<Finding> {
+    let mut f = Vec::new();
+    if *dia == Toggle::Enabled {
+        f.push(Finding {
+            code: "SageMaker.1",
+            severity: "high",
+            detail: "direct internet access is enabled".into(),
+        });
+    }
+    if subnet.is_none() {
+        f.push(Finding {
+            code: "SageMaker.2",
+            severity: "high",
+            detail: "the notebook is not in a custom VPC (no subnet): it runs in the SageMaker service VPC".into(),
+        });
+    }
+    match root {
+        Toggle::Enabled => f.push(Finding {
+            code: "SageMaker.3",
+            severity: "high",
+            detail: "root access is enabled".into(),
+        }),
+        Toggle::Missing => f.push(Finding {
+            code: "SageMaker.3",
+            severity: "high",
+            detail: "root access is not reported; SageMaker's default is Enabled".into(),
+        }),
+        _ => {}
+    }
+    f
+}
+
+/// Does `v` (the check named `name`) satisfy the profile? `Err` carries the reason when not.
+fn judge_check(j: Judgement, name: &str, v: &Verdict) -> Result<(), String> {
+    let via = v.via.map(|v| v.as_str()).unwrap_or("?");
+    if v.status == Status::Unknown {
+        return if j.allow_unknown {
+            Ok(())
+        } else {
+            Err(format!(
+                "{name}: unknown ({})",
+                v.unknown_because
+                    .first()
+                    .map(|b| format!("{}: {}", b.code, b.detail))
+                    .unwrap_or_else(|| "undecided".into())
+            ))
+        };
+    }
+    let first_block = || {
+        v.blocked_by
+            .first()
+            .map(|b| format!(" ({} at {})", b.code, b.component))
+            .unwrap_or_default()
+    };
+    if name == "internet" {
+        return match (j.profile, v.status) {
+            (_, Status::Unreachable) => Ok(()),
+            (Profile::NatEgress, Status::Reachable)
+                if v.vias
+                    .iter()
+                    .all(|x| *x == Via::Target(TargetKind::NatGateway)) =>
+            {
+                Ok(())
+            }
+            (Profile::NatEgress, _) => Err(format!(
+                "internet: reachable other than through a NAT gateway (via {})",
+                v.vias
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            (Profile::Isolated, _) => Err(format!("internet: reachable via {via}")),
+        };
+    }
+    match (j.profile, v.status) {
+        (Profile::Isolated, Status::Reachable) if v.private => Ok(()),
+        (Profile::Isolated, Status::Reachable) => Err(format!(
+            "{name}: reachable but not privately (via {via}){}",
+            {
+                v.blocked_by
+                    .first()
+                    .map(|b| format!("; {}: {}", b.code, b.detail))
+                    .unwrap_or_default()
+            }
+        )),
+        (Profile::NatEgress, Status::Reachable) => Ok(()),
+        (_, Status::Partial) => Err(format!("{name}: only partly reachable{}", first_block())),
+        _ => Err(format!("{name}: unreachable{}", first_block())),
+    }
+}
+
+/// Build the report: findings, per-check judgement, compliance, summary.
+pub fn build(
+    net: &Network,
+    verdicts: Vec<NotebookVerdicts>,
+    j: Judgement,
+    sources: Vec<SourceFile>,
+) -> Report {
+    let mut notebooks = Vec::new();
+    for nv in verdicts {
+        let nb = nv.notebook;
+        let findings = findings(
+            &nb.direct_internet_access,
+            &nb.root_access,
+            nb.subnet_id.as_deref(),
+        );
+        let mut reasons = Vec::new();
+        let mut checks = Vec::new();
+        for (name, verdict) in nv.checks {
+            let r = judge_check(j, &name, &verdict);
+            if let Err(e) = &r {
+                reasons.push(e.clone());
+            }
+            checks.push(CheckReport {
+                name,
+                verdict,
+                passes: r.is_ok(),
+            });
+        }
+        if j.profile == Profile::Isolated {
+            for f in &findings {
+                if matches!(f.code, "SageMaker.1" | "SageMaker.2") {
+                    reasons.push(format!("{}: {}", f.code, f.detail));
+                }
+            }
+        }
+        notebooks.push(NotebookReport {
+            name: nb.name.clone(),
+            account_id: None,
+            subnet_id: nb.subnet_id.clone(),
+            vpc_id: nb.vpc_id.clone(),
+            security_group_ids: nb.security_groups.clone(),
+            direct_internet_access: nb.direct_internet_access.as_str().map(str::to_string),
+            root_access: nb.root_access.as_str().map(str::to_string),
+            checks: Checks(checks),
+            findings,
+            compliant: reasons.is_empty(),
+            reasons,
+        });
+    }
+    let compliant = notebooks.iter().filter(|n| n.compliant).count();
+    Report {
+        region: net.region.clone(),
+        profile: j.profile,
+        summary: Summary {
+            notebooks: notebooks.len(),
+            compliant,
+        },
+        notebooks,
+        diagnostics: net.diagnostics.clone(),
+        sources,
+    }
+}
