@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::analysis::{NotebookVerdicts, Status, Verdict, Via};
+use crate::analysis::{Analysis, Status, Verdict, Via};
 use crate::aws::SourceFile;
 use crate::model::{Diagnostic, Network, TargetKind, Toggle};
 
@@ -209,14 +209,9 @@ fn judge_check(j: Judgement, name: &str, v: &Verdict) -> Result<(), String> {
 }
 
 /// Build the report: findings, per-check judgement, compliance, summary.
-pub fn build(
-    net: &Network,
-    verdicts: Vec<NotebookVerdicts>,
-    j: Judgement,
-    sources: Vec<SourceFile>,
-) -> Report {
+pub fn build(net: &Network, analysis: Analysis, j: Judgement, sources: Vec<SourceFile>) -> Report {
     let mut notebooks = Vec::new();
-    for nv in verdicts {
+    for nv in analysis.notebooks {
         let nb = nv.notebook;
         let findings = findings(
             &nb.direct_internet_access,
@@ -266,7 +261,13 @@ pub fn build(
             compliant,
         },
         notebooks,
-        diagnostics: net.diagnostics.clone(),
+        diagnostics: {
+            let mut d = net.diagnostics.clone();
+            d.extend(analysis.diagnostics);
+            d.sort();
+            d.dedup();
+            d
+        },
         sources,
     }
 }

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{EndpointKind, Network, Notebook};
+use crate::model::{Diagnostic, EndpointKind, Network, Notebook, Severity};
 use crate::space::{AddrSet, Packet, PacketSet, PortRange, ProtoSet, TCP};
 
 use super::explain;
@@ -267,6 +267,27 @@ fn resolve(net: &Network, nb: &Notebook, name: &str) -> Resolution {
     }
 }
 
+/// Diagnostics about the services asked for: an S3/DynamoDB check needs the service's AWS-managed
+/// prefix list, and its verdicts are `unknown` without it.
+pub fn service_diagnostics(net: &Network, services: &[String]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for svc in services {
+        let name = net.service_name(svc);
+        if let Err(b) = public_addrs(net, &name) {
+            out.push(Diagnostic {
+                severity: Severity::Error,
+                code: "MISSING_PREFIX_LIST",
+                resource: name.clone(),
+                message: format!(
+                    "{}; {svc} checks that use the public path are unknown",
+                    b.detail
+                ),
+            });
+        }
+    }
+    out
+}
+
 /// One service check.
 pub fn service(net: &Network, nb: &Notebook, svc: &str) -> Verdict {
     let name = net.service_name(svc);
@@ -323,9 +344,12 @@ pub fn service(net: &Network, nb: &Notebook, svc: &str) -> Verdict {
         Status::Reachable
     };
     if status != Status::Reachable || !private {
-        for n in res.notes {
-            push_unique(&mut blocked, n);
+        // Why an endpoint was passed over is the root cause: list it first.
+        let mut all = res.notes;
+        for b in blocked {
+            push_unique(&mut all, b);
         }
+        blocked = all;
     }
     let vias: BTreeSet<Via> = works.iter().map(|w| w.2).collect();
     let (witness, path, via) = match works.first() {

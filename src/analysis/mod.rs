@@ -15,7 +15,7 @@ pub mod walk;
 
 use serde::Serialize;
 
-use crate::model::{Network, Notebook, TargetKind};
+use crate::model::{Diagnostic, Network, Notebook, TargetKind};
 use crate::space::Packet;
 
 pub use codes::Code;
@@ -154,12 +154,24 @@ pub struct NotebookVerdicts {
     pub checks: Vec<(String, Verdict)>,
 }
 
+/// The verdicts for every notebook, plus what the analysis found missing in the input.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub notebooks: Vec<NotebookVerdicts>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Analyse every notebook of the network.
-pub fn analyze(net: &Network, cfg: &Config) -> Vec<NotebookVerdicts> {
-    net.notebooks
+pub fn analyze(net: &Network, cfg: &Config) -> Analysis {
+    let notebooks = net
+        .notebooks
         .iter()
         .map(|nb| analyze_notebook(net, nb, cfg))
-        .collect()
+        .collect();
+    Analysis {
+        notebooks,
+        diagnostics: checks::service_diagnostics(net, &cfg.services),
+    }
 }
 
 /// Analyse one notebook.

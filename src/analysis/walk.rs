@@ -302,11 +302,11 @@ impl Walker<'_> {
             "egress rules allow the packets".into(),
             Probe::SgEgress(groups.clone()),
         ));
-        self.from_subnet(ctx, sg.allowed);
+        self.route_in(ctx, sg.allowed);
     }
 
     /// Route `set` with the route table of `ctx.subnet` and follow each route.
-    fn from_subnet(&mut self, ctx: Ctx, set: PacketSet) {
+    fn route_in(&mut self, ctx: Ctx, set: PacketSet) {
         let net = self.net;
         let Some(subnet) = net.subnets.get(&ctx.subnet) else {
             self.undecided(
@@ -756,7 +756,7 @@ impl Walker<'_> {
         ctx.public_v4 = nat.public;
         ctx.has_v6 = false;
         ctx.nat_ports = true;
-        self.from_subnet(ctx, set);
+        self.route_in(ctx, set);
     }
 
     fn gateway_endpoint(&mut self, mut ctx: Ctx, set: PacketSet, id: &str) {

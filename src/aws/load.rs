@@ -6,6 +6,9 @@
 //! appear in two files if both copies are identical (e.g. two overlapping saves); two *different*
 //! objects with one ID are an error, because silently picking one could hide a misconfiguration.
 
+// Load errors are built once, on the way out; their size does not matter.
+#![allow(clippy::result_large_err)]
+
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use crate::analysis::Status;
-use crate::model::Severity;
+use crate::analysis::{Status, Via};
+use crate::model::{Severity, TargetKind};
 use crate::report::{CheckReport, Report};
 
 /// Options of the table renderer.
@@ -28,6 +28,19 @@ fn paint(s: &str, code: &str, style: Style) -> String {
     }
 }
 
+/// Short names for the table; the JSON keeps the full ones.
+fn short_via(v: Via) -> &'static str {
+    match v {
+        Via::InterfaceEndpoint => "endpoint",
+        Via::ServiceNetwork => "service-net",
+        Via::Target(TargetKind::GatewayEndpoint) => "gateway-ep",
+        Via::Target(TargetKind::NatGateway) => "NAT",
+        Via::Target(TargetKind::InternetGateway) => "IGW",
+        Via::Target(TargetKind::EgressOnlyInternetGateway) => "EIGW",
+        Via::Target(k) => k.as_str(),
+    }
+}
+
 /// The cell of one check: a pass/fail mark, the status, and the way out when there is one.
 fn cell(c: &CheckReport) -> (String, &'static str) {
     let v = &c.verdict;
@@ -36,17 +49,16 @@ fn cell(c: &CheckReport) -> (String, &'static str) {
         (true, _) => "✔",
         (false, _) => "✘",
     };
-    let mut text = format!("{mark} {}", v.status.as_str());
-    if matches!(
-        v.status,
-        Status::Reachable | Status::Partial | Status::Unknown
-    ) && let Some(via) = v.via
+    let word = if v.status == Status::Reachable && v.private {
+        "private"
+    } else {
+        v.status.as_str()
+    };
+    let mut text = format!("{mark} {word}");
+    if v.status != Status::Unreachable
+        && let Some(via) = v.via
     {
-        text.push_str(&format!(
-            " ({}{})",
-            if v.private { "private, " } else { "" },
-            via.as_str()
-        ));
+        text.push_str(&format!(" ({})", short_via(via)));
     }
     let color = match (c.passes, v.status) {
         (_, Status::Unknown) => YELLOW,
@@ -146,7 +158,12 @@ pub fn render(report: &Report, style: Style) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{} of {} notebook(s) compliant with profile {}{}.",
+        "\n✔ passes the profile  ✘ fails it  ? unknown (fails unless --allow-unknown)\n\
+         private = reachable only through VPC endpoints; (…) = the way out: endpoint, gateway-ep, NAT, IGW, EIGW, service-net"
+    );
+    let _ = writeln!(
+        out,
+        "{} of {} notebook(s) compliant with profile {}{}.",
         report.summary.compliant,
         report.summary.notebooks,
         report.profile.as_str(),

@@ -1,0 +1,928 @@
+//! The sample snapshots under `samples/`: every verdict their READMEs promise, checked against the
+//! JSON output of the real binary (`vpcreach analyze samples/<name> --format json`, DESIGN.md §4).
+//!
+//! Data-driven: one table of expectations per sample (`Case`), one checker (`check_case`). Every
+//! expectation was derived by hand from DESIGN.md §3; the derivation is in each sample's README.md.
+//! A failing case lists every mismatch it found, not just the first.
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr};
+use std::process::{Command, Output};
+
+// ---------------------------------------------------------------------------------------------
+// Expectations
+// ---------------------------------------------------------------------------------------------
+
+/// Expected `via` of a check.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Via {
+    /// `"via": null`
+    Null,
+    /// `"via": "<kind>"`
+    Is(&'static str),
+    /// not asserted (DESIGN §4 does not fix it, e.g. `unknown` for missing data)
+    #[allow(dead_code)]
+    Any,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Check {
+    /// `internet` or a service name as given (`s3`, `sagemaker.api`, …)
+    name: &'static str,
+    /// `reachable` | `unreachable` | `unknown` | `partial`
+    status: &'static str,
+    private: bool,
+    via: Via,
+    /// Codes that must all occur in `blocked_by` (more may occur). `"CODE@component"` also requires
+    /// that entry's `component` to be the given ID.
+    blocked: &'static [&'static str],
+    /// If non-empty: the witness destination must lie in one of these CIDRs.
+    dst: &'static [&'static str],
+}
+
+impl Check {
+    const fn dst(self, dst: &'static [&'static str]) -> Check {
+        Check { dst, ..self }
+    }
+}
+
+const fn reachable(name: &'static str, via: &'static str, private: bool) -> Check {
+    Check {
+        name,
+        status: "reachable",
+        private,
+        via: Via::Is(via),
+        blocked: &[],
+        dst: &[],
+    }
+}
+const fn unreachable(name: &'static str, blocked: &'static [&'static str]) -> Check {
+    Check {
+        name,
+        status: "unreachable",
+        private: false,
+        via: Via::Null,
+        blocked,
+        dst: &[],
+    }
+}
+const fn partial(name: &'static str, via: &'static str, blocked: &'static [&'static str]) -> Check {
+    Check {
+        name,
+        status: "partial",
+        private: false,
+        via: Via::Is(via),
+        blocked,
+        dst: &[],
+    }
+}
+#[allow(dead_code)]
+const fn unknown(name: &'static str, via: Via) -> Check {
+    Check {
+        name,
+        status: "unknown",
+        private: false,
+        via,
+        blocked: &[],
+        dst: &[],
+    }
+}
+
+struct Nb {
+    name: &'static str,
+    /// `subnet_id` (None = JSON null)
+    subnet: Option<&'static str>,
+    /// exactly the keys of `checks`
+    checks: &'static [Check],
+    /// exactly the set of finding codes
+    findings: &'static [&'static str],
+    compliant: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Diag {
+    Empty,
+    #[allow(dead_code)]
+    NonEmpty,
+    #[allow(dead_code)]
+    Any,
+}
+
+struct Case {
+    /// snapshot paths, relative to the crate root
+    paths: &'static [&'static str],
+    /// extra arguments after `--format json`
+    args: &'static [&'static str],
+    /// expected `profile` field
+    profile: &'static str,
+    region: &'static str,
+    exit: i32,
+    diagnostics: Diag,
+    /// the snapshot holds the us-east-1 AWS-managed prefix lists (enables witness address checks)
+    prefix_lists: bool,
+    /// every notebook of the output, exactly
+    notebooks: &'static [Nb],
+}
+
+const S3_CIDRS: &[&str] = &[
+    "54.231.0.0/17",
+    "52.216.0.0/15",
+    "3.5.16.0/21",
+    "3.5.0.0/20",
+];
+const DYNAMODB_CIDRS: &[&str] = &["52.94.0.0/22", "52.119.224.0/20"];
+const NO_ROUTE: &str = "NO_ROUTE_TO_DESTINATION";
+const NO_PUBLIC_IP: &str = "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS";
+
+// ---- (a) isolated -----------------------------------------------------------------------------
+
+const ISOLATED_SERVICES_OK: [Check; 5] = [
+    reachable("s3", "gateway-endpoint", true),
+    reachable("sagemaker.api", "interface-endpoint", true)
+        .dst(&["10.20.10.21/32", "10.20.11.23/32"]),
+    reachable("sagemaker.runtime", "interface-endpoint", true)
+        .dst(&["10.20.10.31/32", "10.20.11.33/32"]),
+    reachable("sts", "interface-endpoint", true).dst(&["10.20.10.41/32", "10.20.11.43/32"]),
+    reachable("logs", "interface-endpoint", true).dst(&["10.20.10.51/32", "10.20.11.53/32"]),
+];
+
+const ISOLATED: Case = Case {
+    paths: &["samples/isolated"],
+    args: &[],
+    profile: "isolated",
+    region: "us-east-1",
+    exit: 0,
+    diagnostics: Diag::Empty,
+    prefix_lists: true,
+    notebooks: &[
+        Nb {
+            name: "nb-isolated",
+            subnet: Some("subnet-00dc4578058d31b14"),
+            checks: &[
+                unreachable(
+                    "internet",
+                    &["NO_ROUTE_TO_DESTINATION@rtb-011680e8fbd635d73"],
+                ),
+                ISOLATED_SERVICES_OK[0],
+                ISOLATED_SERVICES_OK[1],
+                ISOLATED_SERVICES_OK[2],
+                ISOLATED_SERVICES_OK[3],
+                ISOLATED_SERVICES_OK[4],
+            ],
+            findings: &[],
+            compliant: true,
+        },
+        Nb {
+            name: "nb-isolated-hardened",
+            subnet: Some("subnet-0ca678254bbfc795f"),
+            checks: &[
+                unreachable("internet", &["ENI_SG_RULES_MISMATCH"]),
+                ISOLATED_SERVICES_OK[0],
+                ISOLATED_SERVICES_OK[1],
+                ISOLATED_SERVICES_OK[2],
+                ISOLATED_SERVICES_OK[3],
+                ISOLATED_SERVICES_OK[4],
+            ],
+            findings: &[],
+            compliant: true,
+        },
+    ],
+};
+
+// ---- (b) nat-egress ---------------------------------------------------------------------------
+
+const ALL_VIA_NAT: &[Check] = &[
+    reachable("internet", "nat-gateway", false),
+    reachable("s3", "nat-gateway", false),
+    reachable("sagemaker.api", "nat-gateway", false),
+    reachable("sagemaker.runtime", "nat-gateway", false),
+    reachable("sts", "nat-gateway", false),
+    reachable("logs", "nat-gateway", false),
+];
+
+const NAT_EGRESS_DEFAULT: Case = Case {
+    paths: &["samples/nat-egress"],
+    args: &[],
+    profile: "isolated",
+    region: "us-east-1",
+    exit: 1,
+    diagnostics: Diag::Empty,
+    prefix_lists: true,
+    notebooks: &[Nb {
+        name: "nb-nat-egress",
+        subnet: Some("subnet-043aa3fb15f7c1677"),
+        checks: ALL_VIA_NAT,
+        findings: &["SageMaker.3"],
+        compliant: false,
+    }],
+};
+
+const NAT_EGRESS_PROFILE: Case = Case {
+    paths: &["samples/nat-egress"],
+    args: &["--profile", "nat-egress"],
+    profile: "nat-egress",
+    region: "us-east-1",
+    exit: 0,
+    diagnostics: Diag::Empty,
+    prefix_lists: true,
+    notebooks: &[Nb {
+        name: "nb-nat-egress",
+        subnet: Some("subnet-043aa3fb15f7c1677"),
+        checks: ALL_VIA_NAT,
+        findings: &["SageMaker.3"],
+        compliant: true,
+    }],
+};
+
+// ---- (c) public-subnet ------------------------------------------------------------------------
+
+const PUBLIC_SUBNET: Case = Case {
+    paths: &["samples/public-subnet"],
+    args: &[],
+    profile: "isolated",
+    region: "us-east-1",
+    exit: 1,
+    diagnostics: Diag::Empty,
+    prefix_lists: true,
+    notebooks: &[
+        Nb {
+            name: "nb-public-no-ip",
+            subnet: Some("subnet-0bbdffcd3fd760e2e"),
+            checks: &[
+                unreachable("internet", &[NO_PUBLIC_IP]),
+                unreachable("s3", &[NO_PUBLIC_IP]),
+                unreachable("sagemaker.api", &[NO_PUBLIC_IP]),
+                unreachable("sagemaker.runtime", &[NO_PUBLIC_IP]),
+                unreachable("sts", &[NO_PUBLIC_IP]),
+                unreachable("logs", &[NO_PUBLIC_IP]),
+            ],
+            findings: &[],
+            compliant: false,
+        },
+        Nb {
+            name: "nb-public-eip",
+            subnet: Some("subnet-0bbdffcd3fd760e2e"),
+            checks: &[
+                reachable("internet", "internet-gateway", false),
+                reachable("s3", "internet-gateway", false),
+                reachable("sagemaker.api", "internet-gateway", false),
+                reachable("sagemaker.runtime", "internet-gateway", false),
+                reachable("sts", "internet-gateway", false),
+                reachable("logs", "internet-gateway", false),
+            ],
+            findings: &[],
+            compliant: false,
+        },
+    ],
+};
+
+// ---- (d) direct-internet ----------------------------------------------------------------------
+
+const DIRECT_INTERNET: Case = Case {
+    paths: &["samples/direct-internet"],
+    args: &[],
+    profile: "isolated",
+    region: "us-east-1",
+    exit: 1,
+    diagnostics: Diag::Empty,
+    prefix_lists: true,
+    notebooks: &[
+        Nb {
+            name: "nb-direct-internet",
+            subnet: Some("subnet-0466703907f438cf7"),
+            checks: &[
+                reachable("internet", "service-network", false),
+                // the gateway endpoint is not used: S3's public addresses leave through the service network
+                reachable("s3", "service-network", false),
+                reachable("sagemaker.api", "interface-endpoint", true)
+                    .dst(&["10.50.10.44/32", "10.50.11.61/32"]),
+                reachable("sagemaker.runtime", "interface-endpoint", true)
+                    .dst(&["10.50.10.51/32", "10.50.11.68/32"]),
+                reachable("sts", "service-network", false),
+                reachable("logs", "service-network", false),
+            ],
+            findings: &["SageMaker.1"],
+            compliant: false,
+        },
+        Nb {
+            name: "nb-no-vpc",
+            subnet: None,
+            checks: &[
+                reachable("internet", "service-network", false),
+                reachable("s3", "service-network", false),
+                reachable("sagemaker.api", "service-network", false),
+                reachable("sagemaker.runtime", "service-network", false),
+                reachable("sts", "service-network", false),
+                reachable("logs", "service-network", false),
+            ],
+            findings: &["SageMaker.1", "SageMaker.2", "SageMaker.3"],
+            compliant: false,
+        },
+    ],
+};
+
+// ---- (e) endpoint-mistakes --------------------------------------------------------------------
+
+const SG_MISMATCH: &str = "ENDPOINT_SG_INGRESS_MISMATCH";
+
+const ENDPOINT_MISTAKES: Case = Case {
+    paths: &["samples/endpoint-mistakes"],
+    args: &[],
+    profile: "isolated",
+    region: "us-east-1",
+    exit: 1,
+    diagnostics: Diag::Empty,
+    prefix_lists: true,
+    notebooks: &[
+        Nb {
+            // (1) the S3 gateway endpoint is on team 2's route table only
+            name: "nb-s3-wrong-route-table",
+            subnet: Some("subnet-0192c748ee59481f4"),
+            checks: &[
+                unreachable(
+                    "internet",
+                    &["NO_ROUTE_TO_DESTINATION@rtb-05b6271c7100bafb0"],
+                ),
+                unreachable("s3", &["NO_ROUTE_TO_DESTINATION@rtb-05b6271c7100bafb0"]),
+                reachable("sagemaker.api", "interface-endpoint", true),
+                reachable("sagemaker.runtime", "interface-endpoint", true),
+                reachable("sts", "interface-endpoint", true),
+                reachable("logs", "interface-endpoint", true),
+            ],
+            findings: &[],
+            compliant: false,
+        },
+        Nb {
+            // (2) the endpoint security group admits HTTPS only from team 1's group
+            name: "nb-endpoint-sg-no-ingress",
+            subnet: Some("subnet-02bd73a8cc7e0dd09"),
+            checks: &[
+                unreachable(
+                    "internet",
+                    &["NO_ROUTE_TO_DESTINATION@rtb-07c537adf54ae2eaa"],
+                ),
+                reachable("s3", "gateway-endpoint", true),
+                unreachable("sagemaker.api", &[SG_MISMATCH]),
+                unreachable("sagemaker.runtime", &[SG_MISMATCH]),
+                unreachable("sts", &[SG_MISMATCH]),
+                unreachable("logs", &[SG_MISMATCH]),
+            ],
+            findings: &[],
+            compliant: false,
+        },
+        Nb {
+            // (3) the sts endpoint has private DNS off: sts resolves to public addresses, no route there
+            name: "nb-sts-private-dns-off",
+            subnet: Some("subnet-0556f7606416528b6"),
+            checks: &[
+                unreachable(
+                    "internet",
+                    &["NO_ROUTE_TO_DESTINATION@rtb-0bc0d5e3343901aba"],
+                ),
+                reachable("s3", "gateway-endpoint", true),
+                reachable("sagemaker.api", "interface-endpoint", true),
+                reachable("sagemaker.runtime", "interface-endpoint", true),
+                unreachable(
+                    "sts",
+                    &[
+                        "PRIVATE_DNS_DISABLED",
+                        "NO_ROUTE_TO_DESTINATION@rtb-0bc0d5e3343901aba",
+                    ],
+                ),
+                reachable("logs", "interface-endpoint", true),
+            ],
+            findings: &[],
+            compliant: false,
+        },
+        Nb {
+            // (4) enableDnsHostnames false: no interface endpoint is usable; the gateway endpoint still is
+            name: "nb-vpc-dns-hostnames-off",
+            subnet: Some("subnet-0a11aa1fea5f80f48"),
+            checks: &[
+                unreachable(
+                    "internet",
+                    &["NO_ROUTE_TO_DESTINATION@rtb-036097061c535192e"],
+                ),
+                reachable("s3", "gateway-endpoint", true),
+                unreachable("sagemaker.api", &["VPC_DNS_DISABLED", NO_ROUTE]),
+                unreachable("sagemaker.runtime", &["VPC_DNS_DISABLED", NO_ROUTE]),
+                unreachable("sts", &["VPC_DNS_DISABLED", NO_ROUTE]),
+                unreachable("logs", &["VPC_DNS_DISABLED", NO_ROUTE]),
+            ],
+            findings: &[],
+            compliant: false,
+        },
+    ],
+};
+
+// ---- (f) acl-traps ----------------------------------------------------------------------------
+
+const RETURN_A: &str = "ACL_RETURN_TRAFFIC@acl-08de8a1b293efa1bf";
+const RETURN_B: &str = "ACL_RETURN_TRAFFIC@acl-08a51663651b0eb67";
+
+const ACL_TRAPS: Case = Case {
+    paths: &["samples/acl-traps"],
+    args: &[],
+    profile: "isolated",
+    region: "us-east-1",
+    exit: 1,
+    diagnostics: Diag::Empty,
+    prefix_lists: true,
+    notebooks: &[
+        Nb {
+            // deny-all NACL on the notebook's subnet; the endpoint ENIs share the subnet (no NACL between
+            // them), the S3 gateway endpoint does not
+            name: "nb-same-subnet-endpoints",
+            subnet: Some("subnet-02900d61aba37e853"),
+            checks: &[
+                unreachable("internet", &[]),
+                unreachable("s3", &["SUBNET_ACL_RESTRICTION@acl-093ab90ae34f5cd31"]),
+                reachable("sagemaker.api", "interface-endpoint", true).dst(&["10.71.1.100/32"]),
+                reachable("sagemaker.runtime", "interface-endpoint", true).dst(&["10.71.1.101/32"]),
+                reachable("sts", "interface-endpoint", true).dst(&["10.71.1.102/32"]),
+                reachable("logs", "interface-endpoint", true).dst(&["10.71.1.103/32"]),
+            ],
+            findings: &[],
+            compliant: false,
+        },
+        Nb {
+            // NAT subnet a admits inbound only tcp/443 and the notebook subnet: no reply (to NAT ports
+            // 1024-65535) ever comes back in; the internet check is forward only
+            name: "nb-nat-return-blocked",
+            subnet: Some("subnet-01a9a1d6284809243"),
+            checks: &[
+                reachable("internet", "nat-gateway", false),
+                unreachable("s3", &[RETURN_A]),
+                unreachable("sagemaker.api", &[RETURN_A]),
+                unreachable("sagemaker.runtime", &[RETURN_A]),
+                unreachable("sts", &[RETURN_A]),
+                unreachable("logs", &[RETURN_A]),
+            ],
+            findings: &[],
+            compliant: false,
+        },
+        Nb {
+            // NAT subnet b admits replies to tcp 32768-65535 only; NAT ports 1024-32767 fail
+            name: "nb-nat-return-partial",
+            subnet: Some("subnet-0346ad9aa7f21ac45"),
+            checks: &[
+                reachable("internet", "nat-gateway", false),
+                partial("s3", "nat-gateway", &[RETURN_B]),
+                partial("sagemaker.api", "nat-gateway", &[RETURN_B]),
+                partial("sagemaker.runtime", "nat-gateway", &[RETURN_B]),
+                partial("sts", "nat-gateway", &[RETURN_B]),
+                partial("logs", "nat-gateway", &[RETURN_B]),
+            ],
+            findings: &[],
+            compliant: false,
+        },
+    ],
+};
+
+/// Every sample run, for the table-output test.
+const ALL: &[&Case] = &[
+    &ISOLATED,
+    &NAT_EGRESS_DEFAULT,
+    &NAT_EGRESS_PROFILE,
+    &PUBLIC_SUBNET,
+    &DIRECT_INTERNET,
+    &ENDPOINT_MISTAKES,
+    &ACL_TRAPS,
+];
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn sample_a_isolated() {
+    check_case(&ISOLATED);
+}
+
+#[test]
+fn sample_b_nat_egress_default_profile() {
+    check_case(&NAT_EGRESS_DEFAULT);
+}
+
+#[test]
+fn sample_b_nat_egress_profile() {
+    check_case(&NAT_EGRESS_PROFILE);
+}
+
+#[test]
+fn sample_c_public_subnet() {
+    check_case(&PUBLIC_SUBNET);
+}
+
+#[test]
+fn sample_d_direct_internet() {
+    check_case(&DIRECT_INTERNET);
+}
+
+#[test]
+fn sample_e_endpoint_mistakes() {
+    check_case(&ENDPOINT_MISTAKES);
+}
+
+#[test]
+fn sample_f_acl_traps() {
+    check_case(&ACL_TRAPS);
+}
+
+/// The default (table) output: same exit status as the JSON run, one row per notebook, and no colour
+/// when stdout is not a terminal.
+#[test]
+fn table_output_for_every_sample() {
+    let mut errs = Vec::new();
+    for case in ALL {
+        let out = run(case.paths, case.args);
+        let cmd = cmdline(case.paths, case.args);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if out.status.code() != Some(case.exit) {
+            errs.push(format!(
+                "{cmd}: exit {:?}, expected {}",
+                out.status.code(),
+                case.exit
+            ));
+        }
+        if stdout.trim().is_empty() {
+            errs.push(format!(
+                "{cmd}: empty stdout (stderr: {})",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        if stdout.contains('\u{1b}') {
+            errs.push(format!(
+                "{cmd}: ANSI escape in stdout although it is not a terminal"
+            ));
+        }
+        for nb in case.notebooks {
+            if !stdout.contains(nb.name) {
+                errs.push(format!(
+                    "{cmd}: notebook {} missing from the table",
+                    nb.name
+                ));
+            }
+        }
+    }
+    let explicit = run(&["samples/endpoint-mistakes"], &["--format", "table"]);
+    let default = run(&["samples/endpoint-mistakes"], &[]);
+    if explicit.stdout != default.stdout {
+        errs.push("`--format table` differs from the default output".into());
+    }
+    report(errs);
+}
+
+/// Same input, same bytes out.
+#[test]
+fn json_output_is_deterministic() {
+    let args = ["--format", "json"];
+    let a = run(&["samples/endpoint-mistakes"], &args);
+    let b = run(&["samples/endpoint-mistakes"], &args);
+    assert!(!a.stdout.is_empty());
+    assert_eq!(
+        a.stdout, b.stdout,
+        "two runs on the same snapshot printed different JSON"
+    );
+}
+
+/// `--notebook NAME` restricts the report (and the exit status) to that notebook.
+#[test]
+fn notebook_filter() {
+    let out = run(
+        &["samples/endpoint-mistakes"],
+        &["--format", "json", "--notebook", "nb-sts-private-dns-off"],
+    );
+    let v = parse(&out, "--notebook nb-sts-private-dns-off");
+    let names: Vec<&str> = notebooks(&v)
+        .iter()
+        .filter_map(|n| n["name"].as_str())
+        .collect();
+    assert_eq!(names, ["nb-sts-private-dns-off"]);
+    assert_eq!(out.status.code(), Some(1));
+
+    // a compliant notebook picked out of a sample that is otherwise all compliant: exit 0
+    let out = run(
+        &["samples/isolated"],
+        &["--format", "json", "--notebook", "nb-isolated"],
+    );
+    let v = parse(&out, "--notebook nb-isolated");
+    assert_eq!(notebooks(&v).len(), 1);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// Exit status 2: input or usage error (DESIGN §4).
+#[test]
+fn usage_and_input_errors_exit_2() {
+    let out = run(&["samples/no-such-sample"], &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "missing snapshot path");
+    let out = run(&["samples/isolated"], &["--profile", "no-such-profile"]);
+    assert_eq!(out.status.code(), Some(2), "unknown profile");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checker
+// ---------------------------------------------------------------------------------------------
+
+fn run(paths: &[&str], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vpcreach"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("analyze")
+        .args(paths)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run vpcreach")
+}
+
+fn cmdline(paths: &[&str], args: &[&str]) -> String {
+    format!("vpcreach analyze {} {}", paths.join(" "), args.join(" "))
+        .trim_end()
+        .to_string()
+}
+
+fn parse(out: &Output, what: &str) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{what}: stdout is not JSON ({e}); exit {:?}\nstdout: {}\nstderr: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn notebooks(v: &Value) -> &[Value] {
+    v["notebooks"].as_array().map(Vec::as_slice).unwrap_or(&[])
+}
+
+fn report(errs: Vec<String>) {
+    if !errs.is_empty() {
+        panic!("{} mismatch(es):\n  {}", errs.len(), errs.join("\n  "));
+    }
+}
+
+fn check_case(case: &Case) {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(case.args);
+    let cmd = cmdline(case.paths, &args);
+    let out = run(case.paths, &args);
+    let v = parse(&out, &cmd);
+    let mut errs = Vec::new();
+
+    if out.status.code() != Some(case.exit) {
+        errs.push(format!(
+            "exit status {:?}, expected {}",
+            out.status.code(),
+            case.exit
+        ));
+    }
+    if v["profile"] != case.profile {
+        errs.push(format!(
+            "profile {}, expected {:?}",
+            v["profile"], case.profile
+        ));
+    }
+    if v["region"] != case.region {
+        errs.push(format!(
+            "region {}, expected {:?}",
+            v["region"], case.region
+        ));
+    }
+    let diags = v["diagnostics"].as_array().map_or(0, Vec::len);
+    match case.diagnostics {
+        Diag::Empty if diags != 0 => {
+            errs.push(format!("expected no diagnostics, got {}", v["diagnostics"]))
+        }
+        Diag::NonEmpty if diags == 0 => errs.push("expected a diagnostic, got none".into()),
+        _ => {}
+    }
+
+    let nbs = notebooks(&v);
+    let got: BTreeSet<&str> = nbs.iter().filter_map(|n| n["name"].as_str()).collect();
+    let want: BTreeSet<&str> = case.notebooks.iter().map(|n| n.name).collect();
+    if got != want {
+        errs.push(format!("notebooks {got:?}, expected {want:?}"));
+    }
+    let compliant = case.notebooks.iter().filter(|n| n.compliant).count();
+    if v["summary"]["notebooks"] != case.notebooks.len() || v["summary"]["compliant"] != compliant {
+        errs.push(format!(
+            "summary {}, expected {{notebooks: {}, compliant: {compliant}}}",
+            v["summary"],
+            case.notebooks.len()
+        ));
+    }
+
+    for exp in case.notebooks {
+        let Some(nb) = nbs.iter().find(|n| n["name"] == exp.name) else {
+            continue;
+        };
+        check_notebook(case, exp, nb, &mut errs);
+    }
+    if !errs.is_empty() {
+        panic!(
+            "`{cmd}`: {} mismatch(es):\n  {}",
+            errs.len(),
+            errs.join("\n  ")
+        );
+    }
+}
+
+fn check_notebook(case: &Case, exp: &Nb, nb: &Value, errs: &mut Vec<String>) {
+    let n = exp.name;
+    if nb["subnet_id"].as_str() != exp.subnet
+        || (exp.subnet.is_none() && !nb["subnet_id"].is_null())
+    {
+        errs.push(format!(
+            "{n}: subnet_id {}, expected {:?}",
+            nb["subnet_id"], exp.subnet
+        ));
+    }
+    let findings: BTreeSet<&str> = nb["findings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["code"].as_str()).collect())
+        .unwrap_or_default();
+    let want: BTreeSet<&str> = exp.findings.iter().copied().collect();
+    if findings != want {
+        errs.push(format!("{n}: findings {findings:?}, expected {want:?}"));
+    }
+    if nb["compliant"].as_bool() != Some(exp.compliant) {
+        errs.push(format!(
+            "{n}: compliant {}, expected {}",
+            nb["compliant"], exp.compliant
+        ));
+    }
+    let Some(checks) = nb["checks"].as_object() else {
+        errs.push(format!("{n}: no `checks` object"));
+        return;
+    };
+    let got: BTreeSet<&str> = checks.keys().map(String::as_str).collect();
+    let want: BTreeSet<&str> = exp.checks.iter().map(|c| c.name).collect();
+    if got != want {
+        errs.push(format!("{n}: check keys {got:?}, expected {want:?}"));
+    }
+    for c in exp.checks {
+        if let Some(v) = checks.get(c.name) {
+            check_one(case, &format!("{n}.{}", c.name), c, v, errs);
+        }
+    }
+}
+
+fn check_one(case: &Case, at: &str, c: &Check, v: &Value, errs: &mut Vec<String>) {
+    if v["status"] != c.status {
+        errs.push(format!(
+            "{at}: status {}, expected {:?} (blocked_by {})",
+            v["status"], c.status, v["blocked_by"]
+        ));
+    }
+    if v["private"].as_bool() != Some(c.private) {
+        errs.push(format!(
+            "{at}: private {}, expected {}",
+            v["private"], c.private
+        ));
+    }
+    match c.via {
+        Via::Null if !v["via"].is_null() => {
+            errs.push(format!("{at}: via {}, expected null", v["via"]))
+        }
+        Via::Is(k) if v["via"] != k => errs.push(format!("{at}: via {}, expected {k:?}", v["via"])),
+        _ => {}
+    }
+    let blocked: Vec<(&str, &str)> = v["blocked_by"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|b| {
+                    (
+                        b["code"].as_str().unwrap_or(""),
+                        b["component"].as_str().unwrap_or(""),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for want in c.blocked {
+        let (code, component) = match want.split_once('@') {
+            Some((code, comp)) => (code, Some(comp)),
+            None => (*want, None),
+        };
+        if !blocked
+            .iter()
+            .any(|(k, comp)| *k == code && component.is_none_or(|w| w == *comp))
+        {
+            errs.push(format!(
+                "{at}: blocked_by lacks {want}; got {}",
+                v["blocked_by"]
+            ));
+        }
+    }
+    let witness = &v["witness"];
+    let path_len = v["path"].as_array().map_or(0, Vec::len);
+    if c.status == "reachable" && !blocked.is_empty() {
+        errs.push(format!(
+            "{at}: reachable but blocked_by {}",
+            v["blocked_by"]
+        ));
+    }
+    if c.status == "partial" && blocked.is_empty() {
+        errs.push(format!("{at}: partial without blocked_by"));
+    }
+    if c.status == "unreachable" {
+        if blocked.is_empty() {
+            errs.push(format!("{at}: unreachable without blocked_by"));
+        }
+        if !witness.is_null() {
+            errs.push(format!("{at}: unreachable but witness {witness}"));
+        }
+    }
+    if matches!(c.status, "reachable" | "partial") && v["status"] == c.status {
+        if path_len == 0 {
+            errs.push(format!("{at}: {} without a path", c.status));
+        }
+        check_witness(case, at, c, witness, errs);
+    }
+}
+
+/// The witness must be a packet of the check's set: TCP 443 for services, a destination of the right
+/// kind for the path (endpoint ENI, S3 prefix list, public address).
+fn check_witness(case: &Case, at: &str, c: &Check, w: &Value, errs: &mut Vec<String>) {
+    let Some(dst) = w["destination"].as_str() else {
+        errs.push(format!("{at}: witness without destination: {w}"));
+        return;
+    };
+    let Ok(IpAddr::V4(ip)) = dst.parse::<IpAddr>() else {
+        errs.push(format!(
+            "{at}: witness destination {dst:?} is not an IPv4 address (snapshots are IPv4-only)"
+        ));
+        return;
+    };
+    if c.name != "internet" {
+        if !w["protocol"]
+            .as_str()
+            .is_some_and(|p| p.eq_ignore_ascii_case("tcp") || p == "6")
+        {
+            errs.push(format!(
+                "{at}: witness protocol {}, expected tcp",
+                w["protocol"]
+            ));
+        }
+        if w["port"] != 443 {
+            errs.push(format!("{at}: witness port {}, expected 443", w["port"]));
+        }
+    }
+    if !c.dst.is_empty() && !in_any(ip, c.dst) {
+        errs.push(format!("{at}: witness destination {ip} not in {:?}", c.dst));
+    }
+    let kind = match c.via {
+        Via::Is(k) => k,
+        _ => return,
+    };
+    if kind == "interface-endpoint" {
+        if !ip.is_private() {
+            errs.push(format!(
+                "{at}: interface-endpoint witness {ip} is not a private address"
+            ));
+        }
+        return;
+    }
+    if kind == "gateway-endpoint" || (c.name == "s3" && case.prefix_lists) {
+        if !in_any(ip, S3_CIDRS) {
+            errs.push(format!(
+                "{at}: s3 witness {ip} is outside the S3 prefix list"
+            ));
+        }
+        return;
+    }
+    if !is_public(ip) {
+        errs.push(format!("{at}: witness {ip} is not a public address"));
+    }
+    if c.name != "internet" && case.prefix_lists && in_any(ip, &[S3_CIDRS, DYNAMODB_CIDRS].concat())
+    {
+        errs.push(format!(
+            "{at}: {} witness {ip} lies in an AWS-managed prefix list",
+            c.name
+        ));
+    }
+}
+
+fn in_any(ip: Ipv4Addr, cidrs: &[&str]) -> bool {
+    cidrs.iter().any(|c| {
+        let (net, len) = c.split_once('/').expect("CIDR");
+        let net: Ipv4Addr = net.parse().expect("CIDR address");
+        let len: u32 = len.parse().expect("CIDR length");
+        let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+        u32::from(ip) & mask == u32::from(net) & mask
+    })
+}
+
+/// DESIGN §3: public = not RFC 1918, RFC 6598, loopback, link-local, multicast, reserved.
+fn is_public(ip: Ipv4Addr) -> bool {
+    !(ip.is_private()
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || ip.is_multicast()
+        || ip.is_broadcast()
+        || ip.is_unspecified()
+        || in_any(ip, &["0.0.0.0/8", "100.64.0.0/10", "240.0.0.0/4"]))
+}
