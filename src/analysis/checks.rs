@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Diagnostic, EndpointKind, Network, Notebook, Severity};
+use crate::model::{Diagnostic, Network, Notebook, Severity};
 use crate::space::{AddrSet, Packet, PacketSet, PortRange, ProtoSet, TCP};
 
 use super::explain;
@@ -180,15 +180,7 @@ fn resolve(net: &Network, nb: &Notebook, name: &str) -> Resolution {
             notes,
         };
     };
-    let candidates: Vec<&crate::model::Endpoint> = net
-        .endpoints
-        .values()
-        .filter(|e| {
-            e.kind == EndpointKind::Interface
-                && e.vpc_id.as_deref() == Some(&vpc.id)
-                && e.service == name
-        })
-        .collect();
+    let candidates: Vec<&crate::model::Endpoint> = net.interface_endpoints(&vpc.id, name).collect();
     let mut usable = AddrSet::empty();
     let mut any_usable = false;
     for ep in &candidates {

@@ -832,15 +832,7 @@ impl Walker<'_> {
     fn local(&mut self, ctx: Ctx, set: PacketSet) {
         let net = self.net;
         let endpoints: Vec<&crate::model::Endpoint> = match self.dest {
-            Dest::Service(name) => net
-                .endpoints
-                .values()
-                .filter(|e| {
-                    e.kind == EndpointKind::Interface
-                        && e.vpc_id.as_deref() == Some(&ctx.vpc)
-                        && e.service == *name
-                })
-                .collect(),
+            Dest::Service(name) => net.interface_endpoints(&ctx.vpc, name).collect(),
             Dest::Internet => Vec::new(),
         };
         let mut rest = set;
@@ -853,11 +845,7 @@ impl Walker<'_> {
             rest = rest.difference(&part);
             // Per destination subnet: the ACLs between the two subnets, then the endpoint's SGs.
             let mut remaining = part;
-            let subnets: Vec<&crate::model::Subnet> = net
-                .subnets
-                .values()
-                .filter(|s| s.vpc_id == ctx.vpc)
-                .collect();
+            let subnets: Vec<&crate::model::Subnet> = net.vpc_subnets(&ctx.vpc).collect();
             for s in subnets {
                 let p = remaining.restrict_addrs(&AddrSet::from_nets(s.cidrs.iter()));
                 if p.is_empty() {

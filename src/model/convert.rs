@@ -563,6 +563,14 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
                 _ => {}
             }
         }
+        if n.subnet_id.is_some() && n.direct_internet_access.is_none() {
+            diag(
+                Severity::Warning,
+                "MISSING_FIELD",
+                &n.notebook_instance_name,
+                "DirectInternetAccess is not reported; assumed Disabled (describe-notebook-instance always reports it: check the snapshot)".into(),
+            );
+        }
         net.notebooks.push(Notebook {
             name: n.notebook_instance_name.clone(),
             arn: n.notebook_instance_arn.clone(),
@@ -622,11 +630,20 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
             format!("a rule names prefix list {p}, which is not in PrefixLists"),
         );
     }
+    for s in net.subnets.values() {
+        if let Some(v) = net.vpcs.get_mut(&s.vpc_id) {
+            v.subnets.push(s.id.clone());
+        }
+    }
+    for e in net.endpoints.values() {
+        if e.kind == EndpointKind::Interface
+            && let Some(v) = e.vpc_id.as_ref().and_then(|v| net.vpcs.get_mut(v))
+        {
+            v.interface_endpoints.push(e.id.clone());
+        }
+    }
     for v in net.vpcs.values() {
-        let has_interface_ep = net
-            .endpoints
-            .values()
-            .any(|e| e.kind == EndpointKind::Interface && e.vpc_id.as_deref() == Some(&v.id));
+        let has_interface_ep = !v.interface_endpoints.is_empty();
         if has_interface_ep && (v.dns_support.is_none() || v.dns_hostnames.is_none()) {
             diag(
                 Severity::Warning,

@@ -58,6 +58,10 @@ pub struct Vpc {
     pub dns_hostnames: Option<bool>,
     pub main_route_table: Option<String>,
     pub default_acl: Option<String>,
+    /// IDs of the VPC's subnets and interface endpoints (indexes, so that per-notebook work does
+    /// not scan the whole organisation).
+    pub subnets: Vec<String>,
+    pub interface_endpoints: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -397,11 +401,29 @@ impl Network {
         }
     }
 
-    /// The subnet of `vpc` whose CIDRs contain `ip`.
-    pub fn subnet_of(&self, vpc: &str, ip: IpAddr) -> Option<&Subnet> {
-        self.subnets
-            .values()
-            .find(|s| s.vpc_id == vpc && s.cidrs.iter().any(|c| c.contains(&ip)))
+    /// The subnets of `vpc`.
+    pub fn vpc_subnets<'a>(&'a self, vpc: &str) -> impl Iterator<Item = &'a Subnet> + 'a {
+        self.vpcs
+            .get(vpc)
+            .map(|v| v.subnets.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| self.subnets.get(s))
+    }
+
+    /// The interface endpoints of `vpc` for the service `name` (full name), whatever their state.
+    pub fn interface_endpoints<'a>(
+        &'a self,
+        vpc: &str,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a Endpoint> + 'a {
+        self.vpcs
+            .get(vpc)
+            .map(|v| v.interface_endpoints.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| self.endpoints.get(e))
+            .filter(move |e| e.service == name)
     }
 
     /// Addresses of a VPC endpoint's network interfaces, when every interface is in the snapshot;

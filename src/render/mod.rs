@@ -9,6 +9,6 @@ pub mod table;
 pub enum Format {
     /// One row per notebook, a column per check, then the reasons, diagnostics and a summary.
     Table,
-    /// The JSON object of DESIGN §4 (stable field names, for other tools).
+    /// The machine-readable report: one JSON object with stable field names (see README).
     Json,
 }
