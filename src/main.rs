@@ -55,6 +55,13 @@ struct AnalyzeArgs {
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// The flags every command that produces a report shares (`analyze`, and `scan` later).
+#[derive(clap::Args, Debug)]
+struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -90,9 +97,8 @@ enum ColorChoice {
     Never,
 }
 
-/// The validated configuration `analyze` runs with.
-struct AnalyzeConfig {
-    paths: Vec<PathBuf>,
+/// The validated configuration a report is produced with.
+struct RunConfig {
     format: Format,
     judgement: Judgement,
     analysis: Config,
@@ -100,8 +106,8 @@ struct AnalyzeConfig {
     color: bool,
 }
 
-impl AnalyzeConfig {
-    fn resolve(a: AnalyzeArgs) -> Result<AnalyzeConfig> {
+impl RunConfig {
+    fn resolve(a: RunArgs) -> Result<RunConfig> {
         let mut services: Vec<String> = Vec::new();
         for s in a.require {
             let s = s.trim().to_string();
@@ -133,8 +139,7 @@ impl AnalyzeConfig {
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         };
-        Ok(AnalyzeConfig {
-            paths: a.paths,
+        Ok(RunConfig {
             format: a.format,
             judgement: Judgement {
                 profile: a.profile,
@@ -147,8 +152,8 @@ impl AnalyzeConfig {
     }
 }
 
-fn analyze(cfg: AnalyzeConfig) -> Result<(String, i32)> {
-    let loaded = aws::load_paths(&cfg.paths)?;
+/// Analyse a loaded snapshot and render the report: the part every command shares.
+fn report_on(loaded: aws::Loaded, cfg: &RunConfig) -> Result<(String, i32)> {
     let mut net = model::convert(&loaded.snapshot).context("the snapshot has an invalid value")?;
     if !cfg.notebooks.is_empty() {
         let known: Vec<String> = net.notebooks.iter().map(|n| n.name.clone()).collect();
@@ -175,6 +180,12 @@ fn analyze(cfg: AnalyzeConfig) -> Result<(String, i32)> {
     Ok((text, report.exit_code()))
 }
 
+fn analyze(a: AnalyzeArgs) -> Result<(String, i32)> {
+    let cfg = RunConfig::resolve(a.run)?;
+    let loaded = aws::load_paths(&a.paths)?;
+    report_on(loaded, &cfg)
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -184,7 +195,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Analyze(a) => AnalyzeConfig::resolve(a).and_then(analyze),
+        Command::Analyze(a) => analyze(a),
     };
     match result {
         Ok((text, code)) => {

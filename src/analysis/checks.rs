@@ -180,6 +180,19 @@ fn resolve(net: &Network, nb: &Notebook, name: &str) -> Resolution {
             notes,
         };
     };
+    if let Some(why) = net.incomplete("VpcEndpoints") {
+        return Resolution {
+            addrs: Err(Block {
+                code: Code::MissingData,
+                component: vpc.id.clone(),
+                detail: format!(
+                    "whether {vpc} has an interface endpoint for {name} is not known: VPC endpoints could not be collected ({why})",
+                    vpc = vpc.id
+                ),
+            }),
+            notes,
+        };
+    }
     let candidates: Vec<&crate::model::Endpoint> = net.interface_endpoints(&vpc.id, name).collect();
     let mut usable = AddrSet::empty();
     let mut any_usable = false;

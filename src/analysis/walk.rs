@@ -63,6 +63,7 @@ struct Ctx {
     /// The current source (the notebook, or a NAT gateway after translation).
     src: Source,
     public_v4: bool,
+    public_v4_unknown: Option<String>,
     has_v6: bool,
     /// The first gateway the packets went through (a NAT), which names the path.
     first_via: Option<Via>,
@@ -76,6 +77,8 @@ struct Ctx {
 pub struct Origin {
     pub src: Source,
     pub public_v4: bool,
+    /// Why a public IPv4 address cannot be ruled out (its interface could not be collected).
+    pub public_v4_unknown: Option<String>,
     pub has_v6: bool,
 }
 
@@ -96,6 +99,12 @@ pub fn origin(net: &Network, nb: &Notebook) -> Origin {
         },
         // DESIGN §3: no public IPv4 address unless the interface shows one.
         public_v4: eni.is_some_and(|e| e.public_ips.iter().any(|ip| ip.is_ipv4())),
+        public_v4_unknown: match (eni, net.incomplete("NetworkInterfaces")) {
+            (None, Some(why)) => Some(format!(
+                "the notebook's network interface could not be collected ({why}), so a public IPv4 address cannot be ruled out"
+            )),
+            _ => None,
+        },
         has_v6,
     }
 }
@@ -147,6 +156,7 @@ pub fn walk_notebook(net: &Network, nb: &Notebook, set: &PacketSet, dest: &Dest)
         vpc: subnet.vpc_id.clone(),
         src: o.src,
         public_v4: o.public_v4,
+        public_v4_unknown: o.public_v4_unknown,
         has_v6: o.has_v6,
         first_via: None,
         hops: Vec::new(),
@@ -596,6 +606,15 @@ impl Walker<'_> {
         if !v4.is_empty() {
             if ctx.public_v4 {
                 ok = ok.union(&v4);
+            } else if let Some(why) = ctx.public_v4_unknown.clone() {
+                self.undecided(
+                    ctx.hops.clone(),
+                    v4.clone(),
+                    None,
+                    Code::MissingData,
+                    gw,
+                    why,
+                );
             } else {
                 self.dropped(
                     &ctx,
@@ -754,6 +773,7 @@ impl Walker<'_> {
         };
         // A public NAT gateway always has an Elastic IP; a private one never does.
         ctx.public_v4 = nat.public;
+        ctx.public_v4_unknown = None;
         ctx.has_v6 = false;
         ctx.nat_ports = true;
         self.route_in(ctx, set);

@@ -331,6 +331,15 @@ impl Accumulator {
                     seen,
                 )?,
                 "VpcAttributes" => take_attributes(path, v, &mut s.vpc_attributes, seen)?,
+                "Incomplete" => {
+                    for (index, item) in list(path, "Incomplete", v)?.iter().enumerate() {
+                        let i: super::snapshot::Incomplete =
+                            decode(path, "Incomplete", index, None, item)?;
+                        if !s.incomplete.contains(&i) {
+                            s.incomplete.push(i);
+                        }
+                    }
+                }
                 // Everything else (NextToken, Reservations, AvailabilityZones, …) is not ours.
                 _ => {}
             }

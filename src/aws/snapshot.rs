@@ -28,6 +28,20 @@ pub struct Snapshot {
     pub vpc_peering_connections: Vec<VpcPeeringConnection>,
     pub transit_gateways: Vec<TransitGateway>,
     pub notebook_instances: Vec<NotebookInstance>,
+    /// Our own key: parts of the snapshot that could not be collected completely (a live scan's
+    /// failed calls). Verdicts that depend on them are `unknown`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<Incomplete>,
+}
+
+/// A snapshot key whose data is known to be missing or partial, and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Incomplete {
+    /// The snapshot key (`VpcEndpoints`, `NetworkInterfaces`, …).
+    pub key: String,
+    /// What failed, e.g. `DescribeVpcEndpoints in us-east-1: AccessDenied`.
+    pub reason: String,
 }
 
 /// A `{"Key": …, "Value": …}` tag.

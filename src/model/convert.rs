@@ -73,6 +73,23 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         })
     };
 
+    for i in &snap.incomplete {
+        let e = net.incomplete.entry(i.key.clone()).or_default();
+        if !e.is_empty() {
+            e.push_str("; ");
+        }
+        e.push_str(&i.reason);
+        diag(
+            Severity::Error,
+            "INCOMPLETE_DATA",
+            &i.key,
+            format!(
+                "{} could not be collected completely: {}; verdicts that depend on it are unknown",
+                i.key, i.reason
+            ),
+        );
+    }
+
     // VPCs and their DNS attributes.
     for v in &snap.vpcs {
         let mut cidrs = Vec::new();

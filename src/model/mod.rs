@@ -43,6 +43,8 @@ pub struct Network {
     /// Private addresses of the members of each security group (interfaces, endpoints, notebooks).
     pub sg_members: BTreeMap<String, AddrSet>,
     pub notebooks: Vec<Notebook>,
+    /// Snapshot keys known to be incomplete (failed collection), with the reason.
+    pub incomplete: BTreeMap<String, String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -387,6 +389,11 @@ pub struct Diagnostic {
 }
 
 impl Network {
+    /// Why the snapshot's `key` (e.g. `VpcEndpoints`) is incomplete, if it is.
+    pub fn incomplete(&self, key: &str) -> Option<&str> {
+        self.incomplete.get(key).map(String::as_str)
+    }
+
     /// The full AWS service name for `svc` (`s3` → `com.amazonaws.us-east-1.s3`); a name that is
     /// already qualified is kept.
     pub fn service_name(&self, svc: &str) -> String {
