@@ -7,8 +7,10 @@
 
 use ipnet::IpNet;
 
-use crate::model::{Acl, AclEntry, Network, RouteDest, RouteOrigin, RouteTable, SgPeer};
-use crate::space::{AddrSet, PacketSet, PortRange, ProtoSet};
+use crate::model::{
+    Acl, AclEntry, Network, RouteDest, RouteOrigin, RouteTable, SgPeer, TargetKind,
+};
+use crate::space::{AddrSet, Family, PacketSet, PortRange, ProtoSet};
 
 /// How the address side of a rule is matched for one crossing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,8 +50,34 @@ pub struct AclOutcome {
     pub undecided: PacketSet,
 }
 
+/// The packets of one address family, and the fixed addresses of that family: an IPv4 packet has
+/// an IPv4 source, so an interface's IPv6 address must not make an IPv4 rule undecidable.
+fn by_family(set: &PacketSet, fixed: &AddrSet) -> [(PacketSet, AddrSet); 2] {
+    [Family::V4, Family::V6].map(|f| {
+        let fam = AddrSet::all_of(f);
+        (set.restrict_addrs(&fam), fixed.intersect(&fam))
+    })
+}
+
 /// Evaluate `entries` (already sorted by rule number) on `set`: first match wins.
 pub fn acl_eval(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> AclOutcome {
+    if let AddrRole::Fixed(f) = role {
+        let mut out = AclOutcome::default();
+        for (part, fixed) in by_family(set, f) {
+            if part.is_empty() {
+                continue;
+            }
+            let o = acl_eval_one(entries, &part, &AddrRole::Fixed(fixed));
+            out.allowed = out.allowed.union(&o.allowed);
+            out.undecided = out.undecided.union(&o.undecided);
+            out.denied.extend(o.denied);
+        }
+        return out;
+    }
+    acl_eval_one(entries, set, role)
+}
+
+fn acl_eval_one(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> AclOutcome {
     let mut out = AclOutcome::default();
     let mut remaining = set.clone();
     for e in entries {
@@ -185,6 +213,25 @@ pub struct Source {
 /// Ingress into the union of `groups` from `src`: ingress rules match the packet's protocol and
 /// destination port and the *source*, which is fixed.
 pub fn sg_ingress(net: &Network, groups: &[String], src: &Source, set: &PacketSet) -> SgOutcome {
+    let mut out = SgOutcome::default();
+    for (part, addrs) in by_family(set, &src.addrs) {
+        if part.is_empty() {
+            continue;
+        }
+        let src = Source {
+            addrs,
+            groups: src.groups.clone(),
+        };
+        let o = sg_ingress_one(net, groups, &src, &part);
+        out.allowed = out.allowed.union(&o.allowed);
+        out.denied = out.denied.union(&o.denied);
+        out.undecided = out.undecided.union(&o.undecided);
+        out.why.extend(o.why);
+    }
+    out
+}
+
+fn sg_ingress_one(net: &Network, groups: &[String], src: &Source, set: &PacketSet) -> SgOutcome {
     let mut allowed = PacketSet::empty();
     let mut maybe = PacketSet::empty();
     let mut why = Vec::new();
@@ -240,19 +287,23 @@ pub fn sg_ingress(net: &Network, groups: &[String], src: &Source, set: &PacketSe
 /// Route selection over a set: which packets each route wins.
 #[derive(Debug, Clone, Default)]
 pub struct RouteSplit {
-    /// `(route index, packets)` in route-table order.
+    /// `(route index, packets)` in route-table order, ignoring contested routes.
     pub routed: Vec<(usize, PacketSet)>,
     pub unrouted: PacketSet,
-    /// Packets whose route cannot be decided (a route names a prefix list the snapshot lacks).
-    pub undecided: PacketSet,
-    pub why: Option<String>,
+    /// Routes to prefix lists the snapshot lacks, with the packets each *may* claim.
+    pub contested: Vec<(usize, PacketSet)>,
 }
 
 /// Longest prefix match; on equal prefixes a static CIDR route beats a prefix-list route, which
 /// beats a propagated route. A prefix-list route matches each entry of the list.
+///
+/// A route to a prefix list the snapshot lacks cannot be placed in that order; it is reported as
+/// contested, with the packets it may claim: only public addresses when it leads to a gateway
+/// endpoint (whose list is an AWS service's public ranges), otherwise any packet.
 pub fn route_split(net: &Network, rt: &RouteTable, set: &PacketSet) -> RouteSplit {
     // (prefix, tie rank, route index)
     let mut entries: Vec<(IpNet, u8, usize)> = Vec::new();
+    let mut contested = Vec::new();
     for (i, r) in rt.routes.iter().enumerate() {
         match &r.dest {
             RouteDest::Cidr(n) => {
@@ -266,14 +317,12 @@ pub fn route_split(net: &Network, rt: &RouteTable, set: &PacketSet) -> RouteSpli
             RouteDest::PrefixList(p) => match net.prefix_lists.get(p) {
                 Some(pl) => entries.extend(pl.cidrs.iter().map(|n| (*n, 1, i))),
                 None => {
-                    return RouteSplit {
-                        undecided: set.clone(),
-                        why: Some(format!(
-                            "route table {} has a route to prefix list {p}, which is not in the snapshot, so no destination's route can be decided",
-                            rt.id
-                        )),
-                        ..RouteSplit::default()
+                    let may = if r.target.kind == TargetKind::GatewayEndpoint {
+                        set.restrict_addrs(&AddrSet::public_v4().union(&AddrSet::public_v6()))
+                    } else {
+                        set.clone()
                     };
+                    contested.push((i, may));
                 }
             },
         }
@@ -304,8 +353,7 @@ pub fn route_split(net: &Network, rt: &RouteTable, set: &PacketSet) -> RouteSpli
             .filter(|(_, s)| !s.is_empty())
             .collect(),
         unrouted: remaining,
-        undecided: PacketSet::empty(),
-        why: None,
+        contested,
     }
 }
 

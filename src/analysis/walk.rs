@@ -294,14 +294,22 @@ impl Walker<'_> {
             );
         }
         if !sg.undecided.is_empty() {
-            self.undecided(
-                ctx.hops.clone(),
-                sg.undecided.clone(),
-                None,
-                Code::MissingData,
+            // Allowed or denied depending on data the snapshot lacks: denied is a drop, so these
+            // packets are dropped for sure only if the rest of the path drops them too.
+            let why = Block {
+                code: Code::MissingData,
+                component: names.clone(),
+                detail: sg.why.join("; "),
+            };
+            let mut c = ctx.clone();
+            c.hops.push(hop(
                 &names,
-                sg.why.join("; "),
-            );
+                "security-group",
+                "egress may be allowed (a rule's prefix list is not in the snapshot)".into(),
+                Probe::None,
+            ));
+            let undecided = sg.undecided.clone();
+            self.uncertain(why, |w| w.route_in(c, undecided));
         }
         if sg.allowed.is_empty() {
             return;
@@ -352,61 +360,153 @@ impl Walker<'_> {
             return;
         };
         let split = route_split(net, rt, &set);
-        if !split.undecided.is_empty() {
-            self.undecided(
-                ctx.hops.clone(),
-                split.undecided.clone(),
-                None,
-                Code::MissingData,
-                &rt.id,
-                split.why.clone().unwrap_or_default(),
-            );
-        }
-        if !split.unrouted.is_empty() {
+        let maybe = split
+            .contested
+            .iter()
+            .fold(PacketSet::empty(), |a, (_, m)| a.union(m));
+        let drop_only = split
+            .contested
+            .iter()
+            .all(|(i, _)| self.drops_all(&rt.routes[*i]));
+        let unrouted = if drop_only {
+            split.unrouted.clone()
+        } else {
+            split.unrouted.difference(&maybe)
+        };
+        if !unrouted.is_empty() {
+            // Dropped whatever a contested route would do with them: no route, or a route that
+            // could only drop them (see below).
             self.dropped(
                 &ctx,
-                split.unrouted.clone(),
+                unrouted.clone(),
                 Code::NoRouteToDestination,
                 &rt.id,
                 format!(
                     "route table {} (subnet {}) has no route for {}",
                     rt.id,
                     subnet.id,
-                    split.unrouted.describe()
+                    unrouted.describe()
                 ),
             );
         }
+        // Routes to prefix lists the snapshot lacks: their destinations are unknown, so the packets
+        // they may claim have two possible fates. When the contested routes could only drop those
+        // packets (a gateway endpoint of another service, a blackhole), the packets keep their
+        // normal fate if that is a drop and become undecided otherwise; when a contested route could
+        // deliver them, they are undecided.
+        let why = Block {
+            code: Code::MissingData,
+            component: rt.id.clone(),
+            detail: format!(
+                "route table {} has a route to prefix list {}, which is not in the snapshot; it may claim these packets",
+                rt.id,
+                split
+                    .contested
+                    .iter()
+                    .map(|(i, _)| rt.routes[*i].dest.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        if !drop_only && !maybe.is_empty() {
+            let contested = split
+                .routed
+                .iter()
+                .fold(PacketSet::empty(), |a, (_, p)| a.union(p))
+                .union(&split.unrouted)
+                .intersect(&maybe);
+            self.push(
+                ctx.hops.clone(),
+                Vec::new(),
+                contested,
+                End::Undecided {
+                    via: None,
+                    why: why.clone(),
+                },
+            );
+        }
         for (i, part) in split.routed {
-            let r = &rt.routes[i];
-            let mut c = ctx.clone();
-            let route_text = format!("route {} → {}", r.dest, r.target.id);
-            c.hops
-                .push(hop(&rt.id, "route-table", route_text.clone(), Probe::None));
-            match &r.state {
-                RouteState::Active => {}
-                RouteState::Blackhole => {
-                    self.dropped(
-                        &c,
-                        part,
-                        Code::BadStateRoute,
-                        &rt.id,
-                        format!("{route_text} is a blackhole (its target no longer exists)"),
-                    );
-                    continue;
-                }
-                RouteState::Other(s) => {
-                    self.dropped(
-                        &c,
-                        part,
-                        Code::BadStateRoute,
-                        &rt.id,
-                        format!("{route_text} is in state {s}"),
-                    );
-                    continue;
+            let sure = part.difference(&maybe);
+            let unsure = part.intersect(&maybe);
+            self.follow(ctx.clone(), rt, i, sure);
+            if drop_only && !unsure.is_empty() {
+                let c = ctx.clone();
+                self.uncertain(why.clone(), |w| w.follow(c, rt, i, unsure));
+            }
+        }
+    }
+
+    /// Would `route` drop every packet of this walk's destination (so that it cannot change a
+    /// drop into a delivery)?
+    fn drops_all(&self, route: &crate::model::Route) -> bool {
+        if route.state == RouteState::Blackhole {
+            return true;
+        }
+        match route.target.kind {
+            TargetKind::GatewayEndpoint => {
+                match (self.dest, self.net.endpoints.get(&route.target.id)) {
+                    (Dest::Internet, Some(_)) => true,
+                    (Dest::Service(name), Some(ep)) => ep.service != *name,
+                    _ => false,
                 }
             }
-            self.target(c, part, &r.target.kind, &r.target.id);
+            _ => false,
         }
+    }
+
+    /// Run `f` on a sub-walk whose packets only *may* get this far (the alternative being a drop):
+    /// its drops stay drops; anything it would deliver or leave undecided is undecided, for `why`.
+    fn uncertain(&mut self, why: Block, f: impl FnOnce(&mut Walker<'_>)) {
+        let mut sub = Walker {
+            net: self.net,
+            dest: self.dest,
+            out: Vec::new(),
+        };
+        f(&mut sub);
+        for b in sub.out {
+            let end = match b.end {
+                End::Dropped(_) | End::Undecided { .. } => b.end,
+                End::Delivered { .. } => End::Undecided {
+                    via: None,
+                    why: why.clone(),
+                },
+            };
+            self.out.push(Branch { end, ..b });
+        }
+    }
+
+    /// Follow route `i` of `rt` with `part`.
+    fn follow(&mut self, ctx: Ctx, rt: &crate::model::RouteTable, i: usize, part: PacketSet) {
+        if part.is_empty() {
+            return;
+        }
+        let r = &rt.routes[i];
+        let mut c = ctx;
+        let route_text = format!("route {} → {}", r.dest, r.target.id);
+        c.hops
+            .push(hop(&rt.id, "route-table", route_text.clone(), Probe::None));
+        match &r.state {
+            RouteState::Active => {}
+            RouteState::Blackhole => {
+                return self.dropped(
+                    &c,
+                    part,
+                    Code::BadStateRoute,
+                    &rt.id,
+                    format!("{route_text} is a blackhole (its target no longer exists)"),
+                );
+            }
+            RouteState::Other(s) => {
+                return self.dropped(
+                    &c,
+                    part,
+                    Code::BadStateRoute,
+                    &rt.id,
+                    format!("{route_text} is in state {s}"),
+                );
+            }
+        }
+        self.target(c, part, &r.target.kind, &r.target.id);
     }
 
     /// Leave `ctx.subnet` through its ACL (outbound, matched on destination).
