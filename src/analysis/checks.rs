@@ -13,7 +13,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::{Diagnostic, Network, Notebook, Severity};
-use crate::space::{AddrSet, Packet, PacketSet, PortRange, ProtoSet, TCP};
+use crate::space::{AddrSet, Family, Packet, PacketSet, PortRange, ProtoSet, TCP};
 
 use super::explain;
 use super::filters::{acl_entries, acl_eval};
@@ -303,6 +303,23 @@ pub fn service(net: &Network, nb: &Notebook, svc: &str) -> Verdict {
         Err(_) if nb.subnet_id.is_none() => AddrSet::public_v4(),
         Err(b) => return undecided_verdict(vec![b], res.notes),
     };
+    // A client without an IPv6 address connects over IPv4 only: the service's IPv6 addresses
+    // (an endpoint's subnets' IPv6 blocks standing in for its interfaces) are not part of the question.
+    let addrs = if nb.subnet_id.is_some() && !origin(net, nb).has_v6 {
+        addrs.intersect(&AddrSet::all_of(Family::V4))
+    } else {
+        addrs
+    };
+    if addrs.is_empty() {
+        return undecided_verdict(
+            vec![Block {
+                code: Code::MissingData,
+                component: name.clone(),
+                detail: format!("no address of {name} is known that the notebook could connect to"),
+            }],
+            res.notes,
+        );
+    }
     let set = PacketSet::matching(ProtoSet::single(TCP), &addrs, PortRange::single(443));
     let branches = walk_notebook(net, nb, &set, &Dest::Service(name.clone()));
 

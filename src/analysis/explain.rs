@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use crate::model::{AclEntry, Network, SgPeer};
-use crate::space::Packet;
+use crate::space::{AddrSet, Family, Packet};
 
 use super::filters::{AddrRole, Dir, Source, acl_entries, peer_addrs};
 
@@ -26,16 +26,20 @@ pub enum Probe {
     },
 }
 
-fn first_addr(role: &AddrRole) -> Option<IpAddr> {
+/// The fixed address to show for `p`: one of the packet's own family.
+fn first_addr(role: &AddrRole, p: &Packet) -> Option<IpAddr> {
     match role {
         AddrRole::Packet => None,
-        AddrRole::Fixed(a) => a.first(),
+        AddrRole::Fixed(a) => a
+            .intersect(&AddrSet::all_of(Family::of(&p.destination)))
+            .first()
+            .or_else(|| a.first()),
     }
 }
 
 /// The first ACL entry that matches `p` (whose address is the packet's, or the fixed one).
 pub fn acl_match<'a>(entries: &'a [AclEntry], p: &Packet, role: &AddrRole) -> Option<&'a AclEntry> {
-    let addr = first_addr(role).unwrap_or(p.destination);
+    let addr = first_addr(role, p).unwrap_or(p.destination);
     entries.iter().find(|e| {
         e.protocols.contains(p.protocol) && e.ports.contains(p.port) && e.cidr.contains(&addr)
     })

@@ -1,0 +1,840 @@
+//! Differential test: the exhaustive engine against an independent concrete simulator.
+//!
+//! Random networks (`support/gen.rs`, in AWS snapshot shapes, converted by `model::convert`) are
+//! analysed by the engine (`analysis::checks`), and sampled packets and connections of each
+//! check's set are walked by the literal one-packet simulator (`support/sim.rs`). They must agree:
+//!
+//! - internet: engine `unreachable` → no sampled packet is delivered, and none is undecided (the
+//!   engine claimed certainty); a sampled packet delivered → engine `reachable`; engine `reachable`
+//!   → its witness is in the universe and is delivered, through the `via` the engine names.
+//! - services (`s3`, `sts`, `sagemaker.api`): if the simulator cannot tell the address set, the
+//!   engine says `unknown`; engine `unreachable` → no sampled connection (address, client port,
+//!   NAT port) works or is undecided; engine `reachable` → every sampled connection works; engine
+//!   `partial` → none undecided; a working connection → engine `reachable`/`partial`, or `unknown`
+//!   when the simulator also met something undecided; engine `reachable`/`partial` → its witness is
+//!   one of the service's addresses, port 443 from a client port, and works for some NAT port;
+//!   `private` is false as soon as a working connection leaves through a non-endpoint.
+//!
+//! Samples are biased towards interesting points: the pool addresses, every boundary (first, last,
+//! and their neighbours) of every CIDR in the network, every protocol class (TCP, UDP, ICMP,
+//! ICMPv6, GRE, ESP, 0, 255, SCTP) and port boundaries of every rule.
+//!
+//! A generator test checks that the random networks produce every verdict of every check, and
+//! `mod known_engine_bugs` holds minimal networks for the engine bugs this test found (the property
+//! makes narrow, documented allowances for them unless `DIFFERENTIAL_STRICT` is set).
+//!
+//! `DIFFERENTIAL_CASES` sets the number of random networks (default 3000, about ten seconds in a
+//! debug build). On failure the (shrunk) snapshot is printed and written to
+//! `$CARGO_TARGET_TMPDIR/differential-failure.json`.
+
+#[path = "support/gen.rs"]
+mod netgen;
+#[path = "support/sim.rs"]
+mod sim;
+
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+use proptest::prelude::*;
+use vpcreach::analysis::checks;
+use vpcreach::analysis::{Status, Verdict};
+use vpcreach::aws::snapshot::Snapshot;
+use vpcreach::model::{Network, Notebook, RouteDest, SgPeer, convert};
+use vpcreach::space::AddrSet;
+
+use sim::{Outcome, ServiceAddrs, Sim};
+
+/// Services checked per notebook.
+const SERVICES: [&str; 3] = ["s3", "sts", "sagemaker.api"];
+/// Sampled packets per notebook for the internet check.
+const INTERNET_SAMPLES: usize = 48;
+/// Sampled connections per notebook and service.
+const SERVICE_SAMPLES: usize = 24;
+
+const PROTOS: [u8; 9] = [6, 17, 1, 58, 47, 50, 0, 255, 132];
+const TCP_PORTS: [u16; 11] = [
+    0, 22, 80, 443, 1023, 1024, 32767, 32768, 60999, 61000, 65535,
+];
+const ICMP_PORTS: [u16; 7] = [0x0800, 0, 0x0304, 0x0b00, 0xffff, 0x08ff, 0x0300];
+
+/// SplitMix64, for picking samples.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+}
+
+/// Every CIDR block the network mentions (routes, prefix lists, ACLs, SGs, VPCs, subnets).
+fn network_nets(net: &Network) -> Vec<IpNet> {
+    let mut v: Vec<IpNet> = Vec::new();
+    for rt in net.route_tables.values() {
+        for r in &rt.routes {
+            if let RouteDest::Cidr(n) = &r.dest {
+                v.push(*n);
+            }
+        }
+    }
+    for pl in net.prefix_lists.values() {
+        v.extend(pl.cidrs.iter().copied());
+    }
+    for acl in net.acls.values() {
+        v.extend(acl.ingress.iter().chain(&acl.egress).map(|e| e.cidr));
+    }
+    for sg in net.security_groups.values() {
+        for r in sg.ingress.iter().chain(&sg.egress) {
+            if let SgPeer::Cidr(n) = &r.peer {
+                v.push(*n);
+            }
+        }
+    }
+    for vpc in net.vpcs.values() {
+        v.extend(vpc.cidrs.iter().copied());
+    }
+    for s in net.subnets.values() {
+        v.extend(s.cidrs.iter().copied());
+    }
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// First, second, middle and last address of a block, and the neighbours outside it.
+fn boundary_points(n: &IpNet) -> Vec<IpAddr> {
+    match n {
+        IpNet::V4(n) => {
+            let lo = u32::from(n.network());
+            let hi = u32::from(n.broadcast());
+            [
+                Some(lo),
+                lo.checked_add(1),
+                Some(lo + (hi - lo) / 2),
+                Some(hi),
+                lo.checked_sub(1),
+                hi.checked_add(1),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|x| IpAddr::V4(x.into()))
+            .collect()
+        }
+        IpNet::V6(n) => {
+            let lo = u128::from(n.network());
+            let hi = u128::from(n.broadcast());
+            [
+                Some(lo),
+                lo.checked_add(1),
+                Some(lo + (hi - lo) / 2),
+                Some(hi),
+                lo.checked_sub(1),
+                hi.checked_add(1),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|x| IpAddr::V6(x.into()))
+            .collect()
+        }
+    }
+}
+
+fn interesting_addrs(net: &Network) -> Vec<IpAddr> {
+    let mut v: BTreeSet<IpAddr> = BTreeSet::new();
+    for a in netgen::INTERESTING_V4.iter().chain(&netgen::INTERESTING_V6) {
+        v.insert(a.parse().unwrap());
+    }
+    for n in network_nets(net) {
+        v.extend(boundary_points(&n));
+    }
+    v.into_iter().collect()
+}
+
+/// Port boundaries of every ACL entry and SG rule, with neighbours.
+fn rule_ports(net: &Network) -> Vec<u16> {
+    let mut v: BTreeSet<u16> = BTreeSet::new();
+    let mut add = |lo: u16, hi: u16| {
+        v.extend([lo, hi, lo.saturating_sub(1), hi.saturating_add(1)]);
+    };
+    for acl in net.acls.values() {
+        for e in acl.ingress.iter().chain(&acl.egress) {
+            add(e.ports.lo, e.ports.hi);
+        }
+    }
+    for sg in net.security_groups.values() {
+        for r in sg.ingress.iter().chain(&sg.egress) {
+            add(r.ports.lo, r.ports.hi);
+        }
+    }
+    v.into_iter().collect()
+}
+
+fn protocol_number(name: &str) -> u8 {
+    match name {
+        "tcp" => 6,
+        "udp" => 17,
+        "icmp" => 1,
+        "icmpv6" => 58,
+        n => n
+            .parse()
+            .unwrap_or_else(|_| panic!("witness protocol {n:?} is not a protocol")),
+    }
+}
+
+fn show_verdict(v: &Verdict) -> String {
+    format!(
+        "status={:?} private={} via={:?} witness={:?} blocked_by={:?} unknown_because={:?}",
+        v.status,
+        v.private,
+        v.via.map(|x| x.as_str()),
+        v.witness,
+        v.blocked_by
+            .iter()
+            .map(|b| format!("{:?} {} {}", b.code, b.component, b.detail))
+            .collect::<Vec<_>>(),
+        v.unknown_because
+            .iter()
+            .map(|b| format!("{:?} {} {}", b.code, b.component, b.detail))
+            .collect::<Vec<_>>(),
+    )
+}
+
+// KNOWN ENGINE BUGS (reported; each has a minimal case in `mod known_engine_bugs` below). Unless
+// `DIFFERENTIAL_STRICT` is set, the property makes these allowances for them:
+//
+// A. (fixed) A notebook without an IPv6 address "reached" IPv6 endpoint addresses. The engine now
+//    leaves IPv6 service addresses out of the question for a client without IPv6 (it cannot use
+//    them), and this test samples IPv4 service addresses only for such notebooks.
+// B. A route to a prefix list the snapshot lacks makes every packet it may claim undecided even
+//    when all alternatives (the missing list wins, or the known route does) give the packet the
+//    same fate. A packet delivered in every alternative is not held against an `unknown`.
+// C. An ACL entry or SG rule that covers only part of the source's possible addresses (an
+//    undescribed notebook interface stands for its whole subnet) makes the packets undecided, even
+//    when later entries give the other addresses the same fate. A packet with that same fate for
+//    every possible address is not held against an `unknown`.
+
+/// The internet check of one notebook.
+fn check_internet(net: &Network, nb: &Notebook, rng: &mut Rng, strict: bool) -> Result<(), String> {
+    let s = Sim::new(net);
+    let v = checks::internet(net, nb);
+    let ctx = |msg: String| {
+        format!(
+            "{}: internet: {msg}\n  engine: {}",
+            nb.name,
+            show_verdict(&v)
+        )
+    };
+
+    let public = AddrSet::public();
+    let addrs: Vec<IpAddr> = interesting_addrs(net)
+        .into_iter()
+        .inspect(|a| {
+            assert_eq!(
+                sim::is_public(*a),
+                public.contains(*a),
+                "the simulator and AddrSet::public disagree on whether {a} is public"
+            );
+        })
+        .filter(|a| s.in_internet_universe(nb, *a))
+        .collect();
+    let extra_ports = rule_ports(net);
+    let mut samples: Vec<(u8, IpAddr, u16)> = Vec::new();
+    if !addrs.is_empty() {
+        for _ in 0..INTERNET_SAMPLES {
+            let proto = *rng.pick(&PROTOS);
+            let dst = *rng.pick(&addrs);
+            let port = match proto {
+                6 | 17 => {
+                    if rng.below(3) == 0 && !extra_ports.is_empty() {
+                        *rng.pick(&extra_ports)
+                    } else {
+                        *rng.pick(&TCP_PORTS)
+                    }
+                }
+                1 | 58 => *rng.pick(&ICMP_PORTS),
+                _ => 0,
+            };
+            samples.push((proto, dst, port));
+        }
+    }
+    for &(proto, dst, port) in &samples {
+        let o = s.internet_packet(nb, proto, dst, port);
+        let pkt = format!("packet proto {proto} to {dst} port {port}");
+        match (&o, v.status) {
+            (Outcome::Delivered { .. }, Status::Reachable) => {}
+            (Outcome::Delivered { .. }, Status::Unknown)
+                if !strict && (o.met_missing() || o.met_doubt()) =>
+            {
+                // KNOWN ENGINE BUGS B and C (see above): the packet is delivered whatever the
+                // missing prefix list holds, or whichever address the notebook has, but the
+                // engine calls it undecided.
+            }
+            (Outcome::Delivered { .. }, _) => {
+                return Err(ctx(format!(
+                    "the simulator delivers {pkt} ({o:?}), the engine does not say reachable"
+                )));
+            }
+            (Outcome::Unknown { .. }, Status::Unreachable) => {
+                return Err(ctx(format!(
+                    "the engine claims unreachable, the simulator cannot decide {pkt} ({o:?})"
+                )));
+            }
+            _ => {}
+        }
+    }
+    match v.status {
+        Status::Partial => return Err(ctx("the internet check is never partial".into())),
+        Status::Reachable => {
+            let w = v
+                .witness
+                .as_ref()
+                .ok_or_else(|| ctx("reachable without a witness".into()))?;
+            if !s.in_internet_universe(nb, w.destination) {
+                return Err(ctx(format!(
+                    "witness destination {} is not in the internet universe",
+                    w.destination
+                )));
+            }
+            let proto = protocol_number(&w.protocol);
+            let o = s.internet_packet(nb, proto, w.destination, w.port);
+            match &o {
+                Outcome::Delivered { via, .. } => {
+                    let ev = v.via.map(|x| x.as_str()).unwrap_or("(none)");
+                    if via != ev {
+                        return Err(ctx(format!(
+                            "the witness leaves via {via} in the simulator, the engine says {ev}"
+                        )));
+                    }
+                }
+                _ => {
+                    return Err(ctx(format!(
+                        "the simulator does not deliver the witness: {o:?}"
+                    )));
+                }
+            }
+        }
+        Status::Unknown | Status::Unreachable => {}
+    }
+    Ok(())
+}
+
+/// Sample addresses of a service's address set.
+fn service_sample_addrs(net: &Network, addrs: &ServiceAddrs) -> Vec<IpAddr> {
+    let mut v: BTreeSet<IpAddr> = BTreeSet::new();
+    let points = interesting_addrs(net);
+    match addrs {
+        ServiceAddrs::Nets(ns) => {
+            for n in ns {
+                v.extend(
+                    boundary_points(n)
+                        .into_iter()
+                        .filter(|a| sim::net_has(n, *a)),
+                );
+                v.extend(points.iter().copied().filter(|a| sim::net_has(n, *a)));
+            }
+        }
+        ServiceAddrs::PublicExcept(_) => {
+            v.extend(points.iter().copied().filter(|a| addrs.contains(*a)));
+        }
+    }
+    v.into_iter().collect()
+}
+
+/// One service check of one notebook.
+fn check_service(
+    net: &Network,
+    nb: &Notebook,
+    svc: &str,
+    rng: &mut Rng,
+    strict: bool,
+) -> Result<(), String> {
+    let s = Sim::new(net);
+    let v = checks::service(net, nb, svc);
+    // Semantics (formerly bug A): a client without an IPv6 address connects over IPv4 only, so
+    // the service's IPv6 addresses are not part of the question.
+    let v4_only = nb.subnet_id.is_some() && !vpcreach::analysis::walk::origin(net, nb).has_v6;
+    let ctx = |msg: String| format!("{}: {svc}: {msg}\n  engine: {}", nb.name, show_verdict(&v));
+
+    let addrs = match s.service_addresses(nb, svc) {
+        Ok(a) => a,
+        Err(why) => {
+            if v.status != Status::Unknown {
+                return Err(ctx(format!(
+                    "the service's addresses are undecidable ({why}) but the engine is certain"
+                )));
+            }
+            return Ok(());
+        }
+    };
+    let mut sample_addrs = service_sample_addrs(net, &addrs);
+    if v4_only {
+        sample_addrs.retain(|a| a.is_ipv4());
+    }
+    let (clo, chi) = sim::CLIENT_PORTS;
+    let mut cports: Vec<u16> = vec![clo, chi, 40000];
+    cports.extend(
+        rule_ports(net)
+            .into_iter()
+            .filter(|p| (clo..=chi).contains(p)),
+    );
+    let nports = s.nat_port_candidates();
+
+    let mut any_unknown = false;
+    let mut results: Vec<((IpAddr, u16, u16), Outcome)> = Vec::new();
+    if !sample_addrs.is_empty() {
+        for _ in 0..SERVICE_SAMPLES {
+            let c = (
+                *rng.pick(&sample_addrs),
+                *rng.pick(&cports),
+                *rng.pick(&nports),
+            );
+            let o = s.connect(nb, svc, c.0, c.1, c.2);
+            any_unknown |= o.met_missing() || (!strict && o.met_doubt());
+            results.push((c, o));
+        }
+    }
+    if !any_unknown && v.status == Status::Unknown && results.iter().any(|(_, o)| o.is_delivered())
+    {
+        // The engine says some part is undecided, yet the samples met nothing undecided: before
+        // calling that a disagreement, look for the undecided part over every sample address,
+        // then over every sample address and port.
+        let first = |xs: &[u16]| xs[..1].to_vec();
+        'sweep: for (cs, ns) in [
+            (first(&cports), first(&nports)),
+            (cports.clone(), nports.clone()),
+        ] {
+            for &a in &sample_addrs {
+                for &c in &cs {
+                    for &n in &ns {
+                        let o = s.connect(nb, svc, a, c, n);
+                        if o.met_missing() || (!strict && o.met_doubt()) {
+                            any_unknown = true;
+                            break 'sweep;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for ((dst, cport, nport), o) in &results {
+        let conn = format!("connection to {dst}:443 from client port {cport} (NAT port {nport})");
+        match (o, v.status) {
+            (Outcome::Delivered { .. }, Status::Reachable | Status::Partial) => {}
+            (Outcome::Delivered { .. }, Status::Unknown) if any_unknown => {}
+            (Outcome::Delivered { .. }, _) => {
+                return Err(ctx(format!(
+                    "the simulator completes the {conn} ({o:?}); the engine does not say reachable/partial"
+                )));
+            }
+            (
+                Outcome::Unknown { .. },
+                Status::Unreachable | Status::Reachable | Status::Partial,
+            ) => {
+                return Err(ctx(format!(
+                    "the engine is certain, the simulator cannot decide the {conn}: {o:?}"
+                )));
+            }
+            (Outcome::Dropped { .. }, Status::Reachable) => {
+                return Err(ctx(format!(
+                    "the engine says reachable, the simulator drops the {conn}: {o:?}"
+                )));
+            }
+            _ => {}
+        }
+        if let Outcome::Delivered { via, .. } = o
+            && v.private
+            && v.status != Status::Unknown
+            && via != "interface-endpoint"
+            && via != "gateway-endpoint"
+        {
+            return Err(ctx(format!(
+                "the engine says private, but the {conn} works via {via}"
+            )));
+        }
+    }
+    if matches!(v.status, Status::Reachable | Status::Partial) {
+        let w = v.witness.as_ref().ok_or_else(|| ctx("no witness".into()))?;
+        if w.protocol != "tcp" || w.port != 443 {
+            return Err(ctx("the witness is not tcp 443".into()));
+        }
+        if !addrs.contains(w.destination) {
+            return Err(ctx(format!(
+                "witness destination {} is not one of the service's addresses",
+                w.destination
+            )));
+        }
+        let Some(cport) = w.source_port.filter(|p| (clo..=chi).contains(p)) else {
+            return Err(ctx(
+                "the witness has no client source port in 32768-60999".into()
+            ));
+        };
+        let o = s.connect_any_nat_port(nb, svc, w.destination, cport);
+        match &o {
+            Outcome::Delivered { via, .. } => {
+                let ev = v.via.map(|x| x.as_str()).unwrap_or("(none)");
+                if via != ev {
+                    return Err(ctx(format!(
+                        "the witness works via {via} in the simulator, the engine says {ev}"
+                    )));
+                }
+            }
+            _ => {
+                return Err(ctx(format!(
+                    "the simulator does not complete the witness connection: {o:?}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every check of every notebook of one snapshot.
+///
+/// `strict` drops the allowances for the known engine bugs (see KNOWN ENGINE BUGS above).
+fn check_snapshot(snap: &Snapshot, seed: u64, strict: bool) -> Result<(), String> {
+    let net = convert(snap).map_err(|e| format!("the generated snapshot does not convert: {e}"))?;
+    let mut rng = Rng(seed);
+    for nb in &net.notebooks {
+        check_internet(&net, nb, &mut rng, strict)?;
+        for svc in SERVICES {
+            check_service(&net, nb, svc, &mut rng, strict)?;
+        }
+    }
+    Ok(())
+}
+
+fn report_failure(snap: &Snapshot, msg: &str) -> String {
+    let json = serde_json::to_string_pretty(snap).unwrap();
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential-failure.json");
+    let _ = std::fs::write(&path, &json);
+    format!("{msg}\n(snapshot written to {})\n{json}", path.display())
+}
+
+/// Whether `DIFFERENTIAL_STRICT` asks to drop the allowances for known engine bugs.
+fn strict() -> bool {
+    std::env::var_os("DIFFERENTIAL_STRICT").is_some()
+}
+
+/// Cases per run: 3000, or `DIFFERENTIAL_CASES` from the environment.
+fn cases() -> u32 {
+    std::env::var("DIFFERENTIAL_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3000)
+}
+
+/// The generator is not degenerate: over a fixed set of random networks every verdict of both
+/// checks comes up, and the simulator sees every outcome.
+#[test]
+fn generator_covers_every_verdict() {
+    use std::collections::BTreeMap;
+    let mut rng = Rng(0x5eed);
+    let mut engine: BTreeMap<String, usize> = BTreeMap::new();
+    let mut simulated: BTreeMap<String, usize> = BTreeMap::new();
+    for _ in 0..400 {
+        let tape: Vec<u32> = (0..400).map(|_| rng.next() as u32).collect();
+        let snap = netgen::snapshot(&mut netgen::Tape::new(&tape));
+        let net = convert(&snap).expect("generated snapshots convert");
+        let s = Sim::new(&net);
+        for nb in &net.notebooks {
+            let v = checks::internet(&net, nb);
+            *engine
+                .entry(format!(
+                    "internet {:?} via {:?}",
+                    v.status,
+                    v.via.map(|x| x.as_str())
+                ))
+                .or_default() += 1;
+            for b in &v.unknown_because {
+                let detail: String = b.detail.chars().take(40).collect();
+                *simulated
+                    .entry(format!("why {:?} {detail}", b.code))
+                    .or_default() += 1;
+            }
+            for svc in SERVICES {
+                let v = checks::service(&net, nb, svc);
+                *engine
+                    .entry(format!("{svc} {:?} private={}", v.status, v.private))
+                    .or_default() += 1;
+            }
+            for &(p, d) in &[(6u8, "8.8.8.8"), (17, "52.216.4.1"), (47, "3.5.0.1")] {
+                let o = s.internet_packet(nb, p, d.parse().unwrap(), 443);
+                let k = match &o {
+                    Outcome::Delivered { via, .. } => format!("delivered via {via}"),
+                    Outcome::Dropped { .. } => "dropped".into(),
+                    Outcome::Unknown { .. } => "unknown".into(),
+                };
+                *simulated.entry(k).or_default() += 1;
+            }
+        }
+    }
+    println!("engine verdicts: {engine:#?}\nsimulator outcomes: {simulated:#?}");
+    let count = |prefix: &str| -> usize {
+        engine
+            .iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .map(|(_, n)| n)
+            .sum()
+    };
+    for check in ["internet", "s3", "sts", "sagemaker.api"] {
+        for status in ["Reachable", "Unreachable", "Unknown"] {
+            assert!(
+                count(&format!("{check} {status}")) >= 5,
+                "too few {check} {status}: {engine:#?}"
+            );
+        }
+    }
+    for svc in SERVICES {
+        assert!(
+            count(&format!("{svc} Partial")) >= 1,
+            "no {svc} Partial: {engine:#?}"
+        );
+    }
+    for via in [
+        "internet-gateway",
+        "nat-gateway",
+        "service-network",
+        "egress-only-internet-gateway",
+    ] {
+        assert!(
+            count(&format!("internet Reachable via Some(\"{via}\")")) >= 1,
+            "no internet via {via}: {engine:#?}"
+        );
+    }
+    for k in [
+        "dropped",
+        "unknown",
+        "delivered via internet-gateway",
+        "delivered via nat-gateway",
+    ] {
+        assert!(
+            simulated.get(k).copied().unwrap_or(0) >= 5,
+            "too few simulated {k}: {simulated:#?}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: cases(),
+        failure_persistence: None,
+        max_shrink_iters: 20_000,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn engine_agrees_with_simulator(
+        tape in prop::collection::vec(any::<u32>(), 0..400),
+        seed in any::<u64>(),
+    ) {
+        let snap = netgen::snapshot(&mut netgen::Tape::new(&tape));
+        if let Err(msg) = check_snapshot(&snap, seed, strict()) {
+            prop_assert!(false, "{}", report_failure(&snap, &msg));
+        }
+    }
+}
+
+/// Minimal networks for the known engine bugs (see KNOWN ENGINE BUGS above). The simulator's
+/// verdict on each is checked always; the engine's is checked by the `#[ignore]`d tests, which
+/// pass once the bug is fixed (`cargo test --test differential -- --ignored`).
+mod known_engine_bugs {
+    use super::*;
+
+    /// A one-VPC network: 10.0.0.0/16 (+ 2600:1f18::/56 when `v6`), subnet-a 10.0.1.0/24
+    /// (+ 2600:1f18:0:1::/64) and subnet-b 10.0.2.0/24, allow-all ACL, a main route table with the
+    /// local routes and `routes`, an attached internet gateway, sg-nb (all egress) and sg-ep (given
+    /// ingress), then `extra` merged in (its lists are appended).
+    fn network(v6: bool, routes: &str, ingress: &str, extra: &str) -> Snapshot {
+        let v6_vpc = if v6 {
+            r#","Ipv6CidrBlockAssociationSet":[{"Ipv6CidrBlock":"2600:1f18::/56"}]"#
+        } else {
+            ""
+        };
+        let v6_subnet = if v6 {
+            r#","Ipv6CidrBlockAssociationSet":[{"Ipv6CidrBlock":"2600:1f18:0:1::/64"}]"#
+        } else {
+            ""
+        };
+        let v6_local = if v6 {
+            r#",{"DestinationIpv6CidrBlock":"2600:1f18::/56","GatewayId":"local"}"#
+        } else {
+            ""
+        };
+        let base = format!(
+            r#"{{"Region":"us-east-1",
+            "Vpcs":[{{"VpcId":"vpc-1","CidrBlock":"10.0.0.0/16"{v6_vpc}}}],
+            "VpcAttributes":[{{"VpcId":"vpc-1","EnableDnsSupport":{{"Value":true}},"EnableDnsHostnames":{{"Value":true}}}}],
+            "Subnets":[{{"SubnetId":"subnet-a","VpcId":"vpc-1","CidrBlock":"10.0.1.0/24"{v6_subnet}}},
+                       {{"SubnetId":"subnet-b","VpcId":"vpc-1","CidrBlock":"10.0.2.0/24"}}],
+            "RouteTables":[{{"RouteTableId":"rtb-1","VpcId":"vpc-1","Associations":[{{"Main":true}}],
+                "Routes":[{{"DestinationCidrBlock":"10.0.0.0/16","GatewayId":"local"}}{v6_local}{routes}]}}],
+            "InternetGateways":[{{"InternetGatewayId":"igw-1","Attachments":[{{"VpcId":"vpc-1","State":"available"}}]}}],
+            "NetworkAcls":[{{"NetworkAclId":"acl-1","VpcId":"vpc-1","IsDefault":true,"Entries":[
+                {{"RuleNumber":100,"Egress":false,"Protocol":"-1","RuleAction":"allow","CidrBlock":"0.0.0.0/0"}},
+                {{"RuleNumber":101,"Egress":false,"Protocol":"-1","RuleAction":"allow","Ipv6CidrBlock":"::/0"}},
+                {{"RuleNumber":100,"Egress":true,"Protocol":"-1","RuleAction":"allow","CidrBlock":"0.0.0.0/0"}},
+                {{"RuleNumber":101,"Egress":true,"Protocol":"-1","RuleAction":"allow","Ipv6CidrBlock":"::/0"}}]}}],
+            "SecurityGroups":[
+                {{"GroupId":"sg-nb","IpPermissionsEgress":[{{"IpProtocol":"-1","IpRanges":[{{"CidrIp":"0.0.0.0/0"}}],"Ipv6Ranges":[{{"CidrIpv6":"::/0"}}]}}]}},
+                {{"GroupId":"sg-ep","IpPermissions":[{ingress}]}}],
+            "PrefixLists":[{{"PrefixListId":"pl-63a5400a","PrefixListName":"com.amazonaws.us-east-1.s3","Cidrs":["52.216.0.0/15"]}}]}}"#
+        );
+        let mut snap: serde_json::Value = serde_json::from_str(&base).expect("base JSON");
+        let extra: serde_json::Value = serde_json::from_str(extra).expect("extra JSON");
+        for (k, v) in extra.as_object().unwrap() {
+            match snap.get_mut(k).and_then(|x| x.as_array_mut()) {
+                Some(list) => list.extend(v.as_array().unwrap().iter().cloned()),
+                None => {
+                    snap[k] = v.clone();
+                }
+            }
+        }
+        serde_json::from_value(snap).expect("snapshot shape")
+    }
+
+    const NOTEBOOK_IN_A: &str = r#""NotebookInstances":[{"NotebookInstanceName":"nb","SubnetId":"subnet-a",
+        "SecurityGroups":["sg-nb"],"NetworkInterfaceId":"eni-nb","DirectInternetAccess":"Disabled"}]"#;
+
+    /// Bug A: the notebook has no IPv6 address; the STS endpoint's interface is not described, so
+    /// its addresses are subnet-a's CIDRs, IPv6 included; its SG admits IPv4 sources only.
+    fn bug_a() -> Snapshot {
+        network(
+            true,
+            "",
+            r#"{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"10.0.0.0/16"}]}"#,
+            &format!(
+                r#"{{"VpcEndpoints":[{{"VpcEndpointId":"vpce-sts","VpcEndpointType":"Interface","VpcId":"vpc-1",
+                    "ServiceName":"com.amazonaws.us-east-1.sts","State":"available","PrivateDnsEnabled":true,
+                    "SubnetIds":["subnet-a"],"Groups":[{{"GroupId":"sg-ep"}}],"NetworkInterfaceIds":["eni-ep"]}}],
+                "NetworkInterfaces":[{{"NetworkInterfaceId":"eni-nb","SubnetId":"subnet-a","VpcId":"vpc-1",
+                    "PrivateIpAddress":"10.0.1.10","Groups":[{{"GroupId":"sg-nb"}}]}}],
+                {NOTEBOOK_IN_A}}}"#
+            ),
+        )
+    }
+
+    #[test]
+    fn bug_a_simulator_cannot_reach_ipv6_endpoint_addresses_without_ipv6() {
+        let net = convert(&bug_a()).unwrap();
+        let s = Sim::new(&net);
+        let nb = &net.notebooks[0];
+        let v4 = s.connect(nb, "sts", "10.0.1.100".parse().unwrap(), 40000, 2000);
+        assert!(v4.is_delivered(), "{v4:?}");
+        let v6 = s.connect(
+            nb,
+            "sts",
+            "2600:1f18:0:1::100".parse().unwrap(),
+            40000,
+            2000,
+        );
+        assert!(v6.is_dropped(), "{v6:?}");
+    }
+
+    #[test]
+    fn bug_a_engine() {
+        let net = convert(&bug_a()).unwrap();
+        let v = checks::service(&net, &net.notebooks[0], "sts");
+        // Every IPv4 address works; the IPv6 ones are not part of the question for a client
+        // without an IPv6 address: reachable over IPv4, and no IPv6 witness.
+        assert_eq!(v.status, Status::Reachable, "{}", show_verdict(&v));
+        assert!(v.witness.as_ref().unwrap().destination.is_ipv4());
+        for seed in 0..8 {
+            check_snapshot(&bug_a(), seed, true).unwrap();
+        }
+    }
+
+    /// Bug B: the default route and a route to a prefix list the snapshot lacks both lead to the
+    /// same internet gateway; the notebook has a public IP.
+    fn bug_b() -> Snapshot {
+        network(
+            false,
+            r#",{"DestinationCidrBlock":"0.0.0.0/0","GatewayId":"igw-1"},
+               {"DestinationPrefixListId":"pl-0missing","GatewayId":"igw-1"}"#,
+            "",
+            &format!(
+                r#"{{"NetworkInterfaces":[{{"NetworkInterfaceId":"eni-nb","SubnetId":"subnet-a","VpcId":"vpc-1",
+                    "PrivateIpAddress":"10.0.1.10","Association":{{"PublicIp":"3.80.0.10"}},
+                    "Groups":[{{"GroupId":"sg-nb"}}]}}],
+                {NOTEBOOK_IN_A}}}"#
+            ),
+        )
+    }
+
+    #[test]
+    fn bug_b_simulator_delivers_whatever_the_missing_list_holds() {
+        let net = convert(&bug_b()).unwrap();
+        let s = Sim::new(&net);
+        let o = s.internet_packet(&net.notebooks[0], 6, "8.8.8.8".parse().unwrap(), 443);
+        assert_eq!(o.via(), Some("internet-gateway"), "{o:?}");
+        assert!(o.met_missing(), "{o:?}");
+    }
+
+    #[test]
+    #[ignore = "KNOWN ENGINE BUG B: a route to a missing prefix list makes agreeing packets undecided"]
+    fn bug_b_engine() {
+        let net = convert(&bug_b()).unwrap();
+        let v = checks::internet(&net, &net.notebooks[0]);
+        assert_eq!(v.status, Status::Reachable, "{}", show_verdict(&v));
+        for seed in 0..8 {
+            check_snapshot(&bug_b(), seed, true).unwrap();
+        }
+    }
+
+    /// Bug C: the notebook's interface is not described (it may have any address of subnet-a);
+    /// its default route leads to a public NAT gateway in subnet-b, whose inbound ACL allows
+    /// 10.0.1.0/25 by one entry and everything else by the next.
+    fn bug_c() -> Snapshot {
+        network(
+            false,
+            r#",{"DestinationCidrBlock":"0.0.0.0/0","GatewayId":"igw-1"}"#,
+            "",
+            r#"{"RouteTables":[{"RouteTableId":"rtb-nb","VpcId":"vpc-1",
+                    "Associations":[{"Main":false,"SubnetId":"subnet-a"}],
+                    "Routes":[{"DestinationCidrBlock":"10.0.0.0/16","GatewayId":"local"},
+                              {"DestinationCidrBlock":"0.0.0.0/0","NatGatewayId":"nat-1"}]}],
+                "NatGateways":[{"NatGatewayId":"nat-1","SubnetId":"subnet-b","VpcId":"vpc-1","State":"available",
+                    "ConnectivityType":"public","NatGatewayAddresses":[{"PrivateIp":"10.0.2.5","PublicIp":"54.200.0.1"}]}],
+                "NetworkAcls":[{"NetworkAclId":"acl-nat","VpcId":"vpc-1","IsDefault":false,
+                    "Associations":[{"NetworkAclId":"acl-nat","SubnetId":"subnet-b"}],"Entries":[
+                    {"RuleNumber":100,"Egress":false,"Protocol":"-1","RuleAction":"allow","CidrBlock":"10.0.1.0/25"},
+                    {"RuleNumber":110,"Egress":false,"Protocol":"-1","RuleAction":"allow","CidrBlock":"0.0.0.0/0"},
+                    {"RuleNumber":100,"Egress":true,"Protocol":"-1","RuleAction":"allow","CidrBlock":"0.0.0.0/0"}]}],
+                "NotebookInstances":[{"NotebookInstanceName":"nb","SubnetId":"subnet-a",
+                    "SecurityGroups":["sg-nb"],"DirectInternetAccess":"Disabled"}]}"#,
+        )
+    }
+
+    #[test]
+    fn bug_c_simulator_delivers_from_every_possible_address() {
+        let net = convert(&bug_c()).unwrap();
+        let s = Sim::new(&net);
+        let o = s.internet_packet(&net.notebooks[0], 6, "8.8.8.8".parse().unwrap(), 443);
+        assert_eq!(o.via(), Some("nat-gateway"), "{o:?}");
+        assert!(o.met_doubt(), "{o:?}");
+    }
+
+    #[test]
+    #[ignore = "KNOWN ENGINE BUG C: a partly covering ACL entry makes agreeing packets undecided"]
+    fn bug_c_engine() {
+        let net = convert(&bug_c()).unwrap();
+        let v = checks::internet(&net, &net.notebooks[0]);
+        assert_eq!(v.status, Status::Reachable, "{}", show_verdict(&v));
+        for seed in 0..8 {
+            check_snapshot(&bug_c(), seed, true).unwrap();
+        }
+    }
+}
