@@ -47,6 +47,77 @@ A snapshot directory holds the outputs of e.g. `aws ec2 describe-vpcs > vpcs.jso
 
 Exit status: 0 every notebook compliant, 1 some notebook not compliant, 2 usage/input/I/O error.")]
     Analyze(AnalyzeArgs),
+
+    /// Scan live AWS accounts (read-only API calls), then analyse and judge every notebook.
+    #[cfg(feature = "aws")]
+    #[command(after_help = "\
+Examples:
+  vpcreach scan --region us-east-1
+  vpcreach scan --region us-east-1 --region eu-west-1 --format json --save snap/
+  vpcreach scan --aws-profile audit --assume-role arn:aws:iam::111122223333:role/VpcreachScan \\
+                --assume-role arn:aws:iam::444455556666:role/VpcreachScan
+  vpcreach scan --endpoint-url http://127.0.0.1:5000 --region us-east-1 --vpc vpc-0a1b2c3d
+
+Credentials, region and endpoint are found as the AWS CLI finds them (environment, AWS_PROFILE, \
+~/.aws/config and credentials, SSO, instance or container roles; AWS_ENDPOINT_URL). The calls needed \
+are listed in docs/iam-policy.json. A call that fails is reported on stderr and the verdicts that \
+need its data are `unknown`. Several regions give one report per region, in the order given; the \
+exit status is the worst of them.
+
+Exit status: 0 every notebook compliant, 1 some notebook not compliant (or some could not be read), \
+2 usage/credentials/I/O error.")]
+    Scan(ScanArgs),
+
+    /// Draw the network and the proof as a Graphviz diagram: clusters per VPC, AZ and subnet,
+    /// route edges, and each check's proven path or blocking component.
+    #[command(after_help = "\
+Examples:
+  vpcreach diagram samples/isolated -o isolated.svg
+  vpcreach diagram samples/acl-traps --notebook nb-nat-return-blocked --check internet,s3 -o acl.png
+  vpcreach diagram samples/large --vpc vpc-0a40c1d2e3f4a5b60 --full -o prod.dot
+
+The output format follows the file name: .dot writes DOT text (needs nothing); .svg, .png and .pdf \
+run the Graphviz program `dot` (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz).
+Diagrams with more than 60 nodes fold the subnets that hold no notebook and carry no proven path \
+into one node per VPC; --full draws every subnet.
+
+Exit status: 0 diagram written, 2 usage/input/I/O error (including a missing `dot`).")]
+    Diagram(DiagramArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct DiagramArgs {
+    /// Snapshot files or directories (read recursively, in sorted order).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Output file: `.dot` (DOT text), or `.svg`, `.png`, `.pdf` (rendered with Graphviz `dot`).
+    #[arg(short = 'o', long = "output", value_name = "FILE", required = true)]
+    output: PathBuf,
+
+    /// Draw only these notebooks (repeatable); default: every notebook.
+    #[arg(long, value_name = "NAME")]
+    notebook: Vec<String>,
+
+    /// Draw only these checks (repeatable or comma-separated: internet, s3, sts, …); default: all.
+    #[arg(long, value_delimiter = ',', value_name = "CHECK")]
+    check: Vec<String>,
+
+    /// Draw only these VPCs (repeatable); default: the chosen notebooks' VPCs, else every VPC.
+    #[arg(long, value_name = "ID")]
+    vpc: Vec<String>,
+
+    /// Draw every subnet: never fold idle subnets into one node, however big the diagram.
+    #[arg(long)]
+    full: bool,
+
+    /// The profile notebooks are judged by (it colours them compliant or not).
+    #[arg(long, value_enum, default_value_t = Profile::Isolated)]
+    profile: Profile,
+
+    /// Let `unknown` verdicts pass instead of failing the notebook.
+    #[arg(long)]
+    allow_unknown: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -59,7 +130,7 @@ struct AnalyzeArgs {
     run: RunArgs,
 }
 
-/// The flags every command that produces a report shares (`analyze`, and `scan` later).
+/// The flags every command that produces a report shares (`analyze`, `scan`).
 #[derive(clap::Args, Debug)]
 struct RunArgs {
     /// Output format.
@@ -88,6 +159,15 @@ struct RunArgs {
     /// When to colour the table.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+
+    /// Also write Graphviz diagrams (DOT text) into DIR: one per notebook, one overview per VPC.
+    #[arg(long, value_name = "DIR")]
+    dot: Option<PathBuf>,
+
+    /// Put the generation time into Markdown and HTML reports (without it, the same snapshot
+    /// gives the same bytes).
+    #[arg(long)]
+    timestamp: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -104,6 +184,8 @@ struct RunConfig {
     analysis: Config,
     notebooks: Vec<String>,
     color: bool,
+    dot_dir: Option<PathBuf>,
+    timestamp: bool,
 }
 
 impl RunConfig {
@@ -148,6 +230,8 @@ impl RunConfig {
             analysis: Config { services },
             notebooks: a.notebook,
             color,
+            dot_dir: a.dot,
+            timestamp: a.timestamp,
         })
     }
 }
@@ -172,18 +256,230 @@ fn report_on(loaded: aws::Loaded, cfg: &RunConfig) -> Result<(String, i32)> {
         net.notebooks.retain(|n| cfg.notebooks.contains(&n.name));
     }
     let verdicts = analysis::analyze(&net, &cfg.analysis);
-    let report = report::build(&net, verdicts, cfg.judgement, loaded.sources);
+    let mut report = report::build(&net, verdicts, cfg.judgement, loaded.sources);
+    label_accounts(&mut report, &loaded.snapshot);
+    if let Some(dir) = &cfg.dot_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        for f in render::dot::per_notebook_and_vpc(&net, &report, false) {
+            let path = dir.join(&f.file_name);
+            std::fs::write(&path, f.dot).with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    let meta = render::meta::ReportMeta {
+        timestamp: cfg
+            .timestamp
+            .then(|| render::meta::rfc3339(std::time::SystemTime::now())),
+    };
     let text = match cfg.format {
         Format::Table => render::table::render(&report, render::table::Style { color: cfg.color }),
         Format::Json => render::json::render(&report),
+        Format::Markdown => render::markdown::render(&report, &meta),
+        Format::Html => {
+            render::html::render(&report, &meta, &render::html::Diagrams::Graphviz(&net))
+        }
     };
-    Ok((text, report.exit_code()))
+    Ok((text, exit_code(&report, &loaded.snapshot, cfg)))
+}
+
+/// When the notebooks come from more than one account (a scan with several `--assume-role`s, or
+/// such a scan saved), each carries its account ID, read from its ARN.
+fn label_accounts(report: &mut report::Report, snap: &aws::Snapshot) {
+    let accounts: std::collections::BTreeMap<&str, &str> = snap
+        .notebook_instances
+        .iter()
+        .filter_map(|n| {
+            let arn = n.notebook_instance_arn.as_deref()?;
+            Some((
+                n.notebook_instance_name.as_str(),
+                aws::arn::account_of(arn)?,
+            ))
+        })
+        .collect();
+    let distinct: std::collections::BTreeSet<&str> = accounts.values().copied().collect();
+    if distinct.len() > 1 {
+        for n in &mut report.notebooks {
+            n.account_id = accounts.get(n.name.as_str()).map(|a| a.to_string());
+        }
+    }
+}
+
+/// The report's exit status, except that notebooks that could not be read (a failed
+/// `ListNotebookInstances` / `DescribeNotebookInstance`) are like `unknown` verdicts: they fail
+/// the run unless `--allow-unknown`.
+fn exit_code(report: &report::Report, snap: &aws::Snapshot, cfg: &RunConfig) -> i32 {
+    let unread = snap.incomplete.iter().any(|i| i.key == "NotebookInstances");
+    if unread && !cfg.judgement.allow_unknown {
+        report.exit_code().max(1)
+    } else {
+        report.exit_code()
+    }
 }
 
 fn analyze(a: AnalyzeArgs) -> Result<(String, i32)> {
     let cfg = RunConfig::resolve(a.run)?;
     let loaded = aws::load_paths(&a.paths)?;
     report_on(loaded, &cfg)
+}
+
+/// `vpcreach diagram`: analyse, then draw the chosen notebooks, checks and VPCs into one file.
+fn diagram(a: DiagramArgs) -> Result<(String, i32)> {
+    let format = render::graphviz::OutputFormat::from_path(&a.output)?;
+    let mut services: Vec<String> = DEFAULT_SERVICES.iter().map(|s| s.to_string()).collect();
+    for c in &a.check {
+        if !c
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        {
+            bail!("--check: {c:?} is not a check name (expected internet, s3, sts, …)");
+        }
+        if c != "internet" && !services.contains(c) {
+            services.push(c.clone());
+        }
+    }
+    let loaded = aws::load_paths(&a.paths)?;
+    let net = model::convert(&loaded.snapshot).context("the snapshot has an invalid value")?;
+    let verdicts = analysis::analyze(&net, &Config { services });
+    let judgement = Judgement {
+        profile: a.profile,
+        allow_unknown: a.allow_unknown,
+    };
+    let report = report::build(&net, verdicts, judgement, loaded.sources);
+    let opts = render::dot::Options {
+        selection: render::dot::Selection {
+            notebooks: a.notebook,
+            checks: a.check,
+            vpcs: a.vpc,
+        },
+        full: a.full,
+        id_prefix: String::new(),
+    };
+    let text = render::dot::render(&net, &report, &opts)?;
+    let what = a.output.display().to_string();
+    let bytes = match format {
+        render::graphviz::OutputFormat::Dot => text.into_bytes(),
+        f => render::graphviz::run(&text, f, &what)?,
+    };
+    std::fs::write(&a.output, bytes).with_context(|| format!("writing {what}"))?;
+    Ok((String::new(), 0))
+}
+
+/// The flags of `vpcreach scan` (the analysis flags are the shared `RunArgs`).
+#[cfg(feature = "aws")]
+#[derive(clap::Args, Debug)]
+struct ScanArgs {
+    /// Region to scan (repeatable or comma-separated). Default: the AWS CLI's (AWS_REGION, or the
+    /// profile's `region`).
+    #[arg(long, value_delimiter = ',', value_name = "REGION")]
+    region: Vec<String>,
+
+    /// Named profile of the AWS config files (default: AWS_PROFILE, else `default`). Not to be
+    /// confused with `--profile`, the compliance profile.
+    #[arg(long, value_name = "NAME")]
+    aws_profile: Option<String>,
+
+    /// Send every API call to this endpoint (default: AWS_ENDPOINT_URL and the per-service
+    /// variables, else AWS itself).
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
+
+    /// Only these VPCs and the notebooks in them (repeatable).
+    #[arg(long, value_name = "ID")]
+    vpc: Vec<String>,
+
+    /// Also save the collected snapshot for `vpcreach analyze`: a directory of per-command files,
+    /// or one file when PATH ends in .json. Several regions: PATH/REGION/ or PATH-REGION.json.
+    #[arg(long, value_name = "PATH")]
+    save: Option<PathBuf>,
+
+    /// Scan the account of this IAM role through STS AssumeRole (repeatable: one per account);
+    /// the accounts are merged per region.
+    #[arg(long, value_name = "ARN")]
+    assume_role: Vec<String>,
+
+    /// API calls in flight at once, across all regions and accounts.
+    #[arg(long, value_name = "N", default_value_t = aws::collect::DEFAULT_CONCURRENCY)]
+    concurrency: usize,
+
+    /// No progress bars (failed calls are still reported on stderr).
+    #[arg(long)]
+    quiet: bool,
+
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// `vpcreach scan`: collect each region, optionally save it, and report on it exactly as
+/// `analyze` would report on the saved snapshot.
+#[cfg(feature = "aws")]
+fn scan(a: ScanArgs) -> Result<(String, i32)> {
+    let mut cfg = RunConfig::resolve(a.run)?;
+    let opts = aws::collect::ScanOptions {
+        regions: a.region,
+        aws_profile: a.aws_profile,
+        endpoint_url: a.endpoint_url,
+        vpcs: a.vpc,
+        assume_roles: a.assume_role,
+        concurrency: a.concurrency,
+        progress: !a.quiet && std::io::stderr().is_terminal(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let regions = runtime.block_on(aws::collect::scan(&opts))?;
+    let several = regions.len() > 1;
+    // With several regions, each `--notebook` must exist in one of them, and each region's report
+    // shows the chosen notebooks it has.
+    let wanted = std::mem::take(&mut cfg.notebooks);
+    if several {
+        for w in &wanted {
+            let found = regions.iter().any(|r| {
+                r.snapshot
+                    .notebook_instances
+                    .iter()
+                    .any(|n| n.notebook_instance_name == *w)
+            });
+            if !found {
+                bail!("--notebook {w}: no such notebook in the scanned regions");
+            }
+        }
+    }
+    let mut text = String::new();
+    let mut code = 0;
+    for r in regions {
+        if let Some(p) = &a.save {
+            let path = aws::save::region_path(p, &r.region, several);
+            aws::save::save(&r.snapshot, &path)?;
+        }
+        // Analyse exactly what a save holds, read back the way `analyze` reads it.
+        let origin = PathBuf::from(format!("scan of {}", r.region));
+        let snapshot = aws::load_str(&origin, &aws::save::to_json(&r.snapshot))?;
+        cfg.notebooks = wanted
+            .iter()
+            .filter(|w| {
+                !several
+                    || snapshot
+                        .notebook_instances
+                        .iter()
+                        .any(|n| n.notebook_instance_name == **w)
+            })
+            .cloned()
+            .collect();
+        if several && !wanted.is_empty() && cfg.notebooks.is_empty() {
+            continue;
+        }
+        let loaded = aws::Loaded {
+            snapshot,
+            sources: Vec::new(),
+        };
+        let (t, c) = report_on(loaded, &cfg)?;
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&t);
+        code = code.max(c);
+    }
+    Ok((text, code))
 }
 
 fn main() -> ExitCode {
@@ -196,6 +492,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Analyze(a) => analyze(a),
+        #[cfg(feature = "aws")]
+        Command::Scan(a) => scan(a),
+        Command::Diagram(a) => diagram(a),
     };
     match result {
         Ok((text, code)) => {

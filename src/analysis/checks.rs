@@ -175,6 +175,26 @@ fn public_addrs(net: &Network, name: &str) -> Result<AddrSet, Block> {
 fn resolve(net: &Network, nb: &Notebook, name: &str) -> Resolution {
     let mut notes = Vec::new();
     let Some(vpc) = nb.vpc_id.as_ref().and_then(|v| net.vpcs.get(v)) else {
+        if nb.subnet_id.is_some() {
+            // In a VPC the snapshot does not describe: whether it has an interface endpoint for
+            // the service (and whether its DNS lets it work) is not known.
+            return Resolution {
+                addrs: Err(Block {
+                    code: Code::MissingData,
+                    component: nb
+                        .vpc_id
+                        .clone()
+                        .unwrap_or_else(|| nb.subnet_id.clone().unwrap_or_default()),
+                    detail: format!(
+                        "the notebook's VPC ({}) is not in the snapshot, so whether an interface endpoint serves {name} is not known",
+                        nb.vpc_id
+                            .as_deref()
+                            .unwrap_or("its subnet is not described either")
+                    ),
+                }),
+                notes,
+            };
+        }
         return Resolution {
             addrs: public_addrs(net, name),
             notes,

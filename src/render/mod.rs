@@ -1,7 +1,12 @@
 //! Every output format, rendered from the one [`Report`](crate::report::Report) type. Nothing else
 //! in the crate formats output.
 
+pub mod dot;
+pub mod graphviz;
+pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod meta;
 pub mod table;
 
 /// The output formats of `analyze`.
@@ -11,4 +16,8 @@ pub enum Format {
     Table,
     /// The machine-readable report: one JSON object with stable field names (see README).
     Json,
+    /// An audit report in Markdown: summary, one table of evidence per notebook, findings, diagnostics.
+    Markdown,
+    /// The audit report as one self-contained HTML file, with a diagram per notebook (Graphviz).
+    Html,
 }

@@ -1,0 +1,232 @@
+//! Merging the snapshots of several accounts into one per region: exact duplicates (an AWS-managed
+//! prefix list, a shared subnet seen from two accounts) are kept once; two *different* objects with
+//! one ID keep the first account's copy and mark the key `Incomplete`, because picking one silently
+//! could hide a misconfiguration. Lists end sorted by ID, so a scan's snapshot does not depend on
+//! the order the API answered in.
+
+use crate::aws::snapshot::{self as s, Incomplete, Snapshot};
+
+use super::place;
+
+/// A resource with an ID, so that the snapshots of several accounts merge without duplicates.
+trait Id {
+    fn id(&self) -> &str;
+}
+
+macro_rules! id {
+    ($($t:ty => $f:ident),* $(,)?) => {$(
+        impl Id for $t {
+            fn id(&self) -> &str {
+                &self.$f
+            }
+        }
+    )*};
+}
+
+id!(
+    s::Vpc => vpc_id,
+    s::VpcAttribute => vpc_id,
+    s::Subnet => subnet_id,
+    s::RouteTable => route_table_id,
+    s::InternetGateway => internet_gateway_id,
+    s::EgressOnlyInternetGateway => egress_only_internet_gateway_id,
+    s::NatGateway => nat_gateway_id,
+    s::VpcEndpoint => vpc_endpoint_id,
+    s::SecurityGroup => group_id,
+    s::NetworkAcl => network_acl_id,
+    s::PrefixList => prefix_list_id,
+    s::NetworkInterface => network_interface_id,
+    s::VpcPeeringConnection => vpc_peering_connection_id,
+    s::TransitGateway => transit_gateway_id,
+    s::NotebookInstance => notebook_instance_name,
+);
+
+/// The snapshots of one region's accounts, merged.
+#[derive(Default)]
+pub(super) struct Merged {
+    pub snap: Snapshot,
+    pub incomplete: Vec<Incomplete>,
+}
+
+impl Merged {
+    pub fn add(&mut self, from: Snapshot, region: &str, account: Option<&str>) {
+        let at = place(region, account);
+        let inc = &mut self.incomplete;
+        let d = &mut self.snap;
+        merge(&mut d.vpcs, from.vpcs, "Vpcs", &at, inc);
+        merge(
+            &mut d.vpc_attributes,
+            from.vpc_attributes,
+            "VpcAttributes",
+            &at,
+            inc,
+        );
+        merge(&mut d.subnets, from.subnets, "Subnets", &at, inc);
+        merge(
+            &mut d.route_tables,
+            from.route_tables,
+            "RouteTables",
+            &at,
+            inc,
+        );
+        merge(
+            &mut d.internet_gateways,
+            from.internet_gateways,
+            "InternetGateways",
+            &at,
+            inc,
+        );
+        merge(
+            &mut d.egress_only_internet_gateways,
+            from.egress_only_internet_gateways,
+            "EgressOnlyInternetGateways",
+            &at,
+            inc,
+        );
+        merge(
+            &mut d.nat_gateways,
+            from.nat_gateways,
+            "NatGateways",
+            &at,
+            inc,
+        );
+        merge(
+            &mut d.vpc_endpoints,
+            from.vpc_endpoints,
+            "VpcEndpoints",
+            &at,
+            inc,
+        );
+        merge(
+            &mut d.security_groups,
+            from.security_groups,
+            "SecurityGroups",
+            &at,
+            inc,
+        );
+        merge(
+            &mut d.network_acls,
+            from.network_acls,
+            "NetworkAcls",
+            &at,
+            inc,
+        );
+        merge(
+            &mut d.prefix_lists,
+            from.prefix_lists,
+            "PrefixLists",
+            &at,
+            inc,
+        );
+        merge(
+            &mut d.network_interfaces,
+            from.network_interfaces,
+            "NetworkInterfaces",
+            &at,
+            inc,
+        );
+        merge(
+            &mut d.vpc_peering_connections,
+            from.vpc_peering_connections,
+            "VpcPeeringConnections",
+            &at,
+            inc,
+        );
+        merge(
+            &mut d.transit_gateways,
+            from.transit_gateways,
+            "TransitGateways",
+            &at,
+            inc,
+        );
+        merge(
+            &mut d.notebook_instances,
+            from.notebook_instances,
+            "NotebookInstances",
+            &at,
+            inc,
+        );
+    }
+
+    /// Sorted by ID: a scan's snapshot does not depend on the order the API answered in.
+    pub fn finish(self) -> Snapshot {
+        let mut s = self.snap;
+        sort(&mut s.vpcs);
+        sort(&mut s.vpc_attributes);
+        sort(&mut s.subnets);
+        sort(&mut s.route_tables);
+        sort(&mut s.internet_gateways);
+        sort(&mut s.egress_only_internet_gateways);
+        sort(&mut s.nat_gateways);
+        sort(&mut s.vpc_endpoints);
+        sort(&mut s.security_groups);
+        sort(&mut s.network_acls);
+        sort(&mut s.prefix_lists);
+        sort(&mut s.network_interfaces);
+        sort(&mut s.vpc_peering_connections);
+        sort(&mut s.transit_gateways);
+        sort(&mut s.notebook_instances);
+        let mut inc = self.incomplete;
+        inc.sort();
+        inc.dedup();
+        s.incomplete = inc;
+        s
+    }
+}
+
+fn sort<T: Id>(v: &mut [T]) {
+    v.sort_by(|a, b| a.id().cmp(b.id()));
+}
+
+/// Append `from` to `into`, skipping exact duplicates (an AWS-managed prefix list, a shared
+/// subnet seen from two accounts). Two *different* objects with one ID keep the first account's
+/// copy and mark the key incomplete: picking one silently could hide a misconfiguration.
+fn merge<T: Id + PartialEq>(
+    into: &mut Vec<T>,
+    from: Vec<T>,
+    key: &str,
+    at: &str,
+    incomplete: &mut Vec<Incomplete>,
+) {
+    for item in from {
+        match into.iter().find(|x| x.id() == item.id()) {
+            None => into.push(item),
+            Some(x) if *x == item => {}
+            Some(_) => incomplete.push(Incomplete {
+                key: key.to_string(),
+                reason: format!(
+                    "{} in {at} differs from the copy another account returned; only the first account's copy is analysed",
+                    item.id()
+                ),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_merge_without_duplicates_and_conflicts_are_incomplete() {
+        let pl = |cidr: &str| s::PrefixList {
+            prefix_list_id: "pl-1".into(),
+            prefix_list_name: Some("com.amazonaws.us-east-1.s3".into()),
+            cidrs: vec![cidr.into()],
+        };
+        let mut m = Merged::default();
+        let snap = |p| Snapshot {
+            prefix_lists: vec![p],
+            ..Snapshot::default()
+        };
+        m.add(snap(pl("52.216.0.0/15")), "us-east-1", Some("111111111111"));
+        m.add(snap(pl("52.216.0.0/15")), "us-east-1", Some("222222222222"));
+        assert_eq!(m.snap.prefix_lists.len(), 1);
+        assert!(m.incomplete.is_empty());
+        m.add(snap(pl("3.5.0.0/19")), "us-east-1", Some("333333333333"));
+        let s = m.finish();
+        assert_eq!(s.prefix_lists, vec![pl("52.216.0.0/15")]);
+        assert_eq!(s.incomplete.len(), 1);
+        assert_eq!(s.incomplete[0].key, "PrefixLists");
+    }
+}

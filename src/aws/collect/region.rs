@@ -1,0 +1,581 @@
+//! Collecting one (account, region): every call DESIGN §2 needs, run concurrently under the
+//! scan's shared limit of calls in flight, each paginated call read to its end.
+//!
+//! A call that fails (after the SDK's retries) never aborts the scan: its data is dropped whole —
+//! a partial list could make the engine pick a wrong default (a subnet whose explicit route table
+//! was on a missing page would fall back to the main table) — and it becomes a [`Failed`] that the
+//! caller turns into an `Incomplete` entry and a diagnostic.
+//!
+//! Every SDK call in this file is one of [`super::OPERATIONS`] (a test checks the source).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Debug;
+use std::future::Future;
+use std::sync::Arc;
+
+use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::types::{Filter, VpcAttributeName};
+use futures_util::future::join_all;
+use tokio::sync::Semaphore;
+
+use super::map;
+use super::progress::Bar;
+use crate::aws::snapshot::{self as s, Snapshot};
+
+/// One call (or, for per-resource calls, one resource's call) that failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Failed {
+    /// The API operation, e.g. `DescribeVpcEndpoints`.
+    pub op: &'static str,
+    /// The resource the call was about (`vpc-…`, a notebook name, `pl-…`), for per-resource calls.
+    pub resource: Option<String>,
+    /// The error code and message (`AccessDenied: …`), or what went wrong on the way.
+    pub error: String,
+}
+
+/// What one (account, region) needs to make its calls.
+pub(super) struct Region {
+    pub ec2: aws_sdk_ec2::Client,
+    pub sm: aws_sdk_sagemaker::Client,
+    /// `--vpc` filter (empty: every VPC).
+    pub vpcs: Vec<String>,
+    pub limit: Arc<Semaphore>,
+    pub bar: Bar,
+}
+
+type Listed<T> = Result<Vec<T>, Failed>;
+
+impl Region {
+    /// Run one call under the shared limit, count it, and turn an SDK error into a [`Failed`].
+    async fn call<T, E, R>(
+        &self,
+        op: &'static str,
+        resource: Option<&str>,
+        fut: impl Future<Output = Result<T, SdkError<E, R>>>,
+    ) -> Result<T, Failed>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: Debug + Send + Sync + 'static,
+    {
+        debug_assert!(
+            super::OPERATIONS
+                .iter()
+                .any(|o| o.split_once(':').map(|(_, a)| a) == Some(op)),
+            "{op} is not in OPERATIONS"
+        );
+        let permit = self.limit.acquire().await;
+        let r = fut.await;
+        drop(permit);
+        self.bar.inc();
+        r.map_err(|e| Failed {
+            op,
+            resource: resource.map(str::to_string),
+            error: describe(&e),
+        })
+    }
+
+    /// A server-side `vpc-id`-style filter for `--vpc`, or none.
+    fn vpc_filter(&self, name: &str) -> Option<Vec<Filter>> {
+        (!self.vpcs.is_empty()).then(|| {
+            vec![
+                Filter::builder()
+                    .name(name)
+                    .set_values(Some(self.vpcs.clone()))
+                    .build(),
+            ]
+        })
+    }
+
+    fn wanted(&self, vpc: Option<&str>) -> bool {
+        self.vpcs.is_empty() || vpc.is_some_and(|v| self.vpcs.iter().any(|w| w == v))
+    }
+
+    /// Collect everything. The snapshot's `Incomplete` is left empty: the failures come back
+    /// separately so the caller can word the diagnostics and entries once.
+    pub async fn collect(&self) -> (Snapshot, Vec<Failed>) {
+        let (vpcs, subnets, route_tables, igws, eigws, nats, endpoints, sgs, acls) = tokio::join!(
+            self.vpcs(),
+            self.subnets(),
+            self.route_tables(),
+            self.internet_gateways(),
+            self.egress_only_internet_gateways(),
+            self.nat_gateways(),
+            self.vpc_endpoints(),
+            self.security_groups(),
+            self.network_acls(),
+        );
+        let (prefix_lists, enis, peerings, tgws, notebooks) = tokio::join!(
+            self.prefix_lists(),
+            self.network_interfaces(),
+            self.vpc_peering_connections(),
+            self.transit_gateways(),
+            self.notebooks(),
+        );
+        let mut failed = Vec::new();
+        let mut snap = Snapshot::default();
+        let ((vpcs, attributes), mut f) = vpcs;
+        failed.append(&mut f);
+        take(vpcs, &mut snap.vpcs, &mut failed);
+        snap.vpc_attributes = attributes;
+        let subnets_known = subnets.is_ok();
+        take(subnets, &mut snap.subnets, &mut failed);
+        take(route_tables, &mut snap.route_tables, &mut failed);
+        take(igws, &mut snap.internet_gateways, &mut failed);
+        take(eigws, &mut snap.egress_only_internet_gateways, &mut failed);
+        take(nats, &mut snap.nat_gateways, &mut failed);
+        take(endpoints, &mut snap.vpc_endpoints, &mut failed);
+        take(sgs, &mut snap.security_groups, &mut failed);
+        take(acls, &mut snap.network_acls, &mut failed);
+        take(enis, &mut snap.network_interfaces, &mut failed);
+        take(peerings, &mut snap.vpc_peering_connections, &mut failed);
+        take(tgws, &mut snap.transit_gateways, &mut failed);
+        let (pls, mut f) = prefix_lists;
+        snap.prefix_lists = pls;
+        failed.append(&mut f);
+        let (nbs, mut f) = notebooks;
+        failed.append(&mut f);
+        // `--vpc`: only notebooks in a subnet of the chosen VPCs. When the subnets could not be
+        // listed, keep every notebook that has a subnet: its verdicts become unknown, which is
+        // honest, while dropping it would hide it.
+        let subnet_ids: BTreeSet<&str> =
+            snap.subnets.iter().map(|s| s.subnet_id.as_str()).collect();
+        snap.notebook_instances = nbs
+            .into_iter()
+            .filter(|n| {
+                self.vpcs.is_empty()
+                    || n.subnet_id
+                        .as_deref()
+                        .is_some_and(|s| !subnets_known || subnet_ids.contains(s))
+            })
+            .collect();
+        (snap, failed)
+    }
+
+    /// `DescribeVpcs`, then both DNS attributes of each VPC (`DescribeVpcAttribute`).
+    async fn vpcs(&self) -> ((Listed<s::Vpc>, Vec<s::VpcAttribute>), Vec<Failed>) {
+        let vpcs = match self
+            .call(
+                "DescribeVpcs",
+                None,
+                self.ec2
+                    .describe_vpcs()
+                    .set_filters(self.vpc_filter("vpc-id"))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await
+        {
+            Ok(v) => v.into_iter().map(map::vpc).collect::<Vec<_>>(),
+            Err(f) => return ((Err(f), Vec::new()), Vec::new()),
+        };
+        self.bar.add(2 * vpcs.len());
+        let attribute = |id: String, name: VpcAttributeName| async move {
+            self.call(
+                "DescribeVpcAttribute",
+                Some(&id),
+                self.ec2
+                    .describe_vpc_attribute()
+                    .vpc_id(&id)
+                    .attribute(name)
+                    .send(),
+            )
+            .await
+        };
+        let answers = join_all(vpcs.iter().map(|v| async {
+            tokio::join!(
+                attribute(v.vpc_id.clone(), VpcAttributeName::EnableDnsSupport),
+                attribute(v.vpc_id.clone(), VpcAttributeName::EnableDnsHostnames),
+            )
+        }))
+        .await;
+        let mut failed = Vec::new();
+        let mut attributes = Vec::new();
+        for (v, (support, hostnames)) in vpcs.iter().zip(answers) {
+            let support = support
+                .map_err(|f| failed.push(f))
+                .ok()
+                .map(|o| o.enable_dns_support);
+            let hostnames = hostnames
+                .map_err(|f| failed.push(f))
+                .ok()
+                .map(|o| o.enable_dns_hostnames);
+            attributes.push(map::vpc_attribute(&v.vpc_id, support, hostnames));
+        }
+        ((Ok(vpcs), attributes), failed)
+    }
+
+    async fn subnets(&self) -> Listed<s::Subnet> {
+        let v = self
+            .call(
+                "DescribeSubnets",
+                None,
+                self.ec2
+                    .describe_subnets()
+                    .set_filters(self.vpc_filter("vpc-id"))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await?;
+        Ok(v.into_iter().map(map::subnet).collect())
+    }
+
+    async fn route_tables(&self) -> Listed<s::RouteTable> {
+        let v = self
+            .call(
+                "DescribeRouteTables",
+                None,
+                self.ec2
+                    .describe_route_tables()
+                    .set_filters(self.vpc_filter("vpc-id"))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await?;
+        Ok(v.into_iter().map(map::route_table).collect())
+    }
+
+    async fn internet_gateways(&self) -> Listed<s::InternetGateway> {
+        let v = self
+            .call(
+                "DescribeInternetGateways",
+                None,
+                self.ec2
+                    .describe_internet_gateways()
+                    .set_filters(self.vpc_filter("attachment.vpc-id"))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await?;
+        Ok(v.into_iter().map(map::internet_gateway).collect())
+    }
+
+    /// No server-side VPC filter exists for egress-only gateways: filtered here by attachment.
+    async fn egress_only_internet_gateways(&self) -> Listed<s::EgressOnlyInternetGateway> {
+        let v = self
+            .call(
+                "DescribeEgressOnlyInternetGateways",
+                None,
+                self.ec2
+                    .describe_egress_only_internet_gateways()
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await?;
+        Ok(v.into_iter()
+            .map(map::egress_only_internet_gateway)
+            .filter(|g| {
+                self.vpcs.is_empty() || g.attachments.iter().any(|a| self.wanted(Some(&a.vpc_id)))
+            })
+            .collect())
+    }
+
+    async fn nat_gateways(&self) -> Listed<s::NatGateway> {
+        let v = self
+            .call(
+                "DescribeNatGateways",
+                None,
+                self.ec2
+                    .describe_nat_gateways()
+                    .set_filter(self.vpc_filter("vpc-id"))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await?;
+        Ok(v.into_iter().map(map::nat_gateway).collect())
+    }
+
+    async fn vpc_endpoints(&self) -> Listed<s::VpcEndpoint> {
+        let v = self
+            .call(
+                "DescribeVpcEndpoints",
+                None,
+                self.ec2
+                    .describe_vpc_endpoints()
+                    .set_filters(self.vpc_filter("vpc-id"))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await?;
+        Ok(v.into_iter().map(map::vpc_endpoint).collect())
+    }
+
+    async fn security_groups(&self) -> Listed<s::SecurityGroup> {
+        let v = self
+            .call(
+                "DescribeSecurityGroups",
+                None,
+                self.ec2
+                    .describe_security_groups()
+                    .set_filters(self.vpc_filter("vpc-id"))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await?;
+        Ok(v.into_iter().map(map::security_group).collect())
+    }
+
+    async fn network_acls(&self) -> Listed<s::NetworkAcl> {
+        let v = self
+            .call(
+                "DescribeNetworkAcls",
+                None,
+                self.ec2
+                    .describe_network_acls()
+                    .set_filters(self.vpc_filter("vpc-id"))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await?;
+        Ok(v.into_iter().map(map::network_acl).collect())
+    }
+
+    async fn network_interfaces(&self) -> Listed<s::NetworkInterface> {
+        let v = self
+            .call(
+                "DescribeNetworkInterfaces",
+                None,
+                self.ec2
+                    .describe_network_interfaces()
+                    .set_filters(self.vpc_filter("vpc-id"))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await?;
+        Ok(v.into_iter().map(map::network_interface).collect())
+    }
+
+    /// Filtered here: a peering matches when either side is a chosen VPC.
+    async fn vpc_peering_connections(&self) -> Listed<s::VpcPeeringConnection> {
+        let v = self
+            .call(
+                "DescribeVpcPeeringConnections",
+                None,
+                self.ec2
+                    .describe_vpc_peering_connections()
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await?;
+        Ok(v.into_iter()
+            .map(map::vpc_peering_connection)
+            .filter(|p| {
+                let side = |i: &Option<s::PeeringVpcInfo>| {
+                    self.wanted(i.as_ref().and_then(|i| i.vpc_id.as_deref()))
+                };
+                side(&p.requester_vpc_info) || side(&p.accepter_vpc_info)
+            })
+            .collect())
+    }
+
+    /// Transit gateways are regional, not per VPC: all of them, whatever `--vpc` says.
+    async fn transit_gateways(&self) -> Listed<s::TransitGateway> {
+        let v = self
+            .call(
+                "DescribeTransitGateways",
+                None,
+                self.ec2
+                    .describe_transit_gateways()
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await?;
+        Ok(v.into_iter().map(map::transit_gateway).collect())
+    }
+
+    /// `DescribePrefixLists` gives the AWS-managed lists with their `Cidrs`; customer-managed
+    /// lists (and any list printed without `Cidrs`) come from `DescribeManagedPrefixLists` +
+    /// `GetManagedPrefixListEntries`, folded into the same shape. A list whose addresses could
+    /// not be read is left out (so checks that need it are unknown), never kept empty.
+    async fn prefix_lists(&self) -> (Vec<s::PrefixList>, Vec<Failed>) {
+        let (aws_lists, managed) = tokio::join!(
+            self.call(
+                "DescribePrefixLists",
+                None,
+                self.ec2
+                    .describe_prefix_lists()
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            ),
+            self.call(
+                "DescribeManagedPrefixLists",
+                None,
+                self.ec2
+                    .describe_managed_prefix_lists()
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            ),
+        );
+        let mut failed = Vec::new();
+        let mut lists: BTreeMap<String, s::PrefixList> = BTreeMap::new();
+        let mut unread: BTreeSet<String> = BTreeSet::new();
+        match aws_lists {
+            Ok(v) => {
+                for p in v.into_iter().map(map::prefix_list) {
+                    if p.cidrs.is_empty() {
+                        unread.insert(p.prefix_list_id.clone());
+                    } else {
+                        lists.insert(p.prefix_list_id.clone(), p);
+                    }
+                }
+            }
+            Err(f) => failed.push(f),
+        }
+        let managed = match managed {
+            Ok(v) => v,
+            Err(f) => {
+                failed.push(f);
+                Vec::new()
+            }
+        };
+        let todo: Vec<_> = managed
+            .iter()
+            .filter(|m| {
+                m.prefix_list_id
+                    .as_deref()
+                    .is_some_and(|id| !lists.contains_key(id))
+            })
+            .collect();
+        self.bar.add(todo.len());
+        let entries = join_all(todo.iter().map(|m| async {
+            let id = m.prefix_list_id.as_deref().unwrap_or_default();
+            self.call(
+                "GetManagedPrefixListEntries",
+                Some(id),
+                self.ec2
+                    .get_managed_prefix_list_entries()
+                    .prefix_list_id(id)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await
+        }))
+        .await;
+        for (m, e) in todo.into_iter().zip(entries) {
+            match e {
+                Ok(e) => {
+                    let p = map::managed_prefix_list(m, e);
+                    unread.remove(&p.prefix_list_id);
+                    lists.insert(p.prefix_list_id.clone(), p);
+                }
+                Err(f) => failed.push(f),
+            }
+        }
+        // Printed without Cidrs and not readable as a managed list either: its addresses are
+        // unknown. (Real AWS always prints Cidrs for the lists DescribePrefixLists returns.)
+        for id in unread {
+            if !lists.contains_key(&id) && !failed.iter().any(|f| f.resource.as_ref() == Some(&id))
+            {
+                failed.push(Failed {
+                    op: "GetManagedPrefixListEntries",
+                    resource: Some(id),
+                    error: "listed without Cidrs and not readable as a managed prefix list".into(),
+                });
+            }
+        }
+        (lists.into_values().collect(), failed)
+    }
+
+    /// `ListNotebookInstances`, then `DescribeNotebookInstance` for each.
+    async fn notebooks(&self) -> (Vec<s::NotebookInstance>, Vec<Failed>) {
+        let names: Vec<String> = match self
+            .call(
+                "ListNotebookInstances",
+                None,
+                self.sm
+                    .list_notebook_instances()
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await
+        {
+            Ok(v) => v
+                .into_iter()
+                .filter_map(|n| n.notebook_instance_name)
+                .collect(),
+            Err(f) => return (Vec::new(), vec![f]),
+        };
+        self.bar.add(names.len());
+        let answers = join_all(names.iter().map(|n| {
+            self.call(
+                "DescribeNotebookInstance",
+                Some(n.as_str()),
+                self.sm
+                    .describe_notebook_instance()
+                    .notebook_instance_name(n)
+                    .send(),
+            )
+        }))
+        .await;
+        let mut failed = Vec::new();
+        let mut out = Vec::new();
+        for a in answers {
+            match a {
+                Ok(o) => out.push(map::notebook_instance(o)),
+                Err(f) => failed.push(f),
+            }
+        }
+        (out, failed)
+    }
+}
+
+fn take<T>(r: Listed<T>, out: &mut Vec<T>, failed: &mut Vec<Failed>) {
+    match r {
+        Ok(v) => *out = v,
+        Err(f) => failed.push(f),
+    }
+}
+
+/// An SDK error in one line: the service's code and message when it answered, else what failed
+/// on the way (timeout, connection, credentials). Never includes credentials: the SDK's errors
+/// carry none.
+fn describe<E, R>(e: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: Debug + Send + Sync + 'static,
+{
+    if let SdkError::ServiceError(se) = e {
+        let err = se.err();
+        match (err.code(), err.message()) {
+            (Some(c), Some(m)) => return format!("{c}: {m}"),
+            (Some(c), None) => return c.to_string(),
+            _ => {}
+        }
+    }
+    match e {
+        SdkError::TimeoutError(_) => "timed out".to_string(),
+        SdkError::DispatchFailure(d) if d.is_timeout() => "timed out".to_string(),
+        _ => DisplayErrorContext(e).to_string(),
+    }
+}

@@ -1,0 +1,119 @@
+//! What the audit reports (Markdown, HTML) say about themselves and share in wording: the tool
+//! version, the optional generation time, and the words for verdicts, witnesses and evidence, so
+//! both formats read the same.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::analysis::{Block, Status, Via, Witness};
+use crate::model::TargetKind;
+use crate::report::CheckReport;
+
+/// The version of vpcreach that produced a report.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Options shared by the audit reports.
+#[derive(Debug, Clone, Default)]
+pub struct ReportMeta {
+    /// When the report was generated (RFC 3339, UTC); `None` keeps the output deterministic.
+    pub timestamp: Option<String>,
+}
+
+/// `now` as RFC 3339 in UTC, to the second (`2026-03-21T10:04:05Z`).
+pub fn rfc3339(now: SystemTime) -> String {
+    let secs = now
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// ✔ passes the profile, ✘ fails it, ? unknown (as in the table output).
+pub fn mark(c: &CheckReport) -> &'static str {
+    match (c.passes, c.verdict.status) {
+        (_, Status::Unknown) => "?",
+        (true, _) => "✔",
+        (false, _) => "✘",
+    }
+}
+
+/// `reachable, private` / `unreachable` / `partial` …
+pub fn verdict_words(c: &CheckReport) -> String {
+    let v = &c.verdict;
+    match v.status {
+        Status::Reachable | Status::Partial if v.private => {
+            format!("{}, private", v.status.as_str())
+        }
+        s => s.as_str().to_string(),
+    }
+}
+
+/// The way out, when there is one.
+pub fn via(c: &CheckReport) -> Option<&'static str> {
+    let v = &c.verdict;
+    if v.status == Status::Unreachable {
+        None
+    } else {
+        v.via.map(|x| x.as_str())
+    }
+}
+
+/// The compact word for a summary cell, as the table output writes it: `private (gateway-ep)`,
+/// `reachable (NAT)`, `unreachable`, `unknown (transit-gateway)`.
+pub fn summary_cell(c: &CheckReport) -> String {
+    let v = &c.verdict;
+    let word = if v.status == Status::Reachable && v.private {
+        "private"
+    } else {
+        v.status.as_str()
+    };
+    match v.via.filter(|_| v.status != Status::Unreachable) {
+        Some(via) => format!("{word} ({})", short_via(via)),
+        None => word.to_string(),
+    }
+}
+
+fn short_via(v: Via) -> &'static str {
+    match v {
+        Via::InterfaceEndpoint => "endpoint",
+        Via::ServiceNetwork => "service-net",
+        Via::Target(TargetKind::GatewayEndpoint) => "gateway-ep",
+        Via::Target(TargetKind::NatGateway) => "NAT",
+        Via::Target(TargetKind::InternetGateway) => "IGW",
+        Via::Target(TargetKind::EgressOnlyInternetGateway) => "EIGW",
+        Via::Target(k) => k.as_str(),
+    }
+}
+
+/// `tcp 52.216.0.1:443 (source port 32768)`.
+pub fn witness(w: &Witness) -> String {
+    let mut s = format!("{} {}:{}", w.protocol, w.destination, w.port);
+    if let Some(p) = w.source_port {
+        s.push_str(&format!(" (source port {p})"));
+    }
+    s
+}
+
+/// `CODE at component: detail`.
+pub fn block(b: &Block) -> (String, String, String) {
+    (
+        b.code.as_str().to_string(),
+        b.component.clone(),
+        b.detail.clone(),
+    )
+}
