@@ -281,8 +281,8 @@ fn report_on(loaded: aws::Loaded, cfg: &RunConfig) -> Result<(String, i32)> {
     Ok((text, exit_code(&report, &loaded.snapshot, cfg)))
 }
 
-/// When the notebooks come from more than one account (a scan with several `--assume-role`s, or
-/// such a scan saved), each carries its account ID, read from its ARN.
+/// Each notebook carries its account ID, read from its ARN (so that a scan of several accounts
+/// through `--assume-role`, or such a scan saved, says which account each notebook is in).
 fn label_accounts(report: &mut report::Report, snap: &aws::Snapshot) {
     let accounts: std::collections::BTreeMap<&str, &str> = snap
         .notebook_instances
@@ -295,11 +295,8 @@ fn label_accounts(report: &mut report::Report, snap: &aws::Snapshot) {
             ))
         })
         .collect();
-    let distinct: std::collections::BTreeSet<&str> = accounts.values().copied().collect();
-    if distinct.len() > 1 {
-        for n in &mut report.notebooks {
-            n.account_id = accounts.get(n.name.as_str()).map(|a| a.to_string());
-        }
+    for n in &mut report.notebooks {
+        n.account_id = accounts.get(n.name.as_str()).map(|a| a.to_string());
     }
 }
 
