@@ -200,7 +200,7 @@ fn resolve(net: &Network, nb: &Notebook, name: &str) -> Resolution {
             notes,
         };
     };
-    if let Some(why) = net.incomplete("VpcEndpoints") {
+    if let Some(why) = net.endpoints_incomplete() {
         return Resolution {
             addrs: Err(Block {
                 code: Code::MissingData,

@@ -99,7 +99,7 @@ pub fn origin(net: &Network, nb: &Notebook) -> Origin {
         },
         // DESIGN §3: no public IPv4 address unless the interface shows one.
         public_v4: eni.is_some_and(|e| e.public_ips.iter().any(|ip| ip.is_ipv4())),
-        public_v4_unknown: match (eni, net.incomplete("NetworkInterfaces")) {
+        public_v4_unknown: match (eni, net.interfaces_incomplete()) {
             (None, Some(why)) => Some(format!(
                 "the notebook's network interface could not be collected ({why}), so a public IPv4 address cannot be ruled out"
             )),
