@@ -20,6 +20,25 @@ use tokio::sync::Semaphore;
 
 use super::map;
 use super::progress::Bar;
+
+/// Every page of a paginated call, as one `call` (bounded, counted, failures become `Failed`):
+/// `all_pages!(self, "DescribeSubnets", self.ec2.describe_subnets().set_filters(…))`.
+macro_rules! all_pages {
+    ($self:ident, $op:literal, $request:expr) => {
+        $self
+            .call(
+                $op,
+                None,
+                $request
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .await
+    };
+}
+
 use crate::aws::snapshot::{self as s, Snapshot};
 
 /// One call (or, for per-resource calls, one resource's call) that failed.
@@ -153,20 +172,13 @@ impl Region {
 
     /// `DescribeVpcs`, then both DNS attributes of each VPC (`DescribeVpcAttribute`).
     async fn vpcs(&self) -> ((Listed<s::Vpc>, Vec<s::VpcAttribute>), Vec<Failed>) {
-        let vpcs = match self
-            .call(
-                "DescribeVpcs",
-                None,
-                self.ec2
-                    .describe_vpcs()
-                    .set_filters(self.vpc_filter("vpc-id"))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await
-        {
+        let vpcs = match all_pages!(
+            self,
+            "DescribeVpcs",
+            self.ec2
+                .describe_vpcs()
+                .set_filters(self.vpc_filter("vpc-id"))
+        ) {
             Ok(v) => v.into_iter().map(map::vpc).collect::<Vec<_>>(),
             Err(f) => return ((Err(f), Vec::new()), Vec::new()),
         };
@@ -207,70 +219,45 @@ impl Region {
     }
 
     async fn subnets(&self) -> Listed<s::Subnet> {
-        let v = self
-            .call(
-                "DescribeSubnets",
-                None,
-                self.ec2
-                    .describe_subnets()
-                    .set_filters(self.vpc_filter("vpc-id"))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await?;
+        let v = all_pages!(
+            self,
+            "DescribeSubnets",
+            self.ec2
+                .describe_subnets()
+                .set_filters(self.vpc_filter("vpc-id"))
+        )?;
         Ok(v.into_iter().map(map::subnet).collect())
     }
 
     async fn route_tables(&self) -> Listed<s::RouteTable> {
-        let v = self
-            .call(
-                "DescribeRouteTables",
-                None,
-                self.ec2
-                    .describe_route_tables()
-                    .set_filters(self.vpc_filter("vpc-id"))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await?;
+        let v = all_pages!(
+            self,
+            "DescribeRouteTables",
+            self.ec2
+                .describe_route_tables()
+                .set_filters(self.vpc_filter("vpc-id"))
+        )?;
         Ok(v.into_iter().map(map::route_table).collect())
     }
 
     async fn internet_gateways(&self) -> Listed<s::InternetGateway> {
-        let v = self
-            .call(
-                "DescribeInternetGateways",
-                None,
-                self.ec2
-                    .describe_internet_gateways()
-                    .set_filters(self.vpc_filter("attachment.vpc-id"))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await?;
+        let v = all_pages!(
+            self,
+            "DescribeInternetGateways",
+            self.ec2
+                .describe_internet_gateways()
+                .set_filters(self.vpc_filter("attachment.vpc-id"))
+        )?;
         Ok(v.into_iter().map(map::internet_gateway).collect())
     }
 
     /// No server-side VPC filter exists for egress-only gateways: filtered here by attachment.
     async fn egress_only_internet_gateways(&self) -> Listed<s::EgressOnlyInternetGateway> {
-        let v = self
-            .call(
-                "DescribeEgressOnlyInternetGateways",
-                None,
-                self.ec2
-                    .describe_egress_only_internet_gateways()
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await?;
+        let v = all_pages!(
+            self,
+            "DescribeEgressOnlyInternetGateways",
+            self.ec2.describe_egress_only_internet_gateways()
+        )?;
         Ok(v.into_iter()
             .map(map::egress_only_internet_gateway)
             .filter(|g| {
@@ -280,104 +267,67 @@ impl Region {
     }
 
     async fn nat_gateways(&self) -> Listed<s::NatGateway> {
-        let v = self
-            .call(
-                "DescribeNatGateways",
-                None,
-                self.ec2
-                    .describe_nat_gateways()
-                    .set_filter(self.vpc_filter("vpc-id"))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await?;
+        let v = all_pages!(
+            self,
+            "DescribeNatGateways",
+            self.ec2
+                .describe_nat_gateways()
+                .set_filter(self.vpc_filter("vpc-id"))
+        )?;
         Ok(v.into_iter().map(map::nat_gateway).collect())
     }
 
     async fn vpc_endpoints(&self) -> Listed<s::VpcEndpoint> {
-        let v = self
-            .call(
-                "DescribeVpcEndpoints",
-                None,
-                self.ec2
-                    .describe_vpc_endpoints()
-                    .set_filters(self.vpc_filter("vpc-id"))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await?;
+        let v = all_pages!(
+            self,
+            "DescribeVpcEndpoints",
+            self.ec2
+                .describe_vpc_endpoints()
+                .set_filters(self.vpc_filter("vpc-id"))
+        )?;
         Ok(v.into_iter().map(map::vpc_endpoint).collect())
     }
 
     async fn security_groups(&self) -> Listed<s::SecurityGroup> {
-        let v = self
-            .call(
-                "DescribeSecurityGroups",
-                None,
-                self.ec2
-                    .describe_security_groups()
-                    .set_filters(self.vpc_filter("vpc-id"))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await?;
+        let v = all_pages!(
+            self,
+            "DescribeSecurityGroups",
+            self.ec2
+                .describe_security_groups()
+                .set_filters(self.vpc_filter("vpc-id"))
+        )?;
         Ok(v.into_iter().map(map::security_group).collect())
     }
 
     async fn network_acls(&self) -> Listed<s::NetworkAcl> {
-        let v = self
-            .call(
-                "DescribeNetworkAcls",
-                None,
-                self.ec2
-                    .describe_network_acls()
-                    .set_filters(self.vpc_filter("vpc-id"))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await?;
+        let v = all_pages!(
+            self,
+            "DescribeNetworkAcls",
+            self.ec2
+                .describe_network_acls()
+                .set_filters(self.vpc_filter("vpc-id"))
+        )?;
         Ok(v.into_iter().map(map::network_acl).collect())
     }
 
     async fn network_interfaces(&self) -> Listed<s::NetworkInterface> {
-        let v = self
-            .call(
-                "DescribeNetworkInterfaces",
-                None,
-                self.ec2
-                    .describe_network_interfaces()
-                    .set_filters(self.vpc_filter("vpc-id"))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await?;
+        let v = all_pages!(
+            self,
+            "DescribeNetworkInterfaces",
+            self.ec2
+                .describe_network_interfaces()
+                .set_filters(self.vpc_filter("vpc-id"))
+        )?;
         Ok(v.into_iter().map(map::network_interface).collect())
     }
 
     /// Filtered here: a peering matches when either side is a chosen VPC.
     async fn vpc_peering_connections(&self) -> Listed<s::VpcPeeringConnection> {
-        let v = self
-            .call(
-                "DescribeVpcPeeringConnections",
-                None,
-                self.ec2
-                    .describe_vpc_peering_connections()
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await?;
+        let v = all_pages!(
+            self,
+            "DescribeVpcPeeringConnections",
+            self.ec2.describe_vpc_peering_connections()
+        )?;
         Ok(v.into_iter()
             .map(map::vpc_peering_connection)
             .filter(|p| {
@@ -391,18 +341,11 @@ impl Region {
 
     /// Transit gateways are regional, not per VPC: all of them, whatever `--vpc` says.
     async fn transit_gateways(&self) -> Listed<s::TransitGateway> {
-        let v = self
-            .call(
-                "DescribeTransitGateways",
-                None,
-                self.ec2
-                    .describe_transit_gateways()
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await?;
+        let v = all_pages!(
+            self,
+            "DescribeTransitGateways",
+            self.ec2.describe_transit_gateways()
+        )?;
         Ok(v.into_iter().map(map::transit_gateway).collect())
     }
 
@@ -507,19 +450,11 @@ impl Region {
 
     /// `ListNotebookInstances`, then `DescribeNotebookInstance` for each.
     async fn notebooks(&self) -> (Vec<s::NotebookInstance>, Vec<Failed>) {
-        let names: Vec<String> = match self
-            .call(
-                "ListNotebookInstances",
-                None,
-                self.sm
-                    .list_notebook_instances()
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>(),
-            )
-            .await
-        {
+        let names: Vec<String> = match all_pages!(
+            self,
+            "ListNotebookInstances",
+            self.sm.list_notebook_instances()
+        ) {
             Ok(v) => v
                 .into_iter()
                 .filter_map(|n| n.notebook_instance_name)
