@@ -74,7 +74,13 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
     };
 
     for i in &snap.incomplete {
-        let e = net.incomplete.entry(i.key.clone()).or_default();
+        // The model names datasets by what they are, not by the snapshot key they came from.
+        let dataset = match i.key.as_str() {
+            "VpcEndpoints" => "endpoints",
+            "NetworkInterfaces" => "interfaces",
+            other => other,
+        };
+        let e = net.incomplete.entry(dataset.to_string()).or_default();
         if !e.is_empty() {
             e.push_str("; ");
         }

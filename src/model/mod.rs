@@ -43,8 +43,8 @@ pub struct Network {
     /// Private addresses of the members of each security group (interfaces, endpoints, notebooks).
     pub sg_members: BTreeMap<String, AddrSet>,
     pub notebooks: Vec<Notebook>,
-    /// Snapshot datasets known to be incomplete (failed collection), with the reason; keyed by
-    /// the snapshot key conversion read them from. Ask through `endpoints_incomplete()` etc.
+    /// Datasets known to be incomplete (failed collection), with the reason: `endpoints`,
+    /// `interfaces`, or another dataset's name. Ask through `endpoints_incomplete()` etc.
     pub incomplete: BTreeMap<String, String>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -392,12 +392,12 @@ pub struct Diagnostic {
 impl Network {
     /// Why the list of VPC endpoints is incomplete (failed collection), if it is.
     pub fn endpoints_incomplete(&self) -> Option<&str> {
-        self.incomplete.get("VpcEndpoints").map(String::as_str)
+        self.incomplete.get("endpoints").map(String::as_str)
     }
 
     /// Why the list of network interfaces is incomplete (failed collection), if it is.
     pub fn interfaces_incomplete(&self) -> Option<&str> {
-        self.incomplete.get("NetworkInterfaces").map(String::as_str)
+        self.incomplete.get("interfaces").map(String::as_str)
     }
 
     /// The full AWS service name for `svc` (`s3` → `com.amazonaws.us-east-1.s3`); a name that is
