@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod aws;
 pub mod model;
+pub mod regions;
 pub mod render;
 pub mod report;
 pub mod space;

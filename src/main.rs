@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use vpcreach::analysis::{self, Config, DEFAULT_SERVICES};
+use vpcreach::analysis::{self, Config, DEFAULT_SERVICES, services};
 use vpcreach::render::{self, Format};
 use vpcreach::report::{self, Judgement, Profile};
 use vpcreach::{aws, model};
@@ -38,12 +38,19 @@ Examples:
   vpcreach analyze samples/isolated
   vpcreach analyze samples/nat-egress --profile nat-egress --format json
   vpcreach analyze snap/ --require s3,sts,ecr.api --notebook nb-analytics
+  vpcreach analyze aws_configs/ --region eu-west-1
 
 A snapshot directory holds the outputs of e.g. `aws ec2 describe-vpcs > vpcs.json`, \
 `describe-subnets`, `describe-route-tables`, `describe-internet-gateways`, `describe-nat-gateways`, \
 `describe-vpc-endpoints`, `describe-security-groups`, `describe-network-acls`, \
-`describe-prefix-lists`, `describe-network-interfaces`, plus VpcAttributes and NotebookInstances \
-(see README.md). All *.json files below a directory are read.
+`describe-prefix-lists`, `describe-network-interfaces`, `describe-dhcp-options`, plus the VPCs' \
+`describe-vpc-attribute` outputs and `aws sagemaker describe-notebook-instance` outputs (see \
+README.md). All *.json files below a directory are read; folders named after a region \
+(us-east-1/, Batfish's aws_configs/accounts/<id>/<region>/) hold that region's files, and each \
+region is judged on its own, one report after another.
+
+Input that is not AWS CLI output (a Terraform plan, a CloudFormation template, camelCase JSON, an \
+empty object) and a snapshot without any notebook are errors, never an empty pass.
 
 Exit status: 0 every notebook compliant, 1 some notebook not compliant, 2 usage/input/I/O error.")]
     Analyze(AnalyzeArgs),
@@ -91,6 +98,10 @@ struct DiagramArgs {
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 
+    /// The region to draw, when the snapshot holds several.
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+
     /// Output file: `.dot` (DOT text), or `.svg`, `.png`, `.pdf` (rendered with Graphviz `dot`).
     #[arg(short = 'o', long = "output", value_name = "FILE", required = true)]
     output: PathBuf,
@@ -122,9 +133,14 @@ struct DiagramArgs {
 
 #[derive(clap::Args, Debug)]
 struct AnalyzeArgs {
-    /// Snapshot files or directories (read recursively, in sorted order).
+    /// Snapshot files or directories (read recursively, in sorted order). Folders named after a
+    /// region (`us-east-1/`) hold that region's files; each region gets its own report.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+
+    /// Only these regions of a snapshot that holds several (repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "REGION")]
+    region: Vec<String>,
 
     #[command(flatten)]
     run: RunArgs,
@@ -192,21 +208,11 @@ impl RunConfig {
     fn resolve(a: RunArgs) -> Result<RunConfig> {
         let mut services: Vec<String> = Vec::new();
         for s in a.require {
-            let s = s.trim().to_string();
-            if s.is_empty() {
+            if s.trim().is_empty() {
                 continue;
             }
-            if s == "internet" {
-                bail!("--require: `internet` is always checked; list AWS services such as s3,sts");
-            }
-            if !s
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-            {
-                bail!(
-                    "--require: {s:?} is not a service name (expected e.g. s3, sagemaker.api, com.amazonaws.us-east-1.sts)"
-                );
-            }
+            // Region-independent checks now; the region of a full name once the snapshot is read.
+            let s = services::canonical(&s, None).map_err(|e| anyhow::anyhow!("--require: {e}"))?;
             if !services.contains(&s) {
                 services.push(s);
             }
@@ -236,26 +242,141 @@ impl RunConfig {
     }
 }
 
-/// Analyse a loaded snapshot and render the report: the part every command shares.
-fn report_on(loaded: aws::Loaded, cfg: &RunConfig) -> Result<(String, i32)> {
-    let mut net = model::convert(&loaded.snapshot).context("the snapshot has an invalid value")?;
-    if !cfg.notebooks.is_empty() {
-        let known: Vec<String> = net.notebooks.iter().map(|n| n.name.clone()).collect();
-        for want in &cfg.notebooks {
-            if !known.contains(want) {
-                bail!(
-                    "--notebook {want}: no such notebook in the snapshot (it has: {})",
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
+/// Convert a loaded snapshot; a malformed value names the file it came from.
+fn convert(loaded: &aws::Loaded) -> Result<model::Network> {
+    model::convert(&loaded.snapshot).map_err(|e| match loaded.file_of(e.key, &e.id) {
+        Some(f) => anyhow::anyhow!("{}: {e}", f.display()),
+        None => anyhow::anyhow!("the snapshot has an invalid value: {e}"),
+    })
+}
+
+/// The services to check in `region`: full names must be of that region (DESIGN §2: a snapshot is
+/// never judged against another region's service names).
+fn services_for(cfg: &RunConfig, region: Option<&str>) -> Result<Config> {
+    let mut out = Vec::new();
+    for s in &cfg.analysis.services {
+        out.push(services::canonical(s, region).map_err(|e| anyhow::anyhow!("--require: {e}"))?);
+    }
+    Ok(Config { services: out })
+}
+
+/// Which notebooks `--notebook` selects, matched case-insensitively; an unknown name is an error
+/// that lists close matches.
+fn select_notebooks(wanted: &[String], known: &[&str]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for w in wanted {
+        let hits: Vec<&str> = known
+            .iter()
+            .copied()
+            .filter(|k| k.eq_ignore_ascii_case(w))
+            .collect();
+        if hits.is_empty() {
+            let close = services::close_matches(
+                &w.to_ascii_lowercase(),
+                &known.iter().map(|k| k.as_ref()).collect::<Vec<&str>>(),
+            );
+            bail!(
+                "--notebook {w}: no such notebook in the snapshot{}{}",
+                services::suggestion(&close),
+                if known.len() <= 20 {
+                    format!(
+                        " (it has: {})",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+        out.extend(hits.into_iter().map(str::to_string));
+    }
+    Ok(out)
+}
+
+/// Why there is nothing to judge: no notebook in any region. A CI gate must never pass on a
+/// snapshot that holds no notebook (or on the wrong file), so this is an input error.
+fn no_notebooks(regions: &[aws::Loaded]) -> anyhow::Error {
+    let keys: std::collections::BTreeSet<&str> = regions
+        .iter()
+        .flat_map(|l| l.keys.iter().map(String::as_str))
+        .collect();
+    let unread = regions.iter().find_map(|l| {
+        l.snapshot
+            .incomplete
+            .iter()
+            .find(|i| i.key == "NotebookInstances")
+            .map(|i| i.reason.clone())
+    });
+    let found = if keys.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; the input holds {}",
+            keys.iter()
+                .map(|k| format!("\"{k}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    match unread {
+        Some(why) => {
+            anyhow::anyhow!("no notebook instance could be read ({why}){found}: nothing to judge")
+        }
+        None => anyhow::anyhow!(
+            "no notebook instance in the snapshot{found}: nothing to judge. Add the output of `aws sagemaker describe-notebook-instance` for each notebook (key \"NotebookInstances\", see README)"
+        ),
+    }
+}
+
+/// One report per region that holds (selected) notebooks, in region order; the exit status is
+/// the worst. No notebook in any region is an input error (exit 2).
+fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String, i32)> {
+    // Malformed values first: they are the more precise error.
+    let mut nets = Vec::new();
+    for loaded in &regions {
+        nets.push(convert(loaded)?);
+    }
+    if nets.iter().all(|n| n.notebooks.is_empty()) {
+        return Err(no_notebooks(&regions));
+    }
+    let names: Vec<&str> = nets
+        .iter()
+        .flat_map(|n| n.notebooks.iter().map(|nb| nb.name.as_str()))
+        .collect();
+    let chosen = select_notebooks(&cfg.notebooks, &names)?;
+    let mut text = String::new();
+    let mut code = 0;
+    for (loaded, mut net) in regions.into_iter().zip(nets) {
+        net.notebooks
+            .retain(|n| cfg.notebooks.is_empty() || chosen.contains(&n.name));
+        if net.notebooks.is_empty() {
+            if cfg.notebooks.is_empty() {
+                eprintln!(
+                    "note: {} holds no notebook instance; no report for it",
+                    net.region.as_deref().unwrap_or("the snapshot")
                 );
             }
+            continue;
         }
-        net.notebooks.retain(|n| cfg.notebooks.contains(&n.name));
+        let (t, c) = report_on(loaded, net, cfg)?;
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&t);
+        code = code.max(c);
     }
-    let verdicts = analysis::analyze(&net, &cfg.analysis);
+    Ok((text, code))
+}
+
+/// Analyse one region's network (its notebooks already selected) and render the report: the part
+/// every command shares.
+fn report_on(loaded: aws::Loaded, net: model::Network, cfg: &RunConfig) -> Result<(String, i32)> {
+    let services = services_for(cfg, net.region.as_deref())?;
+    let verdicts = analysis::analyze(&net, &services);
     let mut report = report::build(&net, verdicts, cfg.judgement, loaded.sources);
     label_accounts(&mut report, &loaded.snapshot);
     if let Some(dir) = &cfg.dot_dir {
@@ -312,29 +433,75 @@ fn exit_code(report: &report::Report, snap: &aws::Snapshot, cfg: &RunConfig) -> 
     }
 }
 
+/// Keep the regions `wanted` names (all when empty); a region the snapshot lacks is an error.
+fn pick_regions(regions: Vec<aws::Loaded>, wanted: &[String]) -> Result<Vec<aws::Loaded>> {
+    if wanted.is_empty() {
+        return Ok(regions);
+    }
+    let have: Vec<String> = regions
+        .iter()
+        .map(|l| l.snapshot.region.clone().unwrap_or_default())
+        .collect();
+    for w in wanted {
+        if !have.contains(w) {
+            bail!(
+                "--region {w}: the snapshot holds no such region (it has: {})",
+                have.join(", ")
+            );
+        }
+    }
+    Ok(regions
+        .into_iter()
+        .filter(|l| wanted.contains(&l.snapshot.region.clone().unwrap_or_default()))
+        .collect())
+}
+
 fn analyze(a: AnalyzeArgs) -> Result<(String, i32)> {
     let cfg = RunConfig::resolve(a.run)?;
-    let loaded = aws::load_paths(&a.paths)?;
-    report_on(loaded, &cfg)
+    let regions = pick_regions(aws::load_regions(&a.paths)?, &a.region)?;
+    report_regions(regions, &cfg)
 }
 
 /// `vpcreach diagram`: analyse, then draw the chosen notebooks, checks and VPCs into one file.
 fn diagram(a: DiagramArgs) -> Result<(String, i32)> {
     let format = render::graphviz::OutputFormat::from_path(&a.output)?;
     let mut services: Vec<String> = DEFAULT_SERVICES.iter().map(|s| s.to_string()).collect();
+    let mut checks = Vec::new();
     for c in &a.check {
-        if !c
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        {
-            bail!("--check: {c:?} is not a check name (expected internet, s3, sts, …)");
+        let c = c.trim().to_ascii_lowercase();
+        if c == "internet" {
+            checks.push(c);
+            continue;
         }
-        if c != "internet" && !services.contains(c) {
-            services.push(c.clone());
+        let s = services::canonical(&c, None).map_err(|e| anyhow::anyhow!("--check: {e}"))?;
+        if !services.contains(&s) {
+            services.push(s.clone());
         }
+        checks.push(s);
     }
-    let loaded = aws::load_paths(&a.paths)?;
-    let net = model::convert(&loaded.snapshot).context("the snapshot has an invalid value")?;
+    let mut regions = aws::load_regions(&a.paths)?;
+    let loaded = match (&a.region, regions.len()) {
+        (Some(r), _) => pick_regions(regions, std::slice::from_ref(r))?
+            .pop()
+            .expect("pick_regions keeps the region it checked"),
+        (None, 1) => regions.pop().expect("one region"),
+        (None, _) => bail!(
+            "the snapshot holds several regions ({}); draw one with --region",
+            regions
+                .iter()
+                .map(|l| l.snapshot.region.clone().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let net = convert(&loaded)?;
+    let services = services
+        .iter()
+        .map(|s| services::canonical(s, net.region.as_deref()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!("--check: {e}"))?;
+    let names: Vec<&str> = net.notebooks.iter().map(|n| n.name.as_str()).collect();
+    let notebooks = select_notebooks(&a.notebook, &names)?;
     let verdicts = analysis::analyze(&net, &Config { services });
     let judgement = Judgement {
         profile: a.profile,
@@ -343,8 +510,8 @@ fn diagram(a: DiagramArgs) -> Result<(String, i32)> {
     let report = report::build(&net, verdicts, judgement, loaded.sources);
     let opts = render::dot::Options {
         selection: render::dot::Selection {
-            notebooks: a.notebook,
-            checks: a.check,
+            notebooks,
+            checks,
             vpcs: a.vpc,
         },
         full: a.full,
@@ -409,7 +576,7 @@ struct ScanArgs {
 /// `analyze` would report on the saved snapshot.
 #[cfg(feature = "aws")]
 fn scan(a: ScanArgs) -> Result<(String, i32)> {
-    let mut cfg = RunConfig::resolve(a.run)?;
+    let cfg = RunConfig::resolve(a.run)?;
     let opts = aws::collect::ScanOptions {
         regions: a.region,
         aws_profile: a.aws_profile,
@@ -425,24 +592,7 @@ fn scan(a: ScanArgs) -> Result<(String, i32)> {
         .context("starting the async runtime")?;
     let regions = runtime.block_on(aws::collect::scan(&opts))?;
     let several = regions.len() > 1;
-    // With several regions, each `--notebook` must exist in one of them, and each region's report
-    // shows the chosen notebooks it has.
-    let wanted = std::mem::take(&mut cfg.notebooks);
-    if several {
-        for w in &wanted {
-            let found = regions.iter().any(|r| {
-                r.snapshot
-                    .notebook_instances
-                    .iter()
-                    .any(|n| n.notebook_instance_name == *w)
-            });
-            if !found {
-                bail!("--notebook {w}: no such notebook in the scanned regions");
-            }
-        }
-    }
-    let mut text = String::new();
-    let mut code = 0;
+    let mut loaded = Vec::new();
     for r in regions {
         if let Some(p) = &a.save {
             let path = aws::save::region_path(p, &r.region, several);
@@ -450,33 +600,9 @@ fn scan(a: ScanArgs) -> Result<(String, i32)> {
         }
         // Analyse exactly what a save holds, read back the way `analyze` reads it.
         let origin = PathBuf::from(format!("scan of {}", r.region));
-        let snapshot = aws::load_str(&origin, &aws::save::to_json(&r.snapshot))?;
-        cfg.notebooks = wanted
-            .iter()
-            .filter(|w| {
-                !several
-                    || snapshot
-                        .notebook_instances
-                        .iter()
-                        .any(|n| n.notebook_instance_name == **w)
-            })
-            .cloned()
-            .collect();
-        if several && !wanted.is_empty() && cfg.notebooks.is_empty() {
-            continue;
-        }
-        let loaded = aws::Loaded {
-            snapshot,
-            sources: Vec::new(),
-        };
-        let (t, c) = report_on(loaded, &cfg)?;
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(&t);
-        code = code.max(c);
+        loaded.push(aws::load_one(&origin, &aws::save::to_json(&r.snapshot))?);
     }
-    Ok((text, code))
+    report_regions(loaded, &cfg)
 }
 
 fn main() -> ExitCode {

@@ -53,6 +53,10 @@ pub struct CheckReport {
     pub verdict: Verdict,
     /// Does this verdict satisfy the profile?
     pub passes: bool,
+    /// Is the judgement held up by an undecided part of the set (status `unknown`, or a
+    /// reachable verdict with `unknown_because` under a profile that constrains how traffic
+    /// leaves)? Such a check passes only with `--allow-unknown`.
+    pub undecided: bool,
 }
 
 /// Serialises as the JSON object `{"internet": {...}, "s3": {...}}` in check order.
@@ -115,9 +119,18 @@ impl Report {
     }
 }
 
-/// Security Hub findings for a notebook.
-pub fn findings(dia: &Toggle, root: &Toggle, subnet: Option<&str>) -> Vec<Finding> {
+/// Security Hub findings for a notebook (none when its placement is not known at all: a
+/// `list-notebook-instances` summary says nothing either way).
+pub fn findings(
+    dia: &Toggle,
+    root: &Toggle,
+    subnet: Option<&str>,
+    placement_known: bool,
+) -> Vec<Finding> {
     let mut f = Vec::new();
+    if !placement_known {
+        return f;
+    }
     if *dia == Toggle::Enabled {
         f.push(Finding {
             code: "SageMaker.1",
@@ -148,22 +161,50 @@ pub fn findings(dia: &Toggle, root: &Toggle, subnet: Option<&str>) -> Vec<Findin
     f
 }
 
-/// Does `v` (the check named `name`) satisfy the profile? `Err` carries the reason when not.
-fn judge_check(j: Judgement, name: &str, v: &Verdict) -> Result<(), String> {
-    let via = v.via.map(|v| v.as_str()).unwrap_or("?");
+/// How a verdict fares under the profile.
+enum Judged {
+    Pass,
+    Fail(String),
+    /// Decided by an undecided part: passes only with `--allow-unknown`.
+    Undecided(String),
+}
+
+/// Does `v` (the check named `name`) satisfy the profile? (DESIGN §4; profiles judge every part
+/// of the set, DESIGN §3.)
+fn judge_check(j: Judgement, name: &str, v: &Verdict) -> Judged {
+    let why_unknown = || {
+        v.unknown_because
+            .first()
+            .map(|b| format!("{}: {}", b.code, b.detail))
+            .unwrap_or_else(|| "undecided".into())
+    };
     if v.status == Status::Unknown {
-        return if j.allow_unknown {
-            Ok(())
-        } else {
-            Err(format!(
-                "{name}: unknown ({})",
-                v.unknown_because
-                    .first()
-                    .map(|b| format!("{}: {}", b.code, b.detail))
-                    .unwrap_or_else(|| "undecided".into())
-            ))
-        };
+        return Judged::Undecided(format!("{name}: unknown ({})", why_unknown()));
     }
+    if name == "internet"
+        && j.profile == Profile::NatEgress
+        && v.status == Status::Reachable
+        && !v.unknown_because.is_empty()
+        && v.vias
+            .iter()
+            .all(|x| *x == Via::Target(TargetKind::NatGateway))
+    {
+        // Out through a NAT for what is decided, but nothing says the undecided rest does not
+        // leave some other way.
+        return Judged::Undecided(format!(
+            "internet: reachable through a NAT gateway, but part of the traffic is undecided ({})",
+            why_unknown()
+        ));
+    }
+    match judge_decided(j, name, v) {
+        Ok(()) => Judged::Pass,
+        Err(e) => Judged::Fail(e),
+    }
+}
+
+/// The profile's judgement of a verdict with no undecided part that matters.
+fn judge_decided(j: Judgement, name: &str, v: &Verdict) -> Result<(), String> {
+    let via = v.via.map(|v| v.as_str()).unwrap_or("?");
     let first_block = || {
         v.blocked_by
             .first()
@@ -217,18 +258,29 @@ pub fn build(net: &Network, analysis: Analysis, j: Judgement, sources: Vec<Sourc
             &nb.direct_internet_access,
             &nb.root_access,
             nb.subnet_id.as_deref(),
+            nb.placement_known,
         );
         let mut reasons = Vec::new();
         let mut checks = Vec::new();
         for (name, verdict) in nv.checks {
-            let r = judge_check(j, &name, &verdict);
-            if let Err(e) = &r {
-                reasons.push(e.clone());
-            }
+            let (passes, undecided) = match judge_check(j, &name, &verdict) {
+                Judged::Pass => (true, false),
+                Judged::Fail(e) => {
+                    reasons.push(e);
+                    (false, false)
+                }
+                Judged::Undecided(e) => {
+                    if !j.allow_unknown {
+                        reasons.push(e);
+                    }
+                    (j.allow_unknown, true)
+                }
+            };
             checks.push(CheckReport {
                 name,
                 verdict,
-                passes: r.is_ok(),
+                passes,
+                undecided,
             });
         }
         if j.profile == Profile::Isolated {

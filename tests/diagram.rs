@@ -273,7 +273,9 @@ fn selections_are_validated() {
             "--notebook nb-nope: no such notebook",
         ),
         (vec!["--vpc", "vpc-0nope"], "--vpc vpc-0nope: no such VPC"),
-        (vec!["--check", "dynamo;db"], "not a check name"),
+        (vec!["--check", "dynamo;db"], "not a service name"),
+        (vec!["--check", "s4"], "did you mean s3"),
+        (vec!["--notebook", "NB-Isolatd"], "did you mean nb-isolated"),
     ] {
         let mut all = vec!["diagram", "samples/isolated", "-o", o_path];
         all.extend(args.iter());

@@ -92,7 +92,7 @@ fn network_nets(net: &Network) -> Vec<IpNet> {
         }
     }
     for pl in net.prefix_lists.values() {
-        v.extend(pl.cidrs.iter().copied());
+        v.extend(pl.cidrs.iter().flatten().copied());
     }
     for acl in net.acls.values() {
         v.extend(acl.ingress.iter().chain(&acl.egress).map(|e| e.cidr));

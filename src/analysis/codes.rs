@@ -69,6 +69,12 @@ codes! {
         "An interface endpoint for the service exists but is not `available`, so it is not used.";
     RoutingLoop = "ROUTING_LOOP",
         "The route tables send the packets around a loop (through NAT gateways); they never arrive.";
+    DnsResolutionDisabled = "DNS_RESOLUTION_DISABLED",
+        "The VPC has enableDnsSupport off: its resolver answers no query, so no AWS service name resolves and no service can be reached by name (gateway endpoints included).";
+    PrivateDnsInboundResolverOnly = "PRIVATE_DNS_INBOUND_RESOLVER_ONLY",
+        "The interface endpoint's private DNS serves only queries through an inbound Resolver endpoint (PrivateDnsOnlyForInboundResolverEndpoint): clients in the VPC resolve the service's public addresses and use the gateway endpoint or the public path.";
+    DnsRecordIpTypeMismatch = "DNS_RECORD_IP_TYPE_MISMATCH",
+        "The interface endpoint's private DNS holds records of an address family the notebook cannot use (DnsRecordIpType ipv6 for a notebook without an IPv6 address), so the service's name gives it no address.";
     // --- undecided (unknown_because) ---
     LeavesModelledScope = "LEAVES_MODELLED_SCOPE",
         "The packets leave the modelled scope (transit gateway, peering, virtual private gateway, instance or interface target, Gateway Load Balancer endpoint, local/carrier gateway, core network); what happens next is not known.";
@@ -80,8 +86,14 @@ codes! {
         "An interface endpoint with private DNS exists, but the VPC's enableDnsSupport/enableDnsHostnames are not in the snapshot.";
     DependsOnSourceAddress = "DEPENDS_ON_SOURCE_ADDRESS",
         "A rule matches part of the notebook's possible addresses; the snapshot does not give the notebook's address, so the outcome is not decided.";
-    Nat64NotModelled = "NAT64_NOT_MODELLED",
-        "IPv6 packets routed to a NAT gateway (NAT64) are not modelled.";
+    Nat64Untranslated = "NAT64_UNTRANSLATED",
+        "IPv6 packets routed to a NAT gateway that NAT64 does not translate as modelled (destinations outside 64:ff9b::/96, ICMPv6 other than echo); what the gateway does with them is not known.";
+    CustomDnsServers = "CUSTOM_DNS_SERVERS",
+        "The VPC's DHCP options name DNS servers other than AmazonProvidedDNS (or none): which addresses a service's name resolves to is outside the model.";
+    PrefixListEntriesUnknown = "PREFIX_LIST_ENTRIES_UNKNOWN",
+        "A rule or route needs the entries of a prefix list that the snapshot describes without them (describe-managed-prefix-lists output); the packets it could claim are undecided.";
+    NotebookPlacementUnknown = "NOTEBOOK_PLACEMENT_UNKNOWN",
+        "Only a list-notebook-instances summary describes the notebook (no subnet, security groups or direct internet access), so none of its verdicts can be decided; save describe-notebook-instance output.";
 }
 
 impl Serialize for Code {

@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use crate::model::{AclEntry, Network, SgPeer};
-use crate::space::{AddrSet, Family, Packet};
+use crate::space::{AddrSet, Family, Packet, PacketSet, nat64};
 
 use super::filters::{AddrRole, Dir, Source, acl_entries, peer_addrs};
 
@@ -24,6 +24,8 @@ pub enum Probe {
         dir: Dir,
         role: AddrRole,
     },
+    /// A hop after NAT64: probe the IPv4 packet the witness was translated to.
+    Nat64(Box<Probe>),
 }
 
 /// The fixed address to show for `p`: one of the packet's own family.
@@ -49,6 +51,10 @@ pub fn acl_match<'a>(entries: &'a [AclEntry], p: &Packet, role: &AddrRole) -> Op
 pub fn detail(net: &Network, probe: &Probe, p: &Packet) -> Option<String> {
     match probe {
         Probe::None => None,
+        Probe::Nat64(inner) => {
+            let four = nat64::to_v4(&PacketSet::single(p)).representative()?;
+            detail(net, inner, &four)
+        }
         Probe::SgEgress(groups) => groups.iter().find_map(|g| {
             let sg = net.security_groups.get(g)?;
             sg.egress.iter().find_map(|r| {

@@ -141,15 +141,44 @@ pub fn acl_entries(acl: &Acl, dir: Dir) -> &[AclEntry] {
     }
 }
 
-/// The addresses a security-group rule peer stands for; `None` when the snapshot lacks them.
+/// The addresses a security-group rule peer stands for; `None` when the snapshot lacks them (a
+/// prefix list that is missing, or described without its entries).
 pub fn peer_addrs(net: &Network, peer: &SgPeer) -> Option<AddrSet> {
     match peer {
         SgPeer::Cidr(n) => Some(AddrSet::from_net(n)),
-        SgPeer::PrefixList(p) => net
-            .prefix_lists
-            .get(p)
-            .map(|pl| AddrSet::from_nets(pl.cidrs.iter())),
+        SgPeer::PrefixList(p) => net.prefix_list_addrs(p),
         SgPeer::Group(g) => Some(net.sg_members.get(g).cloned().unwrap_or_default()),
+    }
+}
+
+/// Why a rule naming prefix list `p` cannot be decided.
+pub fn prefix_list_gap(net: &Network, p: &str) -> String {
+    if net.prefix_lists.contains_key(p) {
+        format!("prefix list {p} is described without its entries")
+    } else {
+        format!("prefix list {p} is not in the snapshot")
+    }
+}
+
+/// The code for an undecidable prefix list: entries not given, or the list missing altogether.
+pub fn prefix_list_code(net: &Network, p: &str) -> super::Code {
+    if net.prefix_lists.contains_key(p) {
+        super::Code::PrefixListEntriesUnknown
+    } else {
+        super::Code::MissingData
+    }
+}
+
+fn gap_of(net: &Network, g: &str, r: &crate::model::SgRule) -> (super::Code, String) {
+    match &r.peer {
+        SgPeer::PrefixList(p) => (
+            prefix_list_code(net, p),
+            format!("{g} rule \"{}\" needs {}", r.text, prefix_list_gap(net, p)),
+        ),
+        _ => (
+            super::Code::MissingData,
+            format!("{g} rule \"{}\" needs data the snapshot lacks", r.text),
+        ),
     }
 }
 
@@ -159,8 +188,26 @@ pub struct SgOutcome {
     pub allowed: PacketSet,
     pub denied: PacketSet,
     pub undecided: PacketSet,
-    /// Why the undecided part is undecided.
-    pub why: Vec<String>,
+    /// Why the undecided part is undecided: a code and a sentence per reason.
+    pub why: Vec<(super::Code, String)>,
+}
+
+impl SgOutcome {
+    /// The code of the first reason the undecided part is undecided.
+    pub fn code(&self) -> super::Code {
+        self.why
+            .first()
+            .map_or(super::Code::MissingData, |(c, _)| *c)
+    }
+
+    /// Every reason, as one sentence.
+    pub fn why_text(&self) -> String {
+        self.why
+            .iter()
+            .map(|(_, w)| w.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 /// Egress through the union of `groups`: a packet passes if any rule of any group allows its
@@ -172,7 +219,10 @@ pub fn sg_egress(net: &Network, groups: &[String], set: &PacketSet) -> SgOutcome
     for g in groups {
         let Some(sg) = net.security_groups.get(g) else {
             maybe = set.clone();
-            why.push(format!("security group {g} is not in the snapshot"));
+            why.push((
+                super::Code::MissingData,
+                format!("security group {g} is not in the snapshot"),
+            ));
             continue;
         };
         for r in &sg.egress {
@@ -185,10 +235,7 @@ pub fn sg_egress(net: &Network, groups: &[String], set: &PacketSet) -> SgOutcome
                     let hit =
                         set.intersect(&PacketSet::matching(r.protocols, &AddrSet::all(), r.ports));
                     maybe = maybe.union(&hit);
-                    why.push(format!(
-                        "{g} rule \"{}\" names a prefix list the snapshot lacks",
-                        r.text
-                    ));
+                    why.push(gap_of(net, g, r));
                 }
             }
         }
@@ -238,7 +285,10 @@ fn sg_ingress_one(net: &Network, groups: &[String], src: &Source, set: &PacketSe
     for g in groups {
         let Some(sg) = net.security_groups.get(g) else {
             maybe = set.clone();
-            why.push(format!("security group {g} is not in the snapshot"));
+            why.push((
+                super::Code::MissingData,
+                format!("security group {g} is not in the snapshot"),
+            ));
             continue;
         };
         for r in &sg.ingress {
@@ -251,18 +301,18 @@ fn sg_ingress_one(net: &Network, groups: &[String], src: &Source, set: &PacketSe
                         Cover::All => Some(true),
                         Cover::None => Some(false),
                         Cover::Part => {
-                            why.push(format!(
-                                "{g} rule \"{}\" covers only part of the notebook's possible addresses",
-                                r.text
+                            why.push((
+                                super::Code::DependsOnSourceAddress,
+                                format!(
+                                    "{g} rule \"{}\" covers only part of the notebook's possible addresses",
+                                    r.text
+                                ),
                             ));
                             None
                         }
                     },
                     None => {
-                        why.push(format!(
-                            "{g} rule \"{}\" names a prefix list the snapshot lacks",
-                            r.text
-                        ));
+                        why.push(gap_of(net, g, r));
                         None
                     }
                 },
@@ -290,7 +340,8 @@ pub struct RouteSplit {
     /// `(route index, packets)` in route-table order, ignoring contested routes.
     pub routed: Vec<(usize, PacketSet)>,
     pub unrouted: PacketSet,
-    /// Routes to prefix lists the snapshot lacks, with the packets each *may* claim.
+    /// Routes to prefix lists the snapshot lacks (or lacks the entries of), with the packets each
+    /// *may* claim.
     pub contested: Vec<(usize, PacketSet)>,
 }
 
@@ -314,17 +365,19 @@ pub fn route_split(net: &Network, rt: &RouteTable, set: &PacketSet) -> RouteSpli
                 };
                 entries.push((*n, rank, i));
             }
-            RouteDest::PrefixList(p) => match net.prefix_lists.get(p) {
-                Some(pl) => entries.extend(pl.cidrs.iter().map(|n| (*n, 1, i))),
-                None => {
-                    let may = if r.target.kind == TargetKind::GatewayEndpoint {
-                        set.restrict_addrs(&AddrSet::public_v4().union(&AddrSet::public_v6()))
-                    } else {
-                        set.clone()
-                    };
-                    contested.push((i, may));
+            RouteDest::PrefixList(p) => {
+                match net.prefix_lists.get(p).and_then(|pl| pl.cidrs.as_ref()) {
+                    Some(cidrs) => entries.extend(cidrs.iter().map(|n| (*n, 1, i))),
+                    None => {
+                        let may = if r.target.kind == TargetKind::GatewayEndpoint {
+                            set.restrict_addrs(&AddrSet::public_v4().union(&AddrSet::public_v6()))
+                        } else {
+                            set.clone()
+                        };
+                        contested.push((i, may));
+                    }
                 }
-            },
+            }
         }
     }
     entries.sort_by(|a, b| {

@@ -11,6 +11,9 @@ pub mod checks;
 pub mod codes;
 pub mod explain;
 pub mod filters;
+pub mod reply;
+pub mod resolve;
+pub mod services;
 pub mod walk;
 
 use serde::Serialize;
@@ -176,6 +179,32 @@ pub fn analyze(net: &Network, cfg: &Config) -> Analysis {
 
 /// Analyse one notebook.
 pub fn analyze_notebook(net: &Network, nb: &Notebook, cfg: &Config) -> NotebookVerdicts {
+    if !nb.placement_known {
+        // A list-notebook-instances summary: where the notebook is, nobody said.
+        let unknown = || Verdict {
+            status: Status::Unknown,
+            private: false,
+            via: None,
+            witness: None,
+            path: Vec::new(),
+            blocked_by: Vec::new(),
+            unknown_because: vec![Block {
+                code: Code::NotebookPlacementUnknown,
+                component: nb.name.clone(),
+                detail: format!(
+                    "only a list-notebook-instances summary describes {}: its subnet, security groups and direct internet access are not known (save describe-notebook-instance output)",
+                    nb.name
+                ),
+            }],
+            vias: Vec::new(),
+        };
+        let mut out = vec![("internet".to_string(), unknown())];
+        out.extend(cfg.services.iter().map(|s| (s.clone(), unknown())));
+        return NotebookVerdicts {
+            notebook: nb.clone(),
+            checks: out,
+        };
+    }
     let mut out = vec![("internet".to_string(), checks::internet(net, nb))];
     for s in &cfg.services {
         out.push((s.clone(), checks::service(net, nb, s)));

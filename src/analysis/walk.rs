@@ -10,7 +10,7 @@
 //! records the reply check that a connection needs on the way back.
 
 use crate::model::{EndpointKind, Network, Notebook, RouteState, TargetKind, Toggle};
-use crate::space::{AddrSet, Family, ICMP, PacketSet, ProtoSet, TCP, UDP};
+use crate::space::{AddrSet, Family, ICMP, ICMPV6, PacketSet, ProtoSet, TCP, UDP, nat64};
 
 use super::explain::Probe;
 use super::filters::{
@@ -25,6 +25,30 @@ pub enum Dest {
     Internet,
     /// An AWS service, by full name (`com.amazonaws.us-east-1.s3`).
     Service(String),
+}
+
+/// A step the *reply* of a connection must pass, back along the forward path.
+#[derive(Debug, Clone)]
+pub enum ReplyStep {
+    /// A stateless ACL where the forward packets crossed a subnet boundary.
+    Acl(ReplyCheck),
+    /// A route lookup where the reply leaves an ENI (interface endpoint, NAT gateway) or enters
+    /// the VPC through an internet gateway with a gateway route table.
+    Route(RouteReply),
+}
+
+/// The route lookup of a reply: the table that routes it and the fixed addresses it goes to
+/// (the forward source: the notebook, or a NAT gateway on the way back in).
+#[derive(Debug, Clone)]
+pub struct RouteReply {
+    /// The route table (`None`: the subnet has none the snapshot describes).
+    pub table: Option<String>,
+    /// Where the table applies: the subnet, or the internet gateway of an edge association.
+    pub at: String,
+    /// Where the reply goes.
+    pub dest: AddrSet,
+    /// What sends it, for evidence (`the reply from vpce-…`).
+    pub from: String,
 }
 
 /// A stateless ACL the *reply* of a connection must pass.
@@ -52,7 +76,7 @@ pub enum End {
 pub struct Branch {
     pub set: PacketSet,
     pub hops: Vec<Hop>,
-    pub replies: Vec<ReplyCheck>,
+    pub replies: Vec<ReplyStep>,
     pub end: End,
 }
 
@@ -68,7 +92,7 @@ struct Ctx {
     /// The first gateway the packets went through (a NAT), which names the path.
     first_via: Option<Via>,
     hops: Vec<Hop>,
-    replies: Vec<ReplyCheck>,
+    replies: Vec<ReplyStep>,
     visited: Vec<String>,
     nat_ports: bool,
 }
@@ -184,13 +208,7 @@ fn hop(component: &str, kind: &'static str, detail: String, probe: Probe) -> Hop
 }
 
 impl Walker<'_> {
-    fn push(
-        &mut self,
-        ctx_hops: Vec<Hop>,
-        replies: Vec<super::walk::ReplyCheck>,
-        set: PacketSet,
-        end: End,
-    ) {
+    fn push(&mut self, ctx_hops: Vec<Hop>, replies: Vec<ReplyStep>, set: PacketSet, end: End) {
         if !set.is_empty() {
             self.out.push(Branch {
                 set,
@@ -297,15 +315,15 @@ impl Walker<'_> {
             // Allowed or denied depending on data the snapshot lacks: denied is a drop, so these
             // packets are dropped for sure only if the rest of the path drops them too.
             let why = Block {
-                code: Code::MissingData,
+                code: sg.code(),
                 component: names.clone(),
-                detail: sg.why.join("; "),
+                detail: sg.why_text(),
             };
             let mut c = ctx.clone();
             c.hops.push(hop(
                 &names,
                 "security-group",
-                "egress may be allowed (a rule's prefix list is not in the snapshot)".into(),
+                "egress may be allowed (a rule's prefix list is not fully in the snapshot)".into(),
                 Probe::None,
             ));
             let undecided = sg.undecided.clone();
@@ -394,20 +412,7 @@ impl Walker<'_> {
         // packets (a gateway endpoint of another service, a blackhole), the packets keep their
         // normal fate if that is a drop and become undecided otherwise; when a contested route could
         // deliver them, they are undecided.
-        let why = Block {
-            code: Code::MissingData,
-            component: rt.id.clone(),
-            detail: format!(
-                "route table {} has a route to prefix list {}, which is not in the snapshot; it may claim these packets",
-                rt.id,
-                split
-                    .contested
-                    .iter()
-                    .map(|(i, _)| rt.routes[*i].dest.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+        let why = contested_block(net, rt, &split.contested);
         if !drop_only && !maybe.is_empty() {
             let contested = split
                 .routed
@@ -591,13 +596,13 @@ impl Walker<'_> {
                     role: role.clone(),
                 },
             ));
-            ctx.replies.push(ReplyCheck {
+            ctx.replies.push(ReplyStep::Acl(ReplyCheck {
                 subnet: subnet_id.to_string(),
                 acl: Some(acl.id.clone()),
                 dir: dir.reverse(),
                 role,
                 nat_ports: ctx.nat_ports,
-            });
+            }));
         }
         out.allowed
     }
@@ -620,6 +625,15 @@ impl Walker<'_> {
                     );
                 }
                 let set = self.cross_out(&mut ctx, set);
+                if let Some(edge) = &igw.edge_route_table {
+                    // Replies enter the VPC through the gateway route table (edge association).
+                    ctx.replies.push(ReplyStep::Route(RouteReply {
+                        table: Some(edge.clone()),
+                        at: id.to_string(),
+                        dest: ctx.src.addrs.clone(),
+                        from: format!("the reply entering through {id}"),
+                    }));
+                }
                 self.public_exit(ctx, set, id, Via::Target(TargetKind::InternetGateway));
             }
             TargetKind::EgressOnlyInternetGateway => {
@@ -802,27 +816,20 @@ impl Walker<'_> {
                 format!("the subnet of {id} is not in the snapshot"),
             );
         };
-        let v6 = set.restrict_addrs(&AddrSet::all_of(Family::V6));
-        if !v6.is_empty() {
-            self.undecided(
-                ctx.hops.clone(),
-                v6.clone(),
-                Some(Via::Target(TargetKind::NatGateway)),
-                Code::Nat64NotModelled,
-                id,
-                format!(
-                    "IPv6 packets to {id} (NAT64) are not modelled: {}",
-                    v6.describe()
-                ),
-            );
-        }
-        let mut set = set.difference(&v6);
+        let mut set = set;
         if nat_subnet != ctx.subnet {
             set = self.cross_out(&mut ctx, set);
             set = self.cross_in(&mut ctx, set, &nat_subnet);
         }
-        let nat_protos = ProtoSet::of(&[TCP, UDP, ICMP]);
-        let unsupported = set.restrict_protos(ProtoSet::all().difference(&nat_protos));
+        // IPv4 packets are translated if TCP, UDP or ICMP; IPv6 packets (NAT64) if TCP, UDP or
+        // ICMPv6 to 64:ff9b::/96. Other protocols are dropped.
+        let v4 = set.restrict_addrs(&AddrSet::all_of(Family::V4));
+        let v6 = set.difference(&v4);
+        let unsupported = v4
+            .restrict_protos(ProtoSet::all().difference(&ProtoSet::of(&[TCP, UDP, ICMP])))
+            .union(
+                &v6.restrict_protos(ProtoSet::all().difference(&ProtoSet::of(&[TCP, UDP, ICMPV6]))),
+            );
         if !unsupported.is_empty() {
             self.dropped(
                 &ctx,
@@ -835,8 +842,24 @@ impl Walker<'_> {
                 ),
             );
         }
-        let set = set.restrict_protos(nat_protos);
-        if set.is_empty() {
+        let v4 = v4.restrict_protos(ProtoSet::of(&[TCP, UDP, ICMP]));
+        let v6 = v6.restrict_protos(ProtoSet::of(&[TCP, UDP, ICMPV6]));
+        let nat64 = nat64::translatable(&v6);
+        let untranslated = v6.difference(&nat64);
+        if !untranslated.is_empty() {
+            self.undecided(
+                ctx.hops.clone(),
+                untranslated.clone(),
+                Some(Via::Target(TargetKind::NatGateway)),
+                Code::Nat64Untranslated,
+                id,
+                format!(
+                    "{id} translates IPv6 only to 64:ff9b::/96 (NAT64, TCP, UDP and ICMPv6 echo); what it does with these is not modelled: {}",
+                    untranslated.describe()
+                ),
+            );
+        }
+        if v4.is_empty() && nat64.is_empty() {
             return;
         }
         let shown = nat
@@ -864,6 +887,16 @@ impl Walker<'_> {
                 .iter()
                 .fold(AddrSet::empty(), |a, ip| a.union(&AddrSet::single(*ip)))
         };
+        // The reply leaves the NAT gateway's interface through its subnet's route table.
+        ctx.replies.push(ReplyStep::Route(RouteReply {
+            table: net
+                .subnets
+                .get(&nat_subnet)
+                .and_then(|s| s.route_table.clone()),
+            at: nat_subnet.clone(),
+            dest: ctx.src.addrs.clone(),
+            from: format!("the reply from {id}"),
+        }));
         ctx.visited.push(id.to_string());
         ctx.first_via = ctx.first_via.or(Some(Via::Target(TargetKind::NatGateway)));
         ctx.subnet = nat_subnet;
@@ -876,7 +909,36 @@ impl Walker<'_> {
         ctx.public_v4_unknown = None;
         ctx.has_v6 = false;
         ctx.nat_ports = true;
-        self.route_in(ctx, set);
+        if !nat64.is_empty() {
+            self.nat64(ctx.clone(), &nat64, id);
+        }
+        self.route_in(ctx, v4);
+    }
+
+    /// NAT64: the IPv6 packets `six` (to 64:ff9b::/96) continue as the IPv4 packets they are
+    /// translated to; every outcome is reported for the IPv6 packets the notebook sent, and the
+    /// evidence after the gateway probes the translated packet.
+    fn nat64(&mut self, mut ctx: Ctx, six: &PacketSet, id: &str) {
+        ctx.hops.push(hop(
+            id,
+            "nat-gateway",
+            "NAT64: translates 64:ff9b::/96 to the embedded IPv4 address".into(),
+            Probe::None,
+        ));
+        let from = ctx.hops.len();
+        let mut sub = Walker {
+            net: self.net,
+            dest: self.dest,
+            out: Vec::new(),
+        };
+        sub.route_in(ctx, nat64::to_v4(six));
+        for mut b in sub.out {
+            b.set = nat64::to_v6(&b.set);
+            for h in b.hops.iter_mut().skip(from) {
+                h.probe = Probe::Nat64(Box::new(std::mem::take(&mut h.probe)));
+            }
+            self.out.push(b);
+        }
     }
 
     fn gateway_endpoint(&mut self, mut ctx: Ctx, set: PacketSet, id: &str) {
@@ -1006,9 +1068,9 @@ impl Walker<'_> {
                         c.hops.clone(),
                         sg.undecided.clone(),
                         None,
-                        Code::DependsOnSourceAddress,
+                        sg.code(),
                         &ep.id,
-                        sg.why.join("; "),
+                        sg.why_text(),
                     );
                 }
                 if sg.allowed.is_empty() {
@@ -1029,6 +1091,13 @@ impl Walker<'_> {
                     format!("interface endpoint for {} in {}", ep.service, s.id),
                     Probe::None,
                 ));
+                // The reply leaves the endpoint's interface through its subnet's route table.
+                c.replies.push(ReplyStep::Route(RouteReply {
+                    table: s.route_table.clone(),
+                    at: s.id.clone(),
+                    dest: c.src.addrs.clone(),
+                    from: format!("the reply from {}", ep.id),
+                }));
                 self.delivered(&c, sg.allowed, Via::InterfaceEndpoint);
             }
             if !remaining.is_empty() {
@@ -1062,5 +1131,35 @@ impl Walker<'_> {
                 .unwrap_or_default();
             self.dropped(&ctx, rest, Code::NoRouteToDestination, &rt, detail);
         }
+    }
+}
+
+/// Why packets a route to an undescribed prefix list may claim are undecided.
+fn contested_block(
+    net: &Network,
+    rt: &crate::model::RouteTable,
+    contested: &[(usize, PacketSet)],
+) -> Block {
+    let lists: Vec<String> = contested
+        .iter()
+        .map(|(i, _)| rt.routes[*i].dest.to_string())
+        .collect();
+    let code = lists
+        .iter()
+        .map(|p| super::filters::prefix_list_code(net, p))
+        .min()
+        .unwrap_or(Code::MissingData);
+    Block {
+        code,
+        component: rt.id.clone(),
+        detail: format!(
+            "route table {} has a route to {}; it may claim these packets",
+            rt.id,
+            lists
+                .iter()
+                .map(|p| super::filters::prefix_list_gap(net, p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }

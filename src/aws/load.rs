@@ -3,21 +3,38 @@
 //!
 //! Each list element is decoded on its own so that an error can name the file, the key, the
 //! element's resource ID and the exact field (via `serde_path_to_error`). The same resource may
-//! appear in two files if both copies are identical (e.g. two overlapping saves); two *different*
-//! objects with one ID are an error, because silently picking one could hide a misconfiguration.
+//! appear in two files if both copies describe the same thing: identical copies (two overlapping
+//! saves), copies from several accounts that differ only in their tags (a shared subnet or transit
+//! gateway seen from each account), a prefix list from both `describe-prefix-lists` and
+//! `describe-managed-prefix-lists`, or a notebook from both `list-notebook-instances` and
+//! `describe-notebook-instance`. Any other difference is an error naming the first differing field,
+//! because silently picking one copy could hide a misconfiguration.
+//!
+//! Files are grouped by region: a folder named after a region (`us-east-1/`, Batfish's
+//! `aws_configs/accounts/<id>/<region>/`) or a `"Region"` key gives a file its region, and each
+//! region becomes its own snapshot, analysed on its own — never judged against another region's
+//! service names.
+//!
+//! Besides the keyed lists, a few raw single-object outputs people save are recognised for what
+//! they are: `describe-notebook-instance` (one notebook), `describe-vpc-attribute` (one VPC
+//! attribute) and `get-managed-prefix-list-entries` (one list's entries). Input in which no known
+//! key is recognised at all is an error, never an empty snapshot.
 
 // Load errors are built once, on the way out; their size does not matter.
 #![allow(clippy::result_large_err)]
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::snapshot::{Snapshot, VpcAttribute};
+use super::snapshot::{
+    Incomplete, NotebookInstance, PrefixList, PrefixListEntry, Snapshot, VpcAttribute,
+};
 
 /// Why a snapshot could not be loaded. Every variant names the file, and where it applies the key,
 /// the resource ID and the field.
@@ -45,8 +62,20 @@ pub enum LoadError {
         key: String,
         found: &'static str,
     },
-    #[error("{path}: key \"Region\" must be a string, found {found}")]
-    RegionType { path: PathBuf, found: &'static str },
+    #[error("{path}: key \"{key}\" must be a string, found {found}")]
+    NotString {
+        path: PathBuf,
+        key: String,
+        found: &'static str,
+    },
+    #[error(
+        "{path}: key \"{found}\": the AWS CLI prints \"{expected}\" (PascalCase); this file looks like camelCase output of an SDK or another tool, which vpcreach does not read"
+    )]
+    CamelCaseKey {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
     #[error("{path}: {key}[{index}]{id}: field \"{field}\": {message}")]
     Field {
         path: PathBuf,
@@ -65,25 +94,49 @@ pub enum LoadError {
         id_field: &'static str,
     },
     #[error(
-        "{key}: {id} appears twice with different contents ({first} and {second}); a snapshot must describe each resource once"
+        "{key}: {id} appears in {first} and in {second} with different \"{field}\" ({a} vs {b}); copies of one resource may differ only in their tags"
     )]
     Conflict {
         key: String,
         id: String,
         first: PathBuf,
         second: PathBuf,
-    },
-    #[error("Region: {second} says \"{b}\" but {first} says \"{a}\"; analyse one region per run")]
-    RegionConflict {
-        first: PathBuf,
+        field: String,
         a: String,
-        second: PathBuf,
         b: String,
+    },
+    #[error(
+        "{path}: \"Region\" says \"{key_region}\" but the file is in a folder named \"{folder_region}\""
+    )]
+    RegionMismatch {
+        path: PathBuf,
+        key_region: String,
+        folder_region: String,
+    },
+    #[error(
+        "{path}: cannot tell which region this file belongs to: the snapshot holds regions {regions}; move it into a folder named after its region, or add a \"Region\" key"
+    )]
+    UnassignedFile { path: PathBuf, regions: String },
+    #[error(
+        "{path}: \"Entries\" (get-managed-prefix-list-entries output) does not say which prefix list it belongs to: name the file after the list (pl-….json) or add \"PrefixListId\""
+    )]
+    EntriesWithoutList { path: PathBuf },
+    #[error(
+        "no AWS snapshot data found in {files}: {found}. vpcreach reads the JSON that `aws ec2 describe-*` and `aws sagemaker describe-notebook-instance` print (top-level keys such as \"Vpcs\", \"Subnets\", \"RouteTables\", \"NotebookInstances\"){hint}"
+    )]
+    NothingRecognised {
+        files: String,
+        found: String,
+        hint: String,
     },
     #[error("{path}: no such file or directory")]
     NotFound { path: PathBuf },
     #[error("{path}: no *.json files in this directory")]
     EmptyDir { path: PathBuf },
+    #[error(
+        "the input holds several regions ({regions}); this caller reads one region at a time (load_regions reads each)"
+    )]
+    SeveralRegions { regions: String },
 }
 
 /// One input file and its SHA-256, so reports can say exactly what they were computed from.
@@ -93,15 +146,68 @@ pub struct SourceFile {
     pub sha256: String,
 }
 
-/// A loaded snapshot and the files it came from, in the order they were read.
+/// A loaded snapshot (one region) and the files it came from, in the order they were read.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
     pub snapshot: Snapshot,
     pub sources: Vec<SourceFile>,
+    /// Every top-level key seen in the files, known or not (for messages such as "no notebook;
+    /// the files hold Vpcs, Subnets").
+    pub keys: BTreeSet<String>,
+    /// The file each resource came from, by (snapshot key, resource ID): errors found later (a
+    /// malformed CIDR in conversion) name the file.
+    pub origins: HashMap<(String, String), PathBuf>,
 }
 
-/// Load every path (file or directory) into one snapshot.
+impl Loaded {
+    /// The file the resource `id` under `key` (`Subnets`, …) was read from.
+    pub fn file_of(&self, key: &str, id: &str) -> Option<&Path> {
+        self.origins
+            .get(&(key.to_string(), id.to_string()))
+            .map(PathBuf::as_path)
+    }
+}
+
+/// The snapshot keys vpcreach reads (besides `Region`).
+pub const KNOWN_KEYS: &[&str] = &[
+    "Vpcs",
+    "VpcAttributes",
+    "Subnets",
+    "RouteTables",
+    "InternetGateways",
+    "EgressOnlyInternetGateways",
+    "NatGateways",
+    "VpcEndpoints",
+    "SecurityGroups",
+    "NetworkAcls",
+    "PrefixLists",
+    "DhcpOptions",
+    "NetworkInterfaces",
+    "VpcPeeringConnections",
+    "TransitGateways",
+    "NotebookInstances",
+    "Incomplete",
+];
+
+/// Load every path into one snapshot; an input that spans several regions is an error (use
+/// [`load_regions`]).
 pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Loaded, LoadError> {
+    let mut regions = load_regions(paths)?;
+    if regions.len() > 1 {
+        return Err(LoadError::SeveralRegions {
+            regions: regions
+                .iter()
+                .map(|l| l.snapshot.region.clone().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    Ok(regions.pop().unwrap_or_default())
+}
+
+/// Load every path (file or directory) into one snapshot per region, sorted by region. Input
+/// without any region folder or `Region` key is one snapshot (its region is inferred later).
+pub fn load_regions<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<Loaded>, LoadError> {
     let mut files = Vec::new();
     for p in paths {
         let p = p.as_ref();
@@ -117,30 +223,108 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Loaded, LoadError> {
             return Err(LoadError::NotFound { path: p.into() });
         }
     }
-    let mut acc = Accumulator::default();
-    let mut sources = Vec::new();
+    let mut parsed = Vec::new();
     for f in &files {
         let bytes = fs::read(f).map_err(|source| LoadError::Io {
             path: f.clone(),
             source,
         })?;
-        sources.push(SourceFile {
+        let source = SourceFile {
             path: f.display().to_string(),
             sha256: hex(&Sha256::digest(&bytes)),
-        });
-        acc.add_bytes(f, &bytes)?;
+        };
+        let map = parse_object(f, &bytes)?;
+        let region = file_region(f, &map)?;
+        parsed.push((f.clone(), source, map, region));
     }
-    Ok(Loaded {
-        snapshot: acc.finish(),
-        sources,
-    })
+    let regions: BTreeSet<String> = parsed.iter().filter_map(|p| p.3.clone()).collect();
+    let mut groups: BTreeMap<Option<String>, Accumulator> = BTreeMap::new();
+    let mut all_keys: BTreeSet<String> = BTreeSet::new();
+    for (f, source, map, region) in parsed {
+        let region = match (region, regions.len()) {
+            (Some(r), _) => Some(r),
+            (None, 0) => None,
+            (None, 1) => regions.first().cloned(),
+            (None, _) => {
+                return Err(LoadError::UnassignedFile {
+                    path: f,
+                    regions: regions.iter().cloned().collect::<Vec<_>>().join(", "),
+                });
+            }
+        };
+        all_keys.extend(map.keys().cloned());
+        let acc = groups.entry(region.clone()).or_default();
+        acc.sources.push(source);
+        acc.add(&f, map)?;
+        if let Some(r) = region {
+            acc.snap.region = Some(r);
+        }
+    }
+    let mut out = Vec::new();
+    let mut recognised = false;
+    for (_, acc) in groups {
+        recognised |= acc.recognised;
+        out.push(acc.finish()?);
+    }
+    if !recognised {
+        return Err(nothing_recognised(&files, &all_keys));
+    }
+    Ok(out)
 }
 
 /// Parse one JSON document (already read) as a whole snapshot; `origin` names it in errors.
 pub fn load_str(origin: &Path, text: &str) -> Result<Snapshot, LoadError> {
+    Ok(load_one(origin, text)?.snapshot)
+}
+
+/// Parse one JSON document (already read) as one region's snapshot, with what [`Loaded`] records
+/// about it (no source file: it was not read from disk).
+pub fn load_one(origin: &Path, text: &str) -> Result<Loaded, LoadError> {
+    let map = parse_object(origin, text.as_bytes())?;
+    let region = file_region(origin, &map)?;
     let mut acc = Accumulator::default();
-    acc.add_bytes(origin, text.as_bytes())?;
-    Ok(acc.finish())
+    acc.add(origin, map)?;
+    if region.is_some() {
+        acc.snap.region = region;
+    }
+    acc.finish()
+}
+
+fn nothing_recognised(files: &[PathBuf], keys: &BTreeSet<String>) -> LoadError {
+    let has = |k: &str| keys.contains(k);
+    let hint = if has("format_version") && (has("planned_values") || has("resource_changes")) {
+        "; this is a Terraform plan (`terraform show -json`), not AWS CLI output".to_string()
+    } else if has("format_version") && has("values") {
+        "; this is Terraform state (`terraform show -json`), not AWS CLI output".to_string()
+    } else if has("AWSTemplateFormatVersion") || has("Resources") {
+        "; this is a CloudFormation template, not AWS CLI output".to_string()
+    } else {
+        String::new()
+    };
+    let shown: Vec<String> = files
+        .iter()
+        .take(3)
+        .map(|f| f.display().to_string())
+        .collect();
+    LoadError::NothingRecognised {
+        files: if files.len() > 3 {
+            format!("{} and {} more file(s)", shown.join(", "), files.len() - 3)
+        } else {
+            shown.join(", ")
+        },
+        found: if keys.is_empty() {
+            "no top-level keys at all".into()
+        } else {
+            format!(
+                "the top-level keys found are {}",
+                keys.iter()
+                    .map(|k| format!("\"{k}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+        hint,
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -182,56 +366,192 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+fn parse_object(path: &Path, bytes: &[u8]) -> Result<Map<String, Value>, LoadError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|source| LoadError::Json {
+        path: path.into(),
+        source,
+    })?;
+    match value {
+        Value::Object(map) => Ok(map),
+        other => Err(LoadError::NotObject {
+            path: path.into(),
+            found: kind_of(&other),
+        }),
+    }
+}
+
+pub use crate::regions::is_region_name;
+
+/// The region a file belongs to: its `"Region"` key, else the nearest enclosing folder named after
+/// a region; the two must agree.
+fn file_region(path: &Path, map: &Map<String, Value>) -> Result<Option<String>, LoadError> {
+    let folder = path
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components().rev())
+        .filter_map(|c| c.as_os_str().to_str())
+        .find(|c| is_region_name(c))
+        .map(str::to_string);
+    let key = match map.get("Region") {
+        None => None,
+        Some(Value::String(r)) => Some(r.clone()),
+        Some(other) => {
+            return Err(LoadError::NotString {
+                path: path.into(),
+                key: "Region".into(),
+                found: kind_of(other),
+            });
+        }
+    };
+    match (key, folder) {
+        (Some(k), Some(f)) if k != f => Err(LoadError::RegionMismatch {
+            path: path.into(),
+            key_region: k,
+            folder_region: f,
+        }),
+        (k, f) => Ok(k.or(f)),
+    }
+}
+
+/// A resource type the loader can merge copies of (see the module doc).
+trait Resource: Serialize + DeserializeOwned + PartialEq {
+    /// Merge `other` into `self` when the two are copies of one resource that may differ
+    /// legitimately in ways other than tags; `false` when they cannot be merged this way.
+    fn merge_special(&mut self, _other: &Self) -> bool {
+        false
+    }
+}
+
+macro_rules! plain_resources {
+    ($($t:ty),*) => { $(impl Resource for $t {})* };
+}
+use super::snapshot as s;
+plain_resources!(
+    s::Vpc,
+    s::Subnet,
+    s::RouteTable,
+    s::InternetGateway,
+    s::EgressOnlyInternetGateway,
+    s::NatGateway,
+    s::VpcEndpoint,
+    s::SecurityGroup,
+    s::NetworkAcl,
+    s::DhcpOptions,
+    s::NetworkInterface,
+    s::VpcPeeringConnection,
+    s::TransitGateway
+);
+
+impl Resource for PrefixList {
+    /// `describe-prefix-lists` (with `Cidrs`) and `describe-managed-prefix-lists` (without) of
+    /// one list: entries from whichever has them, other fields from whichever has them.
+    fn merge_special(&mut self, other: &Self) -> bool {
+        fn fill<T: Clone + PartialEq>(a: &mut Option<T>, b: &Option<T>) -> bool {
+            match (a.as_ref(), b) {
+                (Some(x), Some(y)) => x == y,
+                (None, b) => {
+                    *a = b.clone();
+                    true
+                }
+                (Some(_), None) => true,
+            }
+        }
+        let mut merged = self.clone();
+        let ok = fill(&mut merged.cidrs, &other.cidrs)
+            && fill(&mut merged.prefix_list_name, &other.prefix_list_name)
+            && fill(&mut merged.address_family, &other.address_family)
+            && fill(&mut merged.owner_id, &other.owner_id);
+        if ok {
+            *self = merged;
+        }
+        ok
+    }
+}
+
+impl Resource for NotebookInstance {
+    /// A `list-notebook-instances` summary and the `describe-notebook-instance` output of the
+    /// same notebook: the full description wins.
+    fn merge_special(&mut self, other: &Self) -> bool {
+        if other.is_summary() && !self.is_summary() {
+            return true;
+        }
+        if self.is_summary() && !other.is_summary() {
+            *self = other.clone();
+            return true;
+        }
+        false
+    }
+}
+
 #[derive(Default)]
 struct Accumulator {
     snap: Snapshot,
+    sources: Vec<SourceFile>,
+    keys: BTreeSet<String>,
     /// (key, id) → (file, position in the list) of the first occurrence.
     seen: HashMap<(&'static str, String), (PathBuf, usize)>,
-    region_from: Option<PathBuf>,
+    /// Prefix-list entries given separately (`get-managed-prefix-list-entries`), by list ID.
+    entries: BTreeMap<String, (PathBuf, Vec<String>)>,
+    /// Some known key (or raw object) was found.
+    recognised: bool,
 }
 
 impl Accumulator {
-    fn add_bytes(&mut self, path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|source| LoadError::Json {
-            path: path.into(),
-            source,
-        })?;
-        let Value::Object(map) = value else {
-            return Err(LoadError::NotObject {
-                path: path.into(),
-                found: kind_of(&value),
-            });
-        };
+    fn add(&mut self, path: &Path, map: Map<String, Value>) -> Result<(), LoadError> {
+        self.keys.extend(map.keys().cloned());
+        if map.contains_key("NotebookInstanceArn") {
+            // A raw `describe-notebook-instance` output: one notebook. Its other keys (its
+            // `SecurityGroups` is a list of IDs) are not snapshot keys.
+            self.recognised = true;
+            let one = Value::Array(vec![Value::Object(map)]);
+            let seen = &mut self.seen;
+            return take(
+                path,
+                "NotebookInstances",
+                "NotebookInstanceName",
+                &one,
+                &mut self.snap.notebook_instances,
+                seen,
+            );
+        }
+        if matches!(map.get("VpcId"), Some(Value::String(_))) && !map.contains_key("Vpcs") {
+            // A raw `describe-vpc-attribute` output: one attribute of one VPC.
+            self.recognised = true;
+            let one = Value::Array(vec![Value::Object(map)]);
+            return take_attributes(path, &one, &mut self.snap.vpc_attributes, &mut self.seen);
+        }
+        if let Some(entries) = map.get("Entries") {
+            // `get-managed-prefix-list-entries` output, named by its file or a PrefixListId key.
+            self.recognised = true;
+            return self.take_entries(path, &map, entries);
+        }
         // Sorted keys: deterministic error order whatever the file's key order.
         let mut keys: Vec<&String> = map.keys().collect();
         keys.sort();
         for key in keys {
             let v = &map[key];
+            if key != "Region" && !KNOWN_KEYS.contains(&key.as_str()) {
+                if let Some(k) = KNOWN_KEYS
+                    .iter()
+                    .chain(["Region"].iter())
+                    .find(|k| k.eq_ignore_ascii_case(key))
+                {
+                    return Err(LoadError::CamelCaseKey {
+                        path: path.into(),
+                        found: key.clone(),
+                        expected: k.to_string(),
+                    });
+                }
+                // Everything else (NextToken, Reservations, AvailabilityZones, …) is not ours.
+                continue;
+            }
+            if key == "Region" {
+                continue;
+            }
+            self.recognised = true;
             let s = &mut self.snap;
             let seen = &mut self.seen;
             match key.as_str() {
-                "Region" => {
-                    let Value::String(r) = v else {
-                        return Err(LoadError::RegionType {
-                            path: path.into(),
-                            found: kind_of(v),
-                        });
-                    };
-                    match (&s.region, &self.region_from) {
-                        (Some(old), Some(from)) if old != r => {
-                            return Err(LoadError::RegionConflict {
-                                first: from.clone(),
-                                a: old.clone(),
-                                second: path.into(),
-                                b: r.clone(),
-                            });
-                        }
-                        _ => {
-                            s.region = Some(r.clone());
-                            self.region_from = Some(path.into());
-                        }
-                    }
-                }
                 "Vpcs" => take(path, "Vpcs", "VpcId", v, &mut s.vpcs, seen)?,
                 "Subnets" => take(path, "Subnets", "SubnetId", v, &mut s.subnets, seen)?,
                 "RouteTables" => take(
@@ -298,6 +618,14 @@ impl Accumulator {
                     &mut s.prefix_lists,
                     seen,
                 )?,
+                "DhcpOptions" => take(
+                    path,
+                    "DhcpOptions",
+                    "DhcpOptionsId",
+                    v,
+                    s.dhcp_options.get_or_insert_with(Vec::new),
+                    seen,
+                )?,
                 "NetworkInterfaces" => take(
                     path,
                     "NetworkInterfaces",
@@ -333,22 +661,110 @@ impl Accumulator {
                 "VpcAttributes" => take_attributes(path, v, &mut s.vpc_attributes, seen)?,
                 "Incomplete" => {
                     for (index, item) in list(path, "Incomplete", v)?.iter().enumerate() {
-                        let i: super::snapshot::Incomplete =
-                            decode(path, "Incomplete", index, None, item)?;
+                        let i: Incomplete = decode(path, "Incomplete", index, None, item)?;
                         if !s.incomplete.contains(&i) {
                             s.incomplete.push(i);
                         }
                     }
                 }
-                // Everything else (NextToken, Reservations, AvailabilityZones, …) is not ours.
-                _ => {}
+                _ => unreachable!("every known key is handled"),
             }
         }
         Ok(())
     }
 
-    fn finish(self) -> Snapshot {
-        self.snap
+    fn take_entries(
+        &mut self,
+        path: &Path,
+        map: &Map<String, Value>,
+        entries: &Value,
+    ) -> Result<(), LoadError> {
+        let id = match map.get("PrefixListId") {
+            Some(Value::String(id)) if !id.is_empty() => id.clone(),
+            Some(other) => {
+                return Err(LoadError::NotString {
+                    path: path.into(),
+                    key: "PrefixListId".into(),
+                    found: kind_of(other),
+                });
+            }
+            None => path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .filter(|s| s.starts_with("pl-"))
+                .map(str::to_string)
+                .ok_or_else(|| LoadError::EntriesWithoutList { path: path.into() })?,
+        };
+        let mut cidrs = Vec::new();
+        for (index, item) in list(path, "Entries", entries)?.iter().enumerate() {
+            reject_camel_case(path, "Entries", index, None, item)?;
+            let e: PrefixListEntry = decode(path, "Entries", index, Some(&id), item)?;
+            cidrs.push(e.cidr);
+        }
+        match self.entries.get(&id) {
+            Some((first, old)) if *old != cidrs => Err(LoadError::Conflict {
+                key: "PrefixLists".into(),
+                id,
+                first: first.clone(),
+                second: path.into(),
+                field: "Entries".into(),
+                a: format!("{} entries", old.len()),
+                b: format!("{} entries", cidrs.len()),
+            }),
+            Some(_) => Ok(()),
+            None => {
+                self.entries.insert(id, (path.into(), cidrs));
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(mut self) -> Result<Loaded, LoadError> {
+        for (id, (path, cidrs)) in std::mem::take(&mut self.entries) {
+            let lists = &mut self.snap.prefix_lists;
+            match lists.iter_mut().find(|p| p.prefix_list_id == id) {
+                Some(p) => match &p.cidrs {
+                    None => p.cidrs = Some(cidrs),
+                    Some(old) if *old == cidrs => {}
+                    Some(old) => {
+                        let first = self
+                            .seen
+                            .get(&("PrefixLists", id.clone()))
+                            .map(|(f, _)| f.clone())
+                            .unwrap_or_default();
+                        return Err(LoadError::Conflict {
+                            key: "PrefixLists".into(),
+                            id,
+                            first,
+                            second: path,
+                            field: "Cidrs".into(),
+                            a: format!("{} entries", old.len()),
+                            b: format!("{} entries", cidrs.len()),
+                        });
+                    }
+                },
+                None => {
+                    self.seen
+                        .insert(("PrefixLists", id.clone()), (path, lists.len()));
+                    lists.push(PrefixList {
+                        prefix_list_id: id,
+                        cidrs: Some(cidrs),
+                        ..PrefixList::default()
+                    });
+                }
+            }
+        }
+        let origins = self
+            .seen
+            .into_iter()
+            .map(|((k, id), (path, _))| ((k.to_string(), id), path))
+            .collect();
+        Ok(Loaded {
+            snapshot: self.snap,
+            sources: self.sources,
+            keys: self.keys,
+            origins,
+        })
     }
 }
 
@@ -387,6 +803,32 @@ fn decode<T: DeserializeOwned>(
     })
 }
 
+/// The AWS CLI prints PascalCase field names throughout; a field that starts with a lower-case
+/// letter means camelCase output of some other tool, whose fields serde would silently ignore.
+fn reject_camel_case(
+    path: &Path,
+    key: &str,
+    index: usize,
+    id: Option<&str>,
+    item: &Value,
+) -> Result<(), LoadError> {
+    if let Value::Object(m) = item
+        && let Some(f) = m
+            .keys()
+            .find(|k| k.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+    {
+        return Err(LoadError::Field {
+            path: path.into(),
+            key: key.into(),
+            index,
+            id: id.map(|i| format!(" ({i})")).unwrap_or_default(),
+            field: f.clone(),
+            message: "field names are PascalCase in AWS CLI output (\"VpcId\", not \"vpcId\"); this looks like camelCase output of an SDK or another tool".into(),
+        });
+    }
+    Ok(())
+}
+
 fn id_of<'v>(
     path: &Path,
     key: &str,
@@ -404,16 +846,113 @@ fn id_of<'v>(
             field: id_field.into(),
             message: format!("expected a non-empty string, found {}", kind_of(other)),
         }),
-        None => Err(LoadError::MissingId {
-            path: path.into(),
-            key: key.into(),
-            index,
-            id_field,
-        }),
+        None => {
+            reject_camel_case(path, key, index, None, item)?;
+            Err(LoadError::MissingId {
+                path: path.into(),
+                key: key.into(),
+                index,
+                id_field,
+            })
+        }
     }
 }
 
-fn take<T: DeserializeOwned + PartialEq>(
+/// The value with its tags left out: copies of one resource from several accounts differ in them.
+fn untagged(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Value::Object(m) = &mut v {
+        m.remove("Tags");
+        m.remove("TagSet");
+    }
+    v
+}
+
+/// The first field (in sorted order, depth first) where `a` and `b` differ, with both values.
+fn first_difference(a: &Value, b: &Value, at: &str) -> (String, String, String) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                let path = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) if p == q => {}
+                    (Some(p), Some(q)) => return first_difference(p, q, &path),
+                    (p, q) => return (path, shown(p), shown(q)),
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                if p != q {
+                    return first_difference(p, q, &format!("{at}[{i}]"));
+                }
+            }
+        }
+        _ => {}
+    }
+    (at.to_string(), shown(Some(a)), shown(Some(b)))
+}
+
+fn shown(v: Option<&Value>) -> String {
+    match v {
+        None => "absent".into(),
+        Some(v) => {
+            let s = v.to_string();
+            if s.chars().count() > 60 {
+                format!("{}…", s.chars().take(60).collect::<String>())
+            } else {
+                s
+            }
+        }
+    }
+}
+
+/// Merge a second copy of a resource into the first (see the module doc), or name the conflict.
+fn merge_copy<T: Resource>(
+    first: &mut T,
+    second: T,
+    conflict: impl Fn(String, String, String) -> LoadError,
+) -> Result<(), LoadError> {
+    if *first == second || first.merge_special(&second) {
+        return Ok(());
+    }
+    let a = serde_json::to_value(&*first).expect("snapshot types serialise");
+    let b = serde_json::to_value(&second).expect("snapshot types serialise");
+    if untagged(&a) != untagged(&b) {
+        let (field, x, y) = first_difference(&untagged(&a), &untagged(&b), "");
+        return Err(conflict(field, x, y));
+    }
+    // The same resource seen from several accounts: keep the first copy's tags and add the
+    // keys only the other copy has.
+    let tags = |v: &Value| -> Vec<Value> {
+        v.get("Tags")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut merged_tags = tags(&a);
+    for t in tags(&b) {
+        let key = t.get("Key").cloned();
+        if !merged_tags.iter().any(|m| m.get("Key").cloned() == key) {
+            merged_tags.push(t);
+        }
+    }
+    let mut merged = a;
+    if let Value::Object(m) = &mut merged
+        && !merged_tags.is_empty()
+    {
+        m.insert("Tags".into(), Value::Array(merged_tags));
+    }
+    *first = serde_json::from_value(merged).expect("a merged copy decodes as its type");
+    Ok(())
+}
+
+fn take<T: Resource>(
     path: &Path,
     key: &'static str,
     id_field: &'static str,
@@ -423,17 +962,19 @@ fn take<T: DeserializeOwned + PartialEq>(
 ) -> Result<(), LoadError> {
     for (index, item) in list(path, key, v)?.iter().enumerate() {
         let id = id_of(path, key, index, id_field, item)?;
+        reject_camel_case(path, key, index, Some(id), item)?;
         let decoded: T = decode(path, key, index, Some(id), item)?;
         match seen.get(&(key, id.to_string())) {
             Some((first, pos)) => {
-                if out[*pos] != decoded {
-                    return Err(LoadError::Conflict {
-                        key: key.into(),
-                        id: id.into(),
-                        first: first.clone(),
-                        second: path.into(),
-                    });
-                }
+                merge_copy(&mut out[*pos], decoded, |field, a, b| LoadError::Conflict {
+                    key: key.into(),
+                    id: id.into(),
+                    first: first.clone(),
+                    second: path.into(),
+                    field,
+                    a,
+                    b,
+                })?;
             }
             None => {
                 seen.insert((key, id.to_string()), (path.into(), out.len()));
@@ -455,21 +996,37 @@ fn take_attributes(
     const KEY: &str = "VpcAttributes";
     for (index, item) in list(path, KEY, v)?.iter().enumerate() {
         let id = id_of(path, KEY, index, "VpcId", item)?;
+        reject_camel_case(path, KEY, index, Some(id), item)?;
         let a: VpcAttribute = decode(path, KEY, index, Some(id), item)?;
         match seen.get(&(KEY, id.to_string())) {
             Some((first, pos)) => {
                 let cur = &mut out[*pos];
                 let conflict =
-                    |x: &Option<_>, y: &Option<_>| matches!((x, y), (Some(p), Some(q)) if p != q);
-                if conflict(&cur.enable_dns_support, &a.enable_dns_support)
-                    || conflict(&cur.enable_dns_hostnames, &a.enable_dns_hostnames)
-                {
-                    return Err(LoadError::Conflict {
-                        key: KEY.into(),
-                        id: id.into(),
-                        first: first.clone(),
-                        second: path.into(),
-                    });
+                    |name: &str, x: &Option<s::AttrBool>, y: &Option<s::AttrBool>| match (x, y) {
+                        (Some(p), Some(q)) if p != q => Some(LoadError::Conflict {
+                            key: KEY.into(),
+                            id: id.into(),
+                            first: first.clone(),
+                            second: path.into(),
+                            field: name.into(),
+                            a: p.value.to_string(),
+                            b: q.value.to_string(),
+                        }),
+                        _ => None,
+                    };
+                if let Some(e) = conflict(
+                    "EnableDnsSupport",
+                    &cur.enable_dns_support,
+                    &a.enable_dns_support,
+                )
+                .or_else(|| {
+                    conflict(
+                        "EnableDnsHostnames",
+                        &cur.enable_dns_hostnames,
+                        &a.enable_dns_hostnames,
+                    )
+                }) {
+                    return Err(e);
                 }
                 cur.enable_dns_support = cur.enable_dns_support.or(a.enable_dns_support);
                 cur.enable_dns_hostnames = cur.enable_dns_hostnames.or(a.enable_dns_hostnames);
@@ -489,6 +1046,11 @@ mod tests {
 
     fn load(text: &str) -> Result<Snapshot, LoadError> {
         load_str(Path::new("t.json"), text)
+    }
+
+    fn acc_add(acc: &mut Accumulator, name: &str, text: &[u8]) -> Result<(), LoadError> {
+        let map = parse_object(Path::new(name), text)?;
+        acc.add(Path::new(name), map)
     }
 
     #[test]
@@ -524,6 +1086,12 @@ mod tests {
             (r#"{"Vpcs": [{"VpcId": 3}]}"#, "non-empty string"),
             (r#"{"Region": 3}"#, "must be a string"),
             ("{", "not valid JSON"),
+            (r#"{"vpcs": []}"#, "PascalCase"),
+            (r#"{"Vpcs": [{"vpcId": "vpc-1"}]}"#, "PascalCase"),
+            (
+                r#"{"Vpcs": [{"VpcId": "vpc-1", "cidrBlock": "10.0.0.0/16"}]}"#,
+                "cidrBlock",
+            ),
         ] {
             let e = load(text).unwrap_err().to_string();
             assert!(e.contains(want), "{text}: {e}");
@@ -533,17 +1101,19 @@ mod tests {
     #[test]
     fn unknown_keys_are_ignored_and_lists_concatenate() {
         let mut acc = Accumulator::default();
-        acc.add_bytes(
-            Path::new("a.json"),
+        acc_add(
+            &mut acc,
+            "a.json",
             br#"{"NextToken":"x","Vpcs":[{"VpcId":"vpc-1"}]}"#,
         )
         .unwrap();
-        acc.add_bytes(
-            Path::new("b.json"),
+        acc_add(
+            &mut acc,
+            "b.json",
             br#"{"Vpcs":[{"VpcId":"vpc-2"},{"VpcId":"vpc-1"}]}"#,
         )
         .unwrap();
-        let s = acc.finish();
+        let s = acc.finish().unwrap().snapshot;
         assert_eq!(
             s.vpcs.iter().map(|v| v.vpc_id.as_str()).collect::<Vec<_>>(),
             ["vpc-1", "vpc-2"]
@@ -551,24 +1121,138 @@ mod tests {
     }
 
     #[test]
-    fn different_objects_with_one_id_conflict() {
+    fn different_objects_with_one_id_conflict_naming_the_field() {
         let mut acc = Accumulator::default();
-        acc.add_bytes(
-            Path::new("a.json"),
+        acc_add(
+            &mut acc,
+            "a.json",
             br#"{"Vpcs":[{"VpcId":"vpc-1","CidrBlock":"10.0.0.0/16"}]}"#,
         )
         .unwrap();
-        let e = acc
-            .add_bytes(
-                Path::new("b.json"),
-                br#"{"Vpcs":[{"VpcId":"vpc-1","CidrBlock":"10.9.0.0/16"}]}"#,
-            )
-            .unwrap_err()
-            .to_string();
+        let e = acc_add(
+            &mut acc,
+            "b.json",
+            br#"{"Vpcs":[{"VpcId":"vpc-1","CidrBlock":"10.9.0.0/16"}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             e.contains("vpc-1") && e.contains("a.json") && e.contains("b.json"),
             "{e}"
         );
+        assert!(e.contains("\"CidrBlock\""), "{e}");
+        assert!(e.contains("10.9.0.0/16"), "{e}");
+    }
+
+    #[test]
+    fn copies_from_several_accounts_that_differ_only_in_tags_merge() {
+        let mut acc = Accumulator::default();
+        acc_add(
+            &mut acc,
+            "a.json",
+            br#"{"TransitGateways":[{"TransitGatewayId":"tgw-1","State":"available","Tags":[{"Key":"Name","Value":"core"}]}]}"#,
+        )
+        .unwrap();
+        acc_add(
+            &mut acc,
+            "b.json",
+            br#"{"TransitGateways":[{"TransitGatewayId":"tgw-1","State":"available","Tags":[{"Key":"Env","Value":"prod"}]}]}"#,
+        )
+        .unwrap();
+        let s = acc.finish().unwrap().snapshot;
+        assert_eq!(s.transit_gateways.len(), 1);
+        let keys: Vec<&str> = s.transit_gateways[0]
+            .tags
+            .iter()
+            .map(|t| t.key.as_str())
+            .collect();
+        assert_eq!(keys, ["Name", "Env"]);
+    }
+
+    #[test]
+    fn managed_prefix_lists_merge_with_their_entries() {
+        let mut acc = Accumulator::default();
+        acc_add(
+            &mut acc,
+            "managed.json",
+            br#"{"PrefixLists":[{"PrefixListId":"pl-1","PrefixListName":"corp","AddressFamily":"IPv4"}]}"#,
+        )
+        .unwrap();
+        let s = {
+            let mut a = Accumulator::default();
+            acc_add(
+                &mut a,
+                "managed.json",
+                br#"{"PrefixLists":[{"PrefixListId":"pl-1","PrefixListName":"corp"}]}"#,
+            )
+            .unwrap();
+            a.finish().unwrap().snapshot
+        };
+        assert_eq!(s.prefix_lists[0].cidrs, None, "no entries given: unknown");
+        acc_add(
+            &mut acc,
+            "pl-1.json",
+            br#"{"Entries":[{"Cidr":"10.0.0.0/8","Description":"corp"}]}"#,
+        )
+        .unwrap();
+        acc_add(
+            &mut acc,
+            "described.json",
+            br#"{"PrefixLists":[{"PrefixListId":"pl-1","PrefixListName":"corp","Cidrs":["10.0.0.0/8"]}]}"#,
+        )
+        .unwrap();
+        let s = acc.finish().unwrap().snapshot;
+        assert_eq!(s.prefix_lists.len(), 1);
+        assert_eq!(
+            s.prefix_lists[0].cidrs.as_deref(),
+            Some(&["10.0.0.0/8".to_string()][..])
+        );
+        assert_eq!(s.prefix_lists[0].address_family.as_deref(), Some("IPv4"));
+        let mut acc = Accumulator::default();
+        let e = acc_add(&mut acc, "entries.json", br#"{"Entries":[]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("entries.json") && e.contains("PrefixListId"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn raw_single_objects_are_recognised() {
+        let s = load(
+            r#"{"NotebookInstanceArn":"arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb","NotebookInstanceName":"nb","SubnetId":"subnet-1","SecurityGroups":["sg-1"],"DirectInternetAccess":"Disabled","RootAccess":"Disabled"}"#,
+        )
+        .unwrap();
+        assert_eq!(s.notebook_instances.len(), 1);
+        assert_eq!(s.notebook_instances[0].security_groups, ["sg-1"]);
+        assert!(s.security_groups.is_empty());
+        let s = load(r#"{"VpcId":"vpc-1","EnableDnsSupport":{"Value":false}}"#).unwrap();
+        assert_eq!(s.vpc_attributes.len(), 1);
+        assert_eq!(
+            s.vpc_attributes[0].enable_dns_support.map(|a| a.value),
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn a_summary_and_a_description_of_one_notebook_merge() {
+        let mut acc = Accumulator::default();
+        acc_add(
+            &mut acc,
+            "list.json",
+            br#"{"NotebookInstances":[{"NotebookInstanceName":"nb","NotebookInstanceStatus":"InService"}]}"#,
+        )
+        .unwrap();
+        acc_add(
+            &mut acc,
+            "describe.json",
+            br#"{"NotebookInstances":[{"NotebookInstanceName":"nb","NotebookInstanceStatus":"InService","SubnetId":"subnet-1","SecurityGroups":["sg-1"],"DirectInternetAccess":"Disabled"}]}"#,
+        )
+        .unwrap();
+        let s = acc.finish().unwrap().snapshot;
+        assert_eq!(s.notebook_instances.len(), 1);
+        assert!(!s.notebook_instances[0].is_summary());
     }
 
     #[test]
@@ -594,14 +1278,83 @@ mod tests {
     }
 
     #[test]
-    fn region_conflict_names_both_files() {
-        let mut acc = Accumulator::default();
-        acc.add_bytes(Path::new("a.json"), br#"{"Region":"us-east-1"}"#)
-            .unwrap();
-        let e = acc
-            .add_bytes(Path::new("b.json"), br#"{"Region":"eu-west-1"}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("a.json") && e.contains("b.json"), "{e}");
+    fn region_names_are_strict() {
+        for r in [
+            "us-east-1",
+            "eu-central-2",
+            "ap-southeast-3",
+            "us-gov-west-1",
+            "il-central-1",
+        ] {
+            assert!(is_region_name(r), "{r}");
+        }
+        for r in ["my-snap-1", "us-east", "aws_configs", "us-east-1a", "x"] {
+            assert!(!is_region_name(r), "{r}");
+        }
+    }
+
+    #[test]
+    fn region_folders_split_the_snapshot() {
+        let dir = std::env::temp_dir().join(format!("vpcreach-load-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        for (rel, text) in [
+            ("a/us-east-1/vpcs.json", r#"{"Vpcs":[{"VpcId":"vpc-1"}]}"#),
+            ("b/eu-west-1/vpcs.json", r#"{"Vpcs":[{"VpcId":"vpc-2"}]}"#),
+        ] {
+            let p = dir.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, text).unwrap();
+        }
+        let r = load_regions(&[&dir]).unwrap();
+        let got: Vec<(Option<&str>, &str)> = r
+            .iter()
+            .map(|l| {
+                (
+                    l.snapshot.region.as_deref(),
+                    l.snapshot.vpcs[0].vpc_id.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [(Some("eu-west-1"), "vpc-2"), (Some("us-east-1"), "vpc-1")]
+        );
+        // A file outside every region folder cannot be placed.
+        fs::write(dir.join("stray.json"), r#"{"Subnets":[]}"#).unwrap();
+        let e = load_regions(&[&dir]).unwrap_err().to_string();
+        assert!(e.contains("stray.json"), "{e}");
+        // A Region key that contradicts its folder.
+        fs::remove_file(dir.join("stray.json")).unwrap();
+        fs::write(dir.join("a/us-east-1/r.json"), r#"{"Region":"eu-west-1"}"#).unwrap();
+        let e = load_regions(&[&dir]).unwrap_err().to_string();
+        assert!(e.contains("r.json") && e.contains("us-east-1"), "{e}");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn input_with_no_known_key_is_an_error_naming_what_it_is() {
+        let dir = std::env::temp_dir().join(format!("vpcreach-none-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        for (name, text, want) in [
+            (
+                "plan.json",
+                r#"{"format_version":"1.2","planned_values":{},"resource_changes":[]}"#,
+                "Terraform plan",
+            ),
+            (
+                "cfn.json",
+                r#"{"AWSTemplateFormatVersion":"2010-09-09","Resources":{}}"#,
+                "CloudFormation",
+            ),
+            ("empty.json", "{}", "no top-level keys"),
+            ("region.json", r#"{"Region":"us-east-1"}"#, "\"Region\""),
+        ] {
+            let p = dir.join(name);
+            fs::write(&p, text).unwrap();
+            let e = load_regions(&[&p]).unwrap_err().to_string();
+            assert!(e.contains(want) && e.contains(name), "{name}: {e}");
+        }
+        let _ = fs::remove_dir_all(&dir);
     }
 }

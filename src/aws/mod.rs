@@ -10,5 +10,5 @@ pub mod load;
 pub mod save;
 pub mod snapshot;
 
-pub use load::{LoadError, Loaded, SourceFile, load_paths, load_str};
+pub use load::{LoadError, Loaded, SourceFile, load_one, load_paths, load_regions, load_str};
 pub use snapshot::Snapshot;

@@ -24,6 +24,10 @@ pub struct Snapshot {
     pub security_groups: Vec<SecurityGroup>,
     pub network_acls: Vec<NetworkAcl>,
     pub prefix_lists: Vec<PrefixList>,
+    /// `describe-dhcp-options` output. `None` when the snapshot has no `DhcpOptions` key at all
+    /// (then every VPC is assumed to use AmazonProvidedDNS); `Some(empty)` when the key was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dhcp_options: Option<Vec<DhcpOptions>>,
     pub network_interfaces: Vec<NetworkInterface>,
     pub vpc_peering_connections: Vec<VpcPeeringConnection>,
     pub transit_gateways: Vec<TransitGateway>,
@@ -77,8 +81,36 @@ pub struct Vpc {
     pub state: Option<String>,
     pub owner_id: Option<String>,
     pub is_default: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dhcp_options_id: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+/// One DHCP option set as `describe-dhcp-options` prints it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct DhcpOptions {
+    pub dhcp_options_id: String,
+    pub dhcp_configurations: Vec<DhcpConfiguration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+/// `{"Key": "domain-name-servers", "Values": [{"Value": "AmazonProvidedDNS"}]}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct DhcpConfiguration {
+    pub key: String,
+    pub values: Vec<AttributeValue>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct AttributeValue {
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -262,8 +294,21 @@ pub struct VpcEndpoint {
     pub subnet_ids: Vec<String>,
     pub groups: Vec<GroupIdentifier>,
     pub network_interface_ids: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns_options: Option<DnsOptions>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+}
+
+/// An interface endpoint's `DnsOptions`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct DnsOptions {
+    /// `ipv4` | `dualstack` | `ipv6` | `service-defined`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns_record_ip_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_dns_only_for_inbound_resolver_endpoint: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -383,14 +428,30 @@ pub struct IcmpTypeCode {
     pub code: Option<i64>,
 }
 
-/// An entry of `describe-prefix-lists` (AWS-managed lists; customer-managed ones are folded into
-/// the same shape by live collection).
+/// An entry of `describe-prefix-lists` (with `Cidrs`) or of `describe-managed-prefix-lists`
+/// (without: the list exists but its entries are unknown until given, DESIGN §2). Live collection
+/// folds customer-managed lists' entries into `Cidrs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct PrefixList {
     pub prefix_list_id: String,
     pub prefix_list_name: Option<String>,
-    pub cidrs: Vec<String>,
+    /// `None`: the entries were not given (never the same as an empty list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidrs: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_family: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+}
+
+/// One entry of `get-managed-prefix-list-entries` output (`{"Entries": [...]}`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PrefixListEntry {
+    pub cidr: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -492,4 +553,17 @@ pub struct NotebookInstance {
     pub root_access: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_identifier: Option<String>,
+}
+
+impl NotebookInstance {
+    /// A `list-notebook-instances` summary rather than a `describe-notebook-instance` output: it
+    /// says nothing of the notebook's placement (no subnet, security groups, direct internet
+    /// access or root access), so its verdicts cannot be decided.
+    pub fn is_summary(&self) -> bool {
+        self.subnet_id.is_none()
+            && self.security_groups.is_empty()
+            && self.direct_internet_access.is_none()
+            && self.root_access.is_none()
+            && self.network_interface_id.is_none()
+    }
 }

@@ -60,7 +60,7 @@ fn is_active_state(s: Option<&aws::StateObj>, ok: &[&str]) -> bool {
 /// Convert a snapshot. `Err` only for values that cannot be interpreted at all.
 pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
     let mut net = Network {
-        region: snap.region.clone().or_else(|| infer_region(snap)),
+        region: region_of(snap)?,
         ..Network::default()
     };
     let mut diags: Vec<Diagnostic> = Vec::new();
@@ -151,8 +151,11 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         }
     }
 
+    resolve_dns_servers(snap, &mut net, &mut diag);
+
     // Route tables: main tables per VPC and explicit subnet associations.
     let mut explicit_rtb: BTreeMap<String, String> = BTreeMap::new();
+    let mut edge_rtb: BTreeMap<String, String> = BTreeMap::new();
     for rt in &snap.route_tables {
         for a in &rt.associations {
             if !is_active_state(a.association_state.as_ref(), &["associated"]) {
@@ -164,6 +167,9 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
                 }
             } else if let Some(s) = &a.subnet_id {
                 explicit_rtb.insert(s.clone(), rt.route_table_id.clone());
+            } else if let Some(g) = &a.gateway_id {
+                // An edge association: traffic entering through this gateway follows the table.
+                edge_rtb.insert(g.clone(), rt.route_table_id.clone());
             }
         }
         let mut routes = Vec::new();
@@ -297,8 +303,21 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
                 id: g.internet_gateway_id.clone(),
                 name: name_tag(&g.tags),
                 attachments: attachments(&g.attachments),
+                edge_route_table: edge_rtb.get(&g.internet_gateway_id).cloned(),
             },
         );
+    }
+    for (g, rt) in &edge_rtb {
+        if g.starts_with("igw-") && !net.internet_gateways.contains_key(g) {
+            diag(
+                Severity::Info,
+                "DANGLING_REFERENCE",
+                rt,
+                format!(
+                    "route table {rt} is associated with gateway {g}, which is not in InternetGateways"
+                ),
+            );
+        }
     }
     for g in &snap.egress_only_internet_gateways {
         net.egress_only_gateways.insert(
@@ -307,6 +326,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
                 id: g.egress_only_internet_gateway_id.clone(),
                 name: name_tag(&g.tags),
                 attachments: attachments(&g.attachments),
+                edge_route_table: None,
             },
         );
     }
@@ -379,15 +399,21 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
 
     // Prefix lists.
     for p in &snap.prefix_lists {
-        let mut cidrs = Vec::new();
-        for (i, c) in p.cidrs.iter().enumerate() {
-            cidrs.push(parse_net(
-                "PrefixLists",
-                &p.prefix_list_id,
-                &format!("Cidrs[{i}]"),
-                c,
-            )?);
-        }
+        let cidrs = match &p.cidrs {
+            None => None,
+            Some(list) => {
+                let mut cidrs = Vec::new();
+                for (i, c) in list.iter().enumerate() {
+                    cidrs.push(parse_net(
+                        "PrefixLists",
+                        &p.prefix_list_id,
+                        &format!("Cidrs[{i}]"),
+                        c,
+                    )?);
+                }
+                Some(cidrs)
+            }
+        };
         net.prefix_lists.insert(
             p.prefix_list_id.clone(),
             PrefixList {
@@ -502,6 +528,23 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
                 subnets: e.subnet_ids.clone(),
                 groups: e.groups.iter().map(|g| g.group_id.clone()).collect(),
                 interfaces: e.network_interface_ids.clone(),
+                record_ip_type: match e
+                    .dns_options
+                    .as_ref()
+                    .and_then(|d| d.dns_record_ip_type.as_deref())
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
+                    None | Some("ipv4") => RecordIpType::Ipv4,
+                    Some("ipv6") => RecordIpType::Ipv6,
+                    Some("dualstack") => RecordIpType::Dualstack,
+                    Some(other) => RecordIpType::Other(other.to_string()),
+                },
+                private_dns_inbound_only: e
+                    .dns_options
+                    .as_ref()
+                    .and_then(|d| d.private_dns_only_for_inbound_resolver_endpoint)
+                    == Some(true),
             },
         );
     }
@@ -586,6 +629,14 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
                 _ => {}
             }
         }
+        if n.is_summary() {
+            diag(
+                Severity::Error,
+                "NOTEBOOK_PLACEMENT_UNKNOWN",
+                &n.notebook_instance_name,
+                "only a list-notebook-instances summary describes this notebook (no subnet, security groups or direct internet access): save `aws sagemaker describe-notebook-instance` output for it; its verdicts are unknown".into(),
+            );
+        }
         if n.subnet_id.is_some() && n.direct_internet_access.is_none() {
             diag(
                 Severity::Warning,
@@ -604,6 +655,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
             interface_id: n.network_interface_id.clone(),
             direct_internet_access: Toggle::parse(n.direct_internet_access.as_deref()),
             root_access: Toggle::parse(n.root_access.as_deref()),
+            placement_known: !n.is_summary(),
         });
     }
     net.notebooks.sort_by(|a, b| a.name.cmp(&b.name));
@@ -611,15 +663,24 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
     // Dangling references from routes, SG rules and endpoints.
     for rt in net.route_tables.values() {
         for r in &rt.routes {
-            if let RouteDest::PrefixList(p) = &r.dest
-                && !net.prefix_lists.contains_key(p)
-            {
-                diag(
-                    Severity::Error,
-                    "MISSING_PREFIX_LIST",
-                    &rt.id,
-                    format!("a route's destination prefix list {p} is not in PrefixLists"),
-                );
+            if let RouteDest::PrefixList(p) = &r.dest {
+                match net.prefix_lists.get(p) {
+                    None => diag(
+                        Severity::Error,
+                        "MISSING_PREFIX_LIST",
+                        &rt.id,
+                        format!("a route's destination prefix list {p} is not in PrefixLists"),
+                    ),
+                    Some(pl) if pl.cidrs.is_none() => diag(
+                        Severity::Error,
+                        "PREFIX_LIST_ENTRIES_UNKNOWN",
+                        &rt.id,
+                        format!(
+                            "a route's destination prefix list {p} is described without its entries (describe-managed-prefix-lists); save its entries with get-managed-prefix-list-entries"
+                        ),
+                    ),
+                    Some(_) => {}
+                }
             }
             if r.state == RouteState::Active && !target_known(&net, &r.target) {
                 diag(
@@ -634,24 +695,40 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
             }
         }
     }
-    let mut missing_pl: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut missing_pl: BTreeSet<(String, String, bool)> = BTreeSet::new();
     for g in net.security_groups.values() {
         for r in g.ingress.iter().chain(&g.egress) {
-            match &r.peer {
-                SgPeer::PrefixList(p) if !net.prefix_lists.contains_key(p) => {
-                    missing_pl.insert((g.id.clone(), p.clone()));
+            if let SgPeer::PrefixList(p) = &r.peer {
+                match net.prefix_lists.get(p) {
+                    None => {
+                        missing_pl.insert((g.id.clone(), p.clone(), false));
+                    }
+                    Some(pl) if pl.cidrs.is_none() => {
+                        missing_pl.insert((g.id.clone(), p.clone(), true));
+                    }
+                    Some(_) => {}
                 }
-                _ => {}
             }
         }
     }
-    for (g, p) in missing_pl {
-        diag(
-            Severity::Error,
-            "MISSING_PREFIX_LIST",
-            &g,
-            format!("a rule names prefix list {p}, which is not in PrefixLists"),
-        );
+    for (g, p, listed) in missing_pl {
+        if listed {
+            diag(
+                Severity::Error,
+                "PREFIX_LIST_ENTRIES_UNKNOWN",
+                &g,
+                format!(
+                    "a rule names prefix list {p}, which is described without its entries (describe-managed-prefix-lists); save its entries with get-managed-prefix-list-entries"
+                ),
+            );
+        } else {
+            diag(
+                Severity::Error,
+                "MISSING_PREFIX_LIST",
+                &g,
+                format!("a rule names prefix list {p}, which is not in PrefixLists"),
+            );
+        }
     }
     for s in net.subnets.values() {
         if let Some(v) = net.vpcs.get_mut(&s.vpc_id) {
@@ -665,9 +742,21 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
             v.interface_endpoints.push(e.id.clone());
         }
     }
+    let notebook_vpcs: BTreeSet<&str> = net
+        .notebooks
+        .iter()
+        .filter_map(|n| n.vpc_id.as_deref())
+        .collect();
     for v in net.vpcs.values() {
         let has_interface_ep = !v.interface_endpoints.is_empty();
-        if has_interface_ep && (v.dns_support.is_none() || v.dns_hostnames.is_none()) {
+        if v.dns_support.is_none() && notebook_vpcs.contains(v.id.as_str()) {
+            diag(
+                Severity::Warning,
+                "MISSING_VPC_ATTRIBUTES",
+                &v.id,
+                "enableDnsSupport is not in VpcAttributes: whether the VPC resolves any AWS service name is not known, so every service check of its notebooks is unknown".into(),
+            );
+        } else if has_interface_ep && (v.dns_support.is_none() || v.dns_hostnames.is_none()) {
             diag(
                 Severity::Warning,
                 "MISSING_VPC_ATTRIBUTES",
@@ -723,13 +812,41 @@ fn target_known(net: &Network, t: &Target) -> bool {
     }
 }
 
-fn infer_region(snap: &Snapshot) -> Option<String> {
-    let from_az = snap
-        .subnets
-        .iter()
-        .filter_map(|s| s.availability_zone.as_deref())
-        .find_map(region_of_az);
-    from_az
+/// The snapshot's region: its `Region`, else inferred from availability zones, endpoint service
+/// names or notebook ARNs. A snapshot whose availability zones lie in another region, or in
+/// several, is an error: it must be analysed per region (DESIGN §2), never as one.
+fn region_of(snap: &Snapshot) -> Result<Option<String>, ConvertError> {
+    let mut from_az: Option<(String, &str)> = None;
+    for s in &snap.subnets {
+        let Some(r) = s.availability_zone.as_deref().and_then(region_of_az) else {
+            continue;
+        };
+        let expected = snap
+            .region
+            .clone()
+            .map(|g| (g, "the snapshot's Region"))
+            .or_else(|| from_az.clone().map(|(r, by)| (r, by)));
+        match expected {
+            Some((e, by)) if e != r => {
+                return Err(bad(
+                    "Subnets",
+                    &s.subnet_id,
+                    "AvailabilityZone",
+                    format!(
+                        "{} is in region {r}, but {by} is {e}: the snapshot spans several regions; put each region's files into a folder named after the region (e.g. {r}/), so that each is analysed on its own",
+                        s.availability_zone.as_deref().unwrap_or_default()
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => from_az = Some((r, "the availability zone of an earlier subnet")),
+        }
+    }
+    if snap.region.is_some() {
+        return Ok(snap.region.clone());
+    }
+    Ok(from_az
+        .map(|(r, _)| r)
         .or_else(|| {
             snap.vpc_endpoints.iter().find_map(|e| {
                 let s = e.service_name.as_deref()?;
@@ -745,7 +862,101 @@ fn infer_region(snap: &Snapshot) -> Option<String> {
                     .filter(|r| !r.is_empty())
                     .map(str::to_string)
             })
-        })
+        }))
+}
+
+/// Each VPC's resolver from its DHCP option set (DESIGN §3): AmazonProvidedDNS (or the Route 53
+/// Resolver's own addresses) is modelled; any other server makes what names resolve to unknown.
+fn resolve_dns_servers(
+    snap: &Snapshot,
+    net: &mut Network,
+    diag: &mut impl FnMut(Severity, &'static str, &str, String),
+) {
+    let Some(sets) = &snap.dhcp_options else {
+        if !net.vpcs.is_empty() {
+            diag(
+                Severity::Info,
+                "DHCP_OPTIONS_ASSUMED",
+                "(snapshot)",
+                "the snapshot has no DhcpOptions (describe-dhcp-options): every VPC is assumed to use AmazonProvidedDNS".into(),
+            );
+        }
+        return;
+    };
+    let incomplete = snap
+        .incomplete
+        .iter()
+        .find(|i| i.key == "DhcpOptions")
+        .map(|i| i.reason.clone());
+    let vpc_dhcp: BTreeMap<&str, Option<&str>> = snap
+        .vpcs
+        .iter()
+        .map(|v| (v.vpc_id.as_str(), v.dhcp_options_id.as_deref()))
+        .collect();
+    for v in net.vpcs.values_mut() {
+        let id = vpc_dhcp.get(v.id.as_str()).copied().flatten();
+        v.resolver = match (id, &incomplete) {
+            (_, Some(why)) => {
+                Resolver::Unknown(format!("the DHCP options could not be collected ({why})"))
+            }
+            (None, None) => {
+                diag(
+                    Severity::Warning,
+                    "MISSING_FIELD",
+                    &v.id,
+                    "the VPC has no DhcpOptionsId, so its DNS servers are not known".into(),
+                );
+                Resolver::Unknown(format!("{} has no DhcpOptionsId in Vpcs", v.id))
+            }
+            (Some("default"), None) => Resolver::Amazon { assumed: false },
+            (Some(id), None) => match sets.iter().find(|d| d.dhcp_options_id == id) {
+                None => {
+                    diag(
+                        Severity::Error,
+                        "DANGLING_REFERENCE",
+                        &v.id,
+                        format!("the VPC's DHCP option set {id} is not in DhcpOptions"),
+                    );
+                    Resolver::Unknown(format!(
+                        "{}'s DHCP option set {id} is not in DhcpOptions",
+                        v.id
+                    ))
+                }
+                Some(d) => servers(d, &v.cidrs),
+            },
+        };
+    }
+}
+
+/// The resolver a DHCP option set names.
+fn servers(d: &aws::DhcpOptions, vpc_cidrs: &[IpNet]) -> Resolver {
+    let values: Vec<&str> = d
+        .dhcp_configurations
+        .iter()
+        .filter(|c| c.key.eq_ignore_ascii_case("domain-name-servers"))
+        .flat_map(|c| c.values.iter().map(|v| v.value.as_str()))
+        .collect();
+    // The Route 53 Resolver also answers at 169.254.169.253, fd00:ec2::253 and the VPC's primary
+    // IPv4 network address plus two.
+    let vpc_plus_two = vpc_cidrs.iter().find_map(|c| match c {
+        IpNet::V4(n) => Some(IpAddr::V4(std::net::Ipv4Addr::from(
+            u32::from(n.network()).wrapping_add(2),
+        ))),
+        IpNet::V6(_) => None,
+    });
+    let amazon = |v: &str| {
+        v.eq_ignore_ascii_case("AmazonProvidedDNS")
+            || v.parse::<IpAddr>().is_ok_and(|ip| {
+                ip == IpAddr::from([169, 254, 169, 253])
+                    || ip == "fd00:ec2::253".parse::<IpAddr>().expect("literal")
+                    || Some(ip) == vpc_plus_two
+            })
+    };
+    if !values.is_empty() && values.iter().all(|v| amazon(v)) {
+        Resolver::Amazon { assumed: false }
+    } else {
+        Resolver::Custom(values.iter().map(|v| v.to_string()).collect())
+    }
 }
 
 /// `us-east-1a` → `us-east-1`; `us-west-2-lax-1a` → `us-west-2`.

@@ -61,10 +61,31 @@ pub struct Vpc {
     pub dns_hostnames: Option<bool>,
     pub main_route_table: Option<String>,
     pub default_acl: Option<String>,
+    /// Who answers the VPC's DNS queries (from its DHCP option set).
+    pub resolver: Resolver,
     /// IDs of the VPC's subnets and interface endpoints (indexes, so that per-notebook work does
     /// not scan the whole organisation).
     pub subnets: Vec<String>,
     pub interface_endpoints: Vec<String>,
+}
+
+/// The DNS resolver a VPC's DHCP options give its instances (DESIGN §3: DNS decides the
+/// address set of a service).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolver {
+    /// AmazonProvidedDNS (the Route 53 Resolver); `assumed` when the snapshot has no DHCP
+    /// options at all.
+    Amazon { assumed: bool },
+    /// Other DNS servers (or none): what names resolve to is outside the model.
+    Custom(Vec<String>),
+    /// The VPC's DHCP options are not known, and why.
+    Unknown(String),
+}
+
+impl Default for Resolver {
+    fn default() -> Self {
+        Resolver::Amazon { assumed: true }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -252,6 +273,9 @@ pub struct AttachedGateway {
     pub name: Option<String>,
     /// `(vpc, state)` for each attachment.
     pub attachments: Vec<(String, String)>,
+    /// The gateway route table (edge association) that routes traffic entering the VPC through
+    /// this gateway; `None` means the VPC's local routing delivers it.
+    pub edge_route_table: Option<String>,
 }
 
 impl AttachedGateway {
@@ -298,6 +322,36 @@ pub struct Endpoint {
     pub subnets: Vec<String>,
     pub groups: Vec<String>,
     pub interfaces: Vec<String>,
+    /// Which address families the endpoint's private DNS records hold (`DnsRecordIpType`).
+    pub record_ip_type: RecordIpType,
+    /// `PrivateDnsOnlyForInboundResolverEndpoint`: clients inside the VPC do not resolve the
+    /// service's name to this endpoint.
+    pub private_dns_inbound_only: bool,
+}
+
+/// `DnsRecordIpType` of an interface endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordIpType {
+    /// A records only (also when the snapshot does not say).
+    Ipv4,
+    /// AAAA records only.
+    Ipv6,
+    /// A and AAAA records.
+    Dualstack,
+    /// `service-defined` or a value we do not know: which records exist is not decided here.
+    Other(String),
+}
+
+impl RecordIpType {
+    /// Does a client of family `v6` (false: IPv4) find records of its family?
+    pub fn serves(&self, v6: bool) -> Option<bool> {
+        match self {
+            RecordIpType::Ipv4 => Some(!v6),
+            RecordIpType::Ipv6 => Some(v6),
+            RecordIpType::Dualstack => Some(true),
+            RecordIpType::Other(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -316,7 +370,9 @@ pub struct Interface {
 pub struct PrefixList {
     pub id: String,
     pub name: Option<String>,
-    pub cidrs: Vec<IpNet>,
+    /// The entries; `None` when the list is known to exist but its entries were not given
+    /// (`describe-managed-prefix-lists` output): never the same as an empty list.
+    pub cidrs: Option<Vec<IpNet>>,
 }
 
 impl PrefixList {
@@ -368,6 +424,10 @@ pub struct Notebook {
     pub interface_id: Option<String>,
     pub direct_internet_access: Toggle,
     pub root_access: Toggle,
+    /// Whether the snapshot describes the notebook's placement at all: a `list-notebook-instances`
+    /// summary does not (no subnet, security groups or direct internet access), and every verdict
+    /// of such a notebook is `unknown`.
+    pub placement_known: bool,
 }
 
 /// How bad a diagnostic is: `error` means some verdicts could not be decided.
@@ -390,6 +450,15 @@ pub struct Diagnostic {
 }
 
 impl Network {
+    /// The entries of prefix list `id` as an address set: `None` when the list is not in the
+    /// snapshot or its entries were not given.
+    pub fn prefix_list_addrs(&self, id: &str) -> Option<AddrSet> {
+        self.prefix_lists
+            .get(id)
+            .and_then(|p| p.cidrs.as_ref())
+            .map(|c| AddrSet::from_nets(c.iter()))
+    }
+
     /// Why the list of VPC endpoints is incomplete (failed collection), if it is.
     pub fn endpoints_incomplete(&self) -> Option<&str> {
         self.incomplete.get("endpoints").map(String::as_str)
@@ -403,7 +472,10 @@ impl Network {
     /// The full AWS service name for `svc` (`s3` → `com.amazonaws.us-east-1.s3`); a name that is
     /// already qualified is kept.
     pub fn service_name(&self, svc: &str) -> String {
-        if svc.starts_with("com.amazonaws.") || svc.contains(".amazonaws.") {
+        if svc.starts_with("com.amazonaws.")
+            || svc.starts_with("aws.")
+            || svc.contains(".amazonaws.")
+        {
             svc.to_string()
         } else {
             format!(
@@ -439,31 +511,34 @@ impl Network {
             .filter(move |e| e.service == name)
     }
 
-    /// Addresses of a VPC endpoint's network interfaces, when every interface is in the snapshot;
-    /// otherwise the CIDRs of its subnets (DESIGN §3).
+    /// Addresses of a VPC endpoint's network interfaces (IPv4 and IPv6). An interface present in
+    /// the snapshot gives exactly its own addresses; only for interfaces absent from the snapshot
+    /// do the CIDRs of the endpoint's subnets that no present interface accounts for stand in
+    /// (DESIGN §3).
     pub fn endpoint_addresses(&self, ep: &Endpoint) -> AddrSet {
-        let ips: Option<Vec<IpAddr>> = if ep.interfaces.is_empty() {
-            None
-        } else {
-            ep.interfaces
+        let present: Vec<&Interface> = ep
+            .interfaces
+            .iter()
+            .filter_map(|i| self.interfaces.get(i))
+            .collect();
+        let mut addrs = present
+            .iter()
+            .flat_map(|i| i.private_ips.iter().chain(&i.ipv6))
+            .fold(AddrSet::empty(), |acc, ip| acc.union(&AddrSet::single(*ip)));
+        if ep.interfaces.is_empty() || present.len() < ep.interfaces.len() {
+            let covered: Vec<&str> = present
                 .iter()
-                .map(|i| self.interfaces.get(i).map(|x| x.private_ips.clone()))
-                .collect::<Option<Vec<_>>>()
-                .map(|v| v.into_iter().flatten().collect())
-        };
-        match ips {
-            Some(ips) if !ips.is_empty() => ips
-                .into_iter()
-                .fold(AddrSet::empty(), |acc, ip| acc.union(&AddrSet::single(ip))),
-            _ => {
-                let nets: Vec<IpNet> = ep
-                    .subnets
-                    .iter()
-                    .filter_map(|s| self.subnets.get(s))
-                    .flat_map(|s| s.cidrs.iter().copied())
-                    .collect();
-                AddrSet::from_nets(nets.iter())
-            }
+                .filter_map(|i| i.subnet_id.as_deref())
+                .collect();
+            let nets: Vec<IpNet> = ep
+                .subnets
+                .iter()
+                .filter(|s| !covered.contains(&s.as_str()))
+                .filter_map(|s| self.subnets.get(s))
+                .flat_map(|s| s.cidrs.iter().copied())
+                .collect();
+            addrs = addrs.union(&AddrSet::from_nets(nets.iter()));
         }
+        addrs
     }
 }

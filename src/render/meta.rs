@@ -47,20 +47,26 @@ pub fn rfc3339(now: SystemTime) -> String {
 pub fn mark(c: &CheckReport) -> &'static str {
     match (c.passes, c.verdict.status) {
         (_, Status::Unknown) => "?",
+        _ if c.undecided => "?",
         (true, _) => "✔",
         (false, _) => "✘",
     }
 }
 
-/// `reachable, private` / `unreachable` / `partial` …
+/// `reachable, private` / `unreachable` / `partial` … and `; part unknown` when some of the set
+/// is undecided beside what is reachable.
 pub fn verdict_words(c: &CheckReport) -> String {
     let v = &c.verdict;
-    match v.status {
+    let mut w = match v.status {
         Status::Reachable | Status::Partial if v.private => {
             format!("{}, private", v.status.as_str())
         }
         s => s.as_str().to_string(),
+    };
+    if matches!(v.status, Status::Reachable | Status::Partial) && !v.unknown_because.is_empty() {
+        w.push_str("; part unknown");
     }
+    w
 }
 
 /// The way out, when there is one.
@@ -82,10 +88,14 @@ pub fn summary_cell(c: &CheckReport) -> String {
     } else {
         v.status.as_str()
     };
-    match v.via.filter(|_| v.status != Status::Unreachable) {
+    let mut cell = match v.via.filter(|_| v.status != Status::Unreachable) {
         Some(via) => format!("{word} ({})", short_via(via)),
         None => word.to_string(),
+    };
+    if matches!(v.status, Status::Reachable | Status::Partial) && !v.unknown_because.is_empty() {
+        cell.push_str(" + part unknown");
     }
+    cell
 }
 
 fn short_via(v: Via) -> &'static str {

@@ -4,8 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::analysis::{Status, Via};
-use crate::model::{Severity, TargetKind};
+use crate::model::Severity;
 use crate::report::{CheckReport, Report};
 
 /// Options of the table renderer.
@@ -28,44 +27,16 @@ fn paint(s: &str, code: &str, style: Style) -> String {
     }
 }
 
-/// Short names for the table; the JSON keeps the full ones.
-fn short_via(v: Via) -> &'static str {
-    match v {
-        Via::InterfaceEndpoint => "endpoint",
-        Via::ServiceNetwork => "service-net",
-        Via::Target(TargetKind::GatewayEndpoint) => "gateway-ep",
-        Via::Target(TargetKind::NatGateway) => "NAT",
-        Via::Target(TargetKind::InternetGateway) => "IGW",
-        Via::Target(TargetKind::EgressOnlyInternetGateway) => "EIGW",
-        Via::Target(k) => k.as_str(),
-    }
-}
-
-/// The cell of one check: a pass/fail mark, the status, and the way out when there is one.
+/// The cell of one check: a pass/fail mark, the status, and the way out when there is one (the
+/// words the audit reports use too).
 fn cell(c: &CheckReport) -> (String, &'static str) {
-    let v = &c.verdict;
-    let mark = match (c.passes, v.status) {
-        (_, Status::Unknown) => "?",
-        (true, _) => "✔",
-        (false, _) => "✘",
+    let mark = super::meta::mark(c);
+    let color = match mark {
+        "?" => YELLOW,
+        "✔" => GREEN,
+        _ => RED,
     };
-    let word = if v.status == Status::Reachable && v.private {
-        "private"
-    } else {
-        v.status.as_str()
-    };
-    let mut text = format!("{mark} {word}");
-    if v.status != Status::Unreachable
-        && let Some(via) = v.via
-    {
-        text.push_str(&format!(" ({})", short_via(via)));
-    }
-    let color = match (c.passes, v.status) {
-        (_, Status::Unknown) => YELLOW,
-        (true, _) => GREEN,
-        (false, _) => RED,
-    };
-    (text, color)
+    (format!("{mark} {}", super::meta::summary_cell(c)), color)
 }
 
 /// Render the table.

@@ -11,9 +11,11 @@
 //!   and the public address space;
 //! - [`port`]: [`PortRange`]; for ICMP the "port" is `type << 8 | code`;
 //! - [`packet`]: [`Packet`], [`Cube`] (a box in the three dimensions) and [`PacketSet`] (disjoint
-//!   cubes inside the universe of meaningful packets).
+//!   cubes inside the universe of meaningful packets);
+//! - [`nat64`]: the NAT64 translation (`64:ff9b::/96` ↔ IPv4) of packet sets.
 
 pub mod addr;
+pub mod nat64;
 pub mod packet;
 pub mod port;
 pub mod proto;

@@ -205,14 +205,16 @@ pub fn snapshot(t: &mut Tape) -> Snapshot {
         s.prefix_lists.push(PrefixList {
             prefix_list_id: S3_PL.into(),
             prefix_list_name: Some(format!("com.amazonaws.{REGION}.s3")),
-            cidrs,
+            cidrs: Some(cidrs),
+            ..PrefixList::default()
         });
     }
     if t.chance(30) {
         s.prefix_lists.push(PrefixList {
             prefix_list_id: DDB_PL.into(),
             prefix_list_name: Some(format!("com.amazonaws.{REGION}.dynamodb")),
-            cidrs: DDB_PL_CIDRS.iter().map(|c| c.to_string()).collect(),
+            cidrs: Some(DDB_PL_CIDRS.iter().map(|c| c.to_string()).collect()),
+            ..PrefixList::default()
         });
     }
     if !t.chance(15) {
@@ -220,7 +222,8 @@ pub fn snapshot(t: &mut Tape) -> Snapshot {
         s.prefix_lists.push(PrefixList {
             prefix_list_id: CUSTOM_PL.into(),
             prefix_list_name: Some("corp-allowed".into()),
-            cidrs: CUSTOM_PL_CIDRS[..n].iter().map(|c| c.to_string()).collect(),
+            cidrs: Some(CUSTOM_PL_CIDRS[..n].iter().map(|c| c.to_string()).collect()),
+            ..PrefixList::default()
         });
     }
 

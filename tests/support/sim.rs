@@ -366,8 +366,9 @@ impl<'a> Sim<'a> {
                 .prefix_lists
                 .values()
                 .find(|p| p.name.as_deref() == Some(name))
-                .map(|p| ServiceAddrs::Nets(p.cidrs.clone()))
-                .ok_or_else(|| format!("prefix list {name} is missing"));
+                .and_then(|p| p.cidrs.clone())
+                .map(ServiceAddrs::Nets)
+                .ok_or_else(|| format!("prefix list {name} or its entries are missing"));
         }
         let managed: Vec<IpNet> = net
             .prefix_lists
@@ -377,7 +378,7 @@ impl<'a> Sim<'a> {
                     .as_deref()
                     .is_some_and(|n| n.starts_with("com.amazonaws."))
             })
-            .flat_map(|p| p.cidrs.iter().copied())
+            .flat_map(|p| p.cidrs.iter().flatten().copied())
             .collect();
         Ok(ServiceAddrs::PublicExcept(managed))
     }
@@ -940,7 +941,8 @@ impl<'s, 'n> Walk<'s, 'n> {
                     SgPeer::PrefixList(p) => net
                         .prefix_lists
                         .get(p)
-                        .map(|pl| pl.cidrs.iter().any(|c| net_has(c, self.dst))),
+                        .and_then(|pl| pl.cidrs.as_ref())
+                        .map(|cidrs| cidrs.iter().any(|c| net_has(c, self.dst))),
                     SgPeer::Group(pg) => Some(self.sim.is_member(pg, self.dst)),
                 };
                 match hit {
@@ -995,15 +997,17 @@ impl<'s, 'n> Walk<'s, 'n> {
                     };
                     vec![(*n, rank)]
                 }
-                RouteDest::PrefixList(p) => match net.prefix_lists.get(p) {
-                    Some(pl) => pl.cidrs.iter().map(|c| (*c, 1)).collect(),
-                    None => {
-                        if r.target.kind != TargetKind::GatewayEndpoint || is_public(self.dst) {
-                            contested.push(i);
+                RouteDest::PrefixList(p) => {
+                    match net.prefix_lists.get(p).and_then(|pl| pl.cidrs.as_ref()) {
+                        Some(cidrs) => cidrs.iter().map(|c| (*c, 1)).collect(),
+                        None => {
+                            if r.target.kind != TargetKind::GatewayEndpoint || is_public(self.dst) {
+                                contested.push(i);
+                            }
+                            continue;
                         }
-                        continue;
                     }
-                },
+                }
             };
             for (n, rank) in nets {
                 if !net_has(&n, self.dst) {
@@ -1270,7 +1274,8 @@ impl<'s, 'n> Walk<'s, 'n> {
                         SgPeer::PrefixList(p) => net
                             .prefix_lists
                             .get(p)
-                            .map(|pl| pl.cidrs.iter().any(|c| net_has(c, src))),
+                            .and_then(|pl| pl.cidrs.as_ref())
+                            .map(|cidrs| cidrs.iter().any(|c| net_has(c, src))),
                         SgPeer::Group(pg) => Some(who == Who::Notebook && nb_groups.contains(pg)),
                     };
                     match hit {

@@ -92,6 +92,7 @@ pub fn vpc(v: ec2::Vpc) -> s::Vpc {
         state: state(v.state),
         owner_id: v.owner_id,
         is_default: v.is_default,
+        dhcp_options_id: v.dhcp_options_id,
         tags: tags(v.tags),
     }
 }
@@ -261,6 +262,11 @@ pub fn vpc_endpoint(v: ec2::VpcEndpoint) -> s::VpcEndpoint {
             })
             .collect(),
         network_interface_ids: v.network_interface_ids.unwrap_or_default(),
+        dns_options: v.dns_options.map(|d| s::DnsOptions {
+            dns_record_ip_type: state(d.dns_record_ip_type),
+            private_dns_only_for_inbound_resolver_endpoint: d
+                .private_dns_only_for_inbound_resolver_endpoint,
+        }),
         tags: tags(v.tags),
     }
 }
@@ -374,7 +380,9 @@ pub fn prefix_list(v: ec2::PrefixList) -> s::PrefixList {
     s::PrefixList {
         prefix_list_id: v.prefix_list_id.unwrap_or_default(),
         prefix_list_name: v.prefix_list_name,
-        cidrs: v.cidrs.unwrap_or_default(),
+        cidrs: v.cidrs,
+        address_family: None,
+        owner_id: None,
     }
 }
 
@@ -387,7 +395,9 @@ pub fn managed_prefix_list(
     s::PrefixList {
         prefix_list_id: v.prefix_list_id.clone().unwrap_or_default(),
         prefix_list_name: v.prefix_list_name.clone(),
-        cidrs: entries.into_iter().filter_map(|e| e.cidr).collect(),
+        cidrs: Some(entries.into_iter().filter_map(|e| e.cidr).collect()),
+        address_family: v.address_family.clone(),
+        owner_id: v.owner_id.clone(),
     }
 }
 

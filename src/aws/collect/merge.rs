@@ -212,7 +212,8 @@ mod tests {
         let pl = |cidr: &str| s::PrefixList {
             prefix_list_id: "pl-1".into(),
             prefix_list_name: Some("com.amazonaws.us-east-1.s3".into()),
-            cidrs: vec![cidr.into()],
+            cidrs: Some(vec![cidr.into()]),
+            ..s::PrefixList::default()
         };
         let mut m = Merged::default();
         let snap = |p| Snapshot {

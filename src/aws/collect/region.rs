@@ -382,7 +382,7 @@ impl Region {
         match aws_lists {
             Ok(v) => {
                 for p in v.into_iter().map(map::prefix_list) {
-                    if p.cidrs.is_empty() {
+                    if p.cidrs.as_ref().is_none_or(|c| c.is_empty()) {
                         unread.insert(p.prefix_list_id.clone());
                     } else {
                         lists.insert(p.prefix_list_id.clone(), p);

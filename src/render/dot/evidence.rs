@@ -171,6 +171,10 @@ fn add_path(scene: &mut Scene, net: &Network, nb: &NotebookReport, c: &CheckRepo
         if nodes.last() != Some(&node) {
             nodes.push(node);
         }
+        if delivers(h.kind) {
+            // What follows is the reply's way back (ACLs, route lookups), not drawn as a path.
+            break;
+        }
     }
     if delivers(last_kind) {
         let dest = destination(net, &c.name);
