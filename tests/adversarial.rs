@@ -154,7 +154,9 @@ fn validate(exp: &Value) -> Vec<String> {
     }
     match (top.get("reports"), exit) {
         (Some(_), Some(2)) => errs.push("expect.json: exit 2 cases carry no \"reports\"".into()),
-        (None, Some(0 | 1)) => errs.push("expect.json: \"reports\" is required unless exit 2".into()),
+        (None, Some(0 | 1)) => {
+            errs.push("expect.json: \"reports\" is required unless exit 2".into())
+        }
         _ => {}
     }
     if let Some(reports) = top.get("reports") {
@@ -188,7 +190,9 @@ fn validate(exp: &Value) -> Vec<String> {
                 {
                     errs.push(format!("{at}: \"compliant\" must be a boolean"));
                 }
-                let Some(checks) = e.get("checks") else { continue };
+                let Some(checks) = e.get("checks") else {
+                    continue;
+                };
                 let Some(checks) = checks.as_object() else {
                     errs.push(format!("{at}: \"checks\" must be an object"));
                     continue;
@@ -281,7 +285,10 @@ fn codes(check: &Value, field: &str) -> Vec<(String, String)> {
             a.iter()
                 .map(|e| {
                     (
-                        e.get("code").and_then(Value::as_str).unwrap_or("").to_string(),
+                        e.get("code")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
                         e.get("component")
                             .and_then(Value::as_str)
                             .unwrap_or("")
@@ -302,7 +309,10 @@ fn show_codes(cs: &[(String, String)]) -> String {
 }
 
 fn check_one(at: &str, exp: &Map<String, Value>, got: &Value, out: &mut Vec<String>) {
-    let status = got.get("status").and_then(Value::as_str).unwrap_or("<none>");
+    let status = got
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or("<none>");
     let exp_status = exp["status"].as_str().unwrap();
     if status != exp_status {
         out.push(format!(
@@ -412,7 +422,11 @@ fn check_case(dir: &Path) -> Vec<String> {
 
     let args: Vec<String> = exp["args"]
         .as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     let want_exit = exp["exit"].as_i64().unwrap() as i32;
     let r = run(dir, &args);
@@ -537,7 +551,8 @@ fn adversarial_cases() {
         all
     });
 
-    let failing: Vec<&(String, Vec<String>)> = results.iter().filter(|(_, m)| !m.is_empty()).collect();
+    let failing: Vec<&(String, Vec<String>)> =
+        results.iter().filter(|(_, m)| !m.is_empty()).collect();
     let mut report = String::new();
     for (name, mismatches) in &failing {
         report.push_str(&format!("\n✘ {name}\n"));
