@@ -63,6 +63,8 @@ fn case_dirs() -> Vec<PathBuf> {
         .expect("tests/fixtures/adversarial exists")
         .map(|e| e.expect("readable directory entry").path())
         .filter(|p| p.is_dir())
+        // not cases: hidden directories and Python's __pycache__
+        .filter(|p| !name_of(p).starts_with(['.', '_']))
         .collect();
     dirs.sort();
     dirs
