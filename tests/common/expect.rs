@@ -444,3 +444,199 @@ pub fn is_public(ip: Ipv4Addr) -> bool {
         || ip.is_unspecified()
         || in_any(ip, &["0.0.0.0/8", "100.64.0.0/10", "240.0.0.0/4"]))
 }
+
+// ---------------------------------------------------------------------------------------------
+// Report streams (one JSON report per region) and `unknown_because` (added for tests/batfish.rs)
+// ---------------------------------------------------------------------------------------------
+
+/// `unknown_because` expectations for some checks of some notebooks of one report: every code (or
+/// `"CODE@component"`) must occur in each named check's `unknown_because`. A check named here may
+/// be `reachable` with a non-empty `unknown_because` (part of its set delivered, part undecided).
+#[derive(Clone, Copy, Debug)]
+pub struct Because {
+    /// notebook name, or `"*"` for every notebook of the report
+    pub notebook: &'static str,
+    /// check names (`internet`, `s3`, …)
+    pub checks: &'static [&'static str],
+    pub codes: &'static [&'static str],
+}
+
+/// One JSON report of a stream: what `Case` says about a single report, plus `unknown_because`.
+pub struct RegionReport {
+    pub region: &'static str,
+    pub diagnostics: Diag,
+    /// as `Case::prefix_lists` (the us-east-1 AWS-managed prefix lists are in the snapshot)
+    pub prefix_lists: bool,
+    /// every notebook of this report, exactly
+    pub notebooks: &'static [Nb],
+    pub because: &'static [Because],
+}
+
+/// A run of `analyze … --format json` that prints one JSON report per region, sorted by region
+/// (a single-region snapshot prints exactly one).
+pub struct StreamCase {
+    pub paths: &'static [&'static str],
+    /// extra arguments after `--format json`
+    pub args: &'static [&'static str],
+    pub profile: &'static str,
+    pub exit: i32,
+    /// the reports, in output order (sorted by region)
+    pub reports: &'static [RegionReport],
+}
+
+/// Parses stdout as a stream of JSON documents (one report per region, one after another).
+pub fn parse_stream(out: &Output, what: &str) -> Vec<Value> {
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::Deserializer::from_str(&text)
+        .into_iter::<Value>()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{what}: stdout is not a stream of JSON documents ({e}); exit {:?}\nstdout: {text}\nstderr: {}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
+}
+
+/// Matches `"CODE"` or `"CODE@component"` against a list of `{code, component}` objects.
+pub fn has_code(list: &Value, want: &str) -> bool {
+    let (code, component) = match want.split_once('@') {
+        Some((code, comp)) => (code, Some(comp)),
+        None => (want, None),
+    };
+    list.as_array().is_some_and(|a| {
+        a.iter().any(|b| {
+            b["code"] == code && component.is_none_or(|w| b["component"].as_str() == Some(w))
+        })
+    })
+}
+
+/// `unknown_because` of every check of one notebook: non-empty when the status is `unknown`;
+/// containing the codes of every matching `Because`; empty for any other status unless a `Because`
+/// names the check.
+pub fn check_because(rep: &RegionReport, exp: &Nb, nb: &Value, errs: &mut Vec<String>) {
+    for c in exp.checks {
+        let Some(v) = nb["checks"].get(c.name) else {
+            continue;
+        };
+        let at = format!("{}.{}", exp.name, c.name);
+        let ub = &v["unknown_because"];
+        let n = ub.as_array().map_or(0, Vec::len);
+        let named: Vec<&Because> = rep
+            .because
+            .iter()
+            .filter(|b| (b.notebook == "*" || b.notebook == exp.name) && b.checks.contains(&c.name))
+            .collect();
+        if v["status"] == "unknown" && n == 0 {
+            errs.push(format!("{at}: unknown with an empty unknown_because"));
+        }
+        if c.status != "unknown" && v["status"] != "unknown" && named.is_empty() && n != 0 {
+            errs.push(format!(
+                "{at}: {} but unknown_because {ub} (nothing of its set should be undecided)",
+                c.status
+            ));
+        }
+        for b in named {
+            for want in b.codes {
+                if !has_code(ub, want) {
+                    errs.push(format!("{at}: unknown_because lacks {want}; got {ub}"));
+                }
+            }
+        }
+    }
+}
+
+/// The per-report part of `check_case`, for one document of a stream.
+pub fn check_report(case: &Case, rep: &RegionReport, v: &Value, errs: &mut Vec<String>) {
+    let r = case.region;
+    if v["profile"] != case.profile {
+        errs.push(format!(
+            "[{r}] profile {}, expected {:?}",
+            v["profile"], case.profile
+        ));
+    }
+    if v["region"] != case.region {
+        errs.push(format!("[{r}] region {}, expected {r:?}", v["region"]));
+    }
+    let diags = v["diagnostics"].as_array().map_or(0, Vec::len);
+    match case.diagnostics {
+        Diag::Empty if diags != 0 => errs.push(format!(
+            "[{r}] expected no diagnostics, got {}",
+            v["diagnostics"]
+        )),
+        Diag::NonEmpty if diags == 0 => errs.push(format!("[{r}] expected a diagnostic, got none")),
+        _ => {}
+    }
+    let nbs = notebooks(v);
+    let got: BTreeSet<&str> = nbs.iter().filter_map(|n| n["name"].as_str()).collect();
+    let want: BTreeSet<&str> = case.notebooks.iter().map(|n| n.name).collect();
+    if got != want {
+        errs.push(format!("[{r}] notebooks {got:?}, expected {want:?}"));
+    }
+    let compliant = case.notebooks.iter().filter(|n| n.compliant).count();
+    if v["summary"]["notebooks"] != case.notebooks.len() || v["summary"]["compliant"] != compliant {
+        errs.push(format!(
+            "[{r}] summary {}, expected {{notebooks: {}, compliant: {compliant}}}",
+            v["summary"],
+            case.notebooks.len()
+        ));
+    }
+    for exp in case.notebooks {
+        let Some(nb) = nbs.iter().find(|n| n["name"] == exp.name) else {
+            continue;
+        };
+        let mut here = Vec::new();
+        check_notebook(case, exp, nb, &mut here);
+        check_because(rep, exp, nb, &mut here);
+        errs.extend(here.into_iter().map(|e| format!("[{r}] {e}")));
+    }
+}
+
+/// Runs the binary and compares every report of the stream with its `RegionReport`.
+pub fn check_stream(case: &StreamCase) {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(case.args);
+    let cmd = cmdline(case.paths, &args);
+    let out = run(case.paths, &args);
+    let docs = parse_stream(&out, &cmd);
+    let mut errs = Vec::new();
+    if out.status.code() != Some(case.exit) {
+        errs.push(format!(
+            "exit status {:?}, expected {} (stderr: {})",
+            out.status.code(),
+            case.exit,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let got: Vec<String> = docs.iter().map(|d| d["region"].to_string()).collect();
+    let want: Vec<&str> = case.reports.iter().map(|r| r.region).collect();
+    if docs.len() != case.reports.len() {
+        errs.push(format!(
+            "{} report(s) with regions [{}], expected {} ({want:?})",
+            docs.len(),
+            got.join(", "),
+            case.reports.len()
+        ));
+    }
+    for (rep, doc) in case.reports.iter().zip(&docs) {
+        let as_case = Case {
+            paths: case.paths,
+            args: case.args,
+            profile: case.profile,
+            region: rep.region,
+            exit: case.exit,
+            diagnostics: rep.diagnostics,
+            prefix_lists: rep.prefix_lists,
+            notebooks: rep.notebooks,
+        };
+        check_report(&as_case, rep, doc, &mut errs);
+    }
+    if !errs.is_empty() {
+        panic!(
+            "`{cmd}`: {} mismatch(es):\n  {}",
+            errs.len(),
+            errs.join("\n  ")
+        );
+    }
+}
