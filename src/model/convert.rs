@@ -872,7 +872,19 @@ fn resolve_dns_servers(
     net: &mut Network,
     diag: &mut impl FnMut(Severity, &'static str, &str, String),
 ) {
-    let Some(sets) = &snap.dhcp_options else {
+    let incomplete = snap
+        .incomplete
+        .iter()
+        .find(|i| i.key == "DhcpOptions")
+        .map(|i| i.reason.clone());
+    let Some(sets) = snap.dhcp_options.as_ref().filter(|_| incomplete.is_none()) else {
+        if let Some(why) = &incomplete {
+            for v in net.vpcs.values_mut() {
+                v.resolver =
+                    Resolver::Unknown(format!("the DHCP options could not be collected ({why})"));
+            }
+            return;
+        }
         if !net.vpcs.is_empty() {
             diag(
                 Severity::Info,
@@ -883,11 +895,6 @@ fn resolve_dns_servers(
         }
         return;
     };
-    let incomplete = snap
-        .incomplete
-        .iter()
-        .find(|i| i.key == "DhcpOptions")
-        .map(|i| i.reason.clone());
     let vpc_dhcp: BTreeMap<&str, Option<&str>> = snap
         .vpcs
         .iter()
@@ -895,11 +902,8 @@ fn resolve_dns_servers(
         .collect();
     for v in net.vpcs.values_mut() {
         let id = vpc_dhcp.get(v.id.as_str()).copied().flatten();
-        v.resolver = match (id, &incomplete) {
-            (_, Some(why)) => {
-                Resolver::Unknown(format!("the DHCP options could not be collected ({why})"))
-            }
-            (None, None) => {
+        v.resolver = match id {
+            None => {
                 diag(
                     Severity::Warning,
                     "MISSING_FIELD",
@@ -908,8 +912,8 @@ fn resolve_dns_servers(
                 );
                 Resolver::Unknown(format!("{} has no DhcpOptionsId in Vpcs", v.id))
             }
-            (Some("default"), None) => Resolver::Amazon { assumed: false },
-            (Some(id), None) => match sets.iter().find(|d| d.dhcp_options_id == id) {
+            Some("default") => Resolver::Amazon { assumed: false },
+            Some(id) => match sets.iter().find(|d| d.dhcp_options_id == id) {
                 None => {
                     diag(
                         Severity::Error,
