@@ -96,7 +96,16 @@ pub fn internet(net: &Network, nb: &Notebook) -> Verdict {
     if !delivered.is_empty() {
         delivered.sort_by_key(|(_, v)| exposure(*v));
         let (b, via) = delivered[0];
-        let w = b.set.representative().expect("non-empty branch");
+        // The most ordinary packet as witness: a 64:ff9b::/96 address only when NAT64 is the way.
+        let ordinary = b.set.difference(&PacketSet::matching(
+            ProtoSet::all(),
+            &nat64::prefix(),
+            PortRange::ALL,
+        ));
+        let w = ordinary
+            .representative()
+            .or_else(|| b.set.representative())
+            .expect("non-empty branch");
         let vias: BTreeSet<Via> = delivered.iter().map(|(_, v)| *v).collect();
         // Reachable, but the rest of the set may be undecided (it leaves the modelled scope, or
         // needs missing data): say so, a profile that constrains how traffic leaves needs it.

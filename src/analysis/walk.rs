@@ -846,6 +846,12 @@ impl Walker<'_> {
         let v6 = v6.restrict_protos(ProtoSet::of(&[TCP, UDP, ICMPV6]));
         let nat64 = nat64::translatable(&v6);
         let untranslated = v6.difference(&nat64);
+        // ICMPv6 other than echo to 64:ff9b::/96: the gateway drops it or translates it to some
+        // ICMP message (RFC 7915); decided below by what any ICMP could do after the gateway.
+        let icmp_other = untranslated
+            .restrict_protos(ProtoSet::single(ICMPV6))
+            .restrict_addrs(&nat64::prefix());
+        let untranslated = untranslated.difference(&icmp_other);
         if !untranslated.is_empty() {
             self.undecided(
                 ctx.hops.clone(),
@@ -859,7 +865,7 @@ impl Walker<'_> {
                 ),
             );
         }
-        if v4.is_empty() && nat64.is_empty() {
+        if v4.is_empty() && nat64.is_empty() && icmp_other.is_empty() {
             return;
         }
         let shown = nat
@@ -912,7 +918,56 @@ impl Walker<'_> {
         if !nat64.is_empty() {
             self.nat64(ctx.clone(), &nat64, id);
         }
+        if !icmp_other.is_empty() {
+            self.nat64_icmp_other(ctx.clone(), &icmp_other, id);
+        }
         self.route_in(ctx, v4);
+    }
+
+    /// ICMPv6 messages other than echo that reach a NAT gateway for 64:ff9b::/96: dropped for
+    /// certain only if no ICMP message at all could get anywhere after the gateway; otherwise
+    /// what happens to them is undecided.
+    fn nat64_icmp_other(&mut self, ctx: Ctx, six: &PacketSet, id: &str) {
+        let probe = PacketSet::matching(
+            ProtoSet::single(ICMP),
+            &nat64::unembed(&six.addresses()),
+            crate::space::PortRange::ALL,
+        );
+        let mut sub = Walker {
+            net: self.net,
+            dest: self.dest,
+            out: Vec::new(),
+        };
+        sub.route_in(ctx.clone(), probe);
+        let first_drop = sub.out.iter().find_map(|b| match &b.end {
+            End::Dropped(bl) => Some(bl.clone()),
+            _ => None,
+        });
+        match first_drop {
+            Some(bl) if sub.out.iter().all(|b| matches!(b.end, End::Dropped(_))) => {
+                self.dropped(
+                    &ctx,
+                    six.clone(),
+                    bl.code,
+                    &bl.component,
+                    format!(
+                        "whatever {id} makes of them (RFC 7915 drops or translates them to ICMP), no ICMP gets further: {}",
+                        bl.detail
+                    ),
+                )
+            }
+            _ => self.undecided(
+                ctx.hops.clone(),
+                six.clone(),
+                Some(Via::Target(TargetKind::NatGateway)),
+                Code::Nat64Untranslated,
+                id,
+                format!(
+                    "{id} may translate these ICMPv6 messages to ICMP (RFC 7915) or drop them; which is not modelled: {}",
+                    six.describe()
+                ),
+            ),
+        }
     }
 
     /// NAT64: the IPv6 packets `six` (to 64:ff9b::/96) continue as the IPv4 packets they are

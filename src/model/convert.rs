@@ -825,7 +825,7 @@ fn region_of(snap: &Snapshot) -> Result<Option<String>, ConvertError> {
             .region
             .clone()
             .map(|g| (g, "the snapshot's Region"))
-            .or_else(|| from_az.clone().map(|(r, by)| (r, by)));
+            .or_else(|| from_az.clone());
         match expected {
             Some((e, by)) if e != r => {
                 return Err(bad(

@@ -35,6 +35,16 @@ pub fn embed(v4: &AddrSet) -> AddrSet {
     )
 }
 
+/// The IPv4 addresses embedded in the `64:ff9b::/96` part of `a`.
+pub fn unembed(a: &AddrSet) -> AddrSet {
+    AddrSet::from_ranges(
+        a.intersect(&prefix())
+            .ranges()
+            .iter()
+            .map(|r| AddrRange::new(Family::V4, r.lo - PREFIX, r.hi - PREFIX)),
+    )
+}
+
 /// The packets of `set` that NAT64 translates as modelled: TCP, UDP and ICMPv6 echo to
 /// `64:ff9b::/96`.
 pub fn translatable(set: &PacketSet) -> PacketSet {
