@@ -133,16 +133,7 @@ pub fn internet(net: &Network, nb: &Notebook) -> Verdict {
             vias: Vec::new(),
         };
     }
-    Verdict {
-        status: Status::Unreachable,
-        private: false,
-        via: None,
-        witness: None,
-        path: Vec::new(),
-        blocked_by: blocked,
-        unknown_because: Vec::new(),
-        vias: Vec::new(),
-    }
+    Verdict::unreachable(blocked)
 }
 
 /// Diagnostics about the services asked for: an S3/DynamoDB check needs the service's AWS-managed
@@ -172,7 +163,7 @@ pub fn service(net: &Network, nb: &Notebook, svc: &str) -> Verdict {
     let res = resolve(net, nb, &name, false);
     let addrs = match res.outcome {
         Resolved::Addrs(a) => a,
-        Resolved::Unknown(b) => return undecided_verdict(vec![b], res.notes),
+        Resolved::Unknown(b) => return Verdict::unknown(vec![b], res.notes),
         Resolved::Nothing(b) => {
             let dns_off = b.code == super::Code::DnsResolutionDisabled;
             let mut blocked = vec![b];
@@ -188,16 +179,7 @@ pub fn service(net: &Network, nb: &Notebook, svc: &str) -> Verdict {
                     }
                 }
             }
-            return Verdict {
-                status: Status::Unreachable,
-                private: false,
-                via: None,
-                witness: None,
-                path: Vec::new(),
-                blocked_by: blocked,
-                unknown_because: Vec::new(),
-                vias: Vec::new(),
-            };
+            return Verdict::unreachable(blocked);
         }
     };
     connect_to(net, nb, &name, addrs, res.notes, res.caveat)
@@ -207,17 +189,8 @@ pub fn service(net: &Network, nb: &Notebook, svc: &str) -> Verdict {
 fn connect(net: &Network, nb: &Notebook, name: &str, res: super::resolve::Resolution) -> Verdict {
     match res.outcome {
         Resolved::Addrs(a) => connect_to(net, nb, name, a, res.notes, res.caveat),
-        Resolved::Unknown(b) => undecided_verdict(vec![b], res.notes),
-        Resolved::Nothing(b) => Verdict {
-            status: Status::Unreachable,
-            private: false,
-            via: None,
-            witness: None,
-            path: Vec::new(),
-            blocked_by: vec![b],
-            unknown_because: Vec::new(),
-            vias: Vec::new(),
-        },
+        Resolved::Unknown(b) => Verdict::unknown(vec![b], res.notes),
+        Resolved::Nothing(b) => Verdict::unreachable(vec![b]),
     }
 }
 
@@ -319,15 +292,3 @@ fn connect_to(
     }
 }
 
-fn undecided_verdict(why: Vec<Block>, notes: Vec<Block>) -> Verdict {
-    Verdict {
-        status: Status::Unknown,
-        private: false,
-        via: None,
-        witness: None,
-        path: Vec::new(),
-        blocked_by: notes,
-        unknown_because: why,
-        vias: Vec::new(),
-    }
-}

@@ -127,6 +127,37 @@ pub struct Verdict {
     pub vias: Vec<Via>,
 }
 
+impl Verdict {
+    /// No packet of the set gets through, for the reasons in `blocked_by`.
+    pub fn unreachable(blocked_by: Vec<Block>) -> Verdict {
+        Verdict {
+            status: Status::Unreachable,
+            private: false,
+            via: None,
+            witness: None,
+            path: Vec::new(),
+            blocked_by,
+            unknown_because: Vec::new(),
+            vias: Vec::new(),
+        }
+    }
+
+    /// Not decided, for the reasons in `unknown_because` (`blocked_by`: why endpoints were
+    /// passed over, if any).
+    pub fn unknown(unknown_because: Vec<Block>, blocked_by: Vec<Block>) -> Verdict {
+        Verdict {
+            status: Status::Unknown,
+            private: false,
+            via: None,
+            witness: None,
+            path: Vec::new(),
+            blocked_by,
+            unknown_because,
+            vias: Vec::new(),
+        }
+    }
+}
+
 /// The packet that proves a reachable (or partial) verdict, or that reaches the point where an
 /// unknown one leaves the model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -181,22 +212,18 @@ pub fn analyze(net: &Network, cfg: &Config) -> Analysis {
 pub fn analyze_notebook(net: &Network, nb: &Notebook, cfg: &Config) -> NotebookVerdicts {
     if !nb.placement_known {
         // A list-notebook-instances summary: where the notebook is, nobody said.
-        let unknown = || Verdict {
-            status: Status::Unknown,
-            private: false,
-            via: None,
-            witness: None,
-            path: Vec::new(),
-            blocked_by: Vec::new(),
-            unknown_because: vec![Block {
-                code: Code::NotebookPlacementUnknown,
-                component: nb.name.clone(),
-                detail: format!(
-                    "only a list-notebook-instances summary describes {}: its subnet, security groups and direct internet access are not known (save describe-notebook-instance output)",
-                    nb.name
-                ),
-            }],
-            vias: Vec::new(),
+        let unknown = || {
+            Verdict::unknown(
+                vec![Block {
+                    code: Code::NotebookPlacementUnknown,
+                    component: nb.name.clone(),
+                    detail: format!(
+                        "only a list-notebook-instances summary describes {}: its subnet, security groups and direct internet access are not known (save describe-notebook-instance output)",
+                        nb.name
+                    ),
+                }],
+                Vec::new(),
+            )
         };
         let mut out = vec![("internet".to_string(), unknown())];
         out.extend(cfg.services.iter().map(|s| (s.clone(), unknown())));
