@@ -81,7 +81,11 @@ fn route_fate(net: &Network, step: &RouteReply, fam: Family) -> Option<RouteFate
     let mut drops: Vec<Block> = Vec::new();
     let mut dropped = AddrSet::empty();
     let mut undecided: Option<Block> = None;
-    for (i, _) in &split.contested {
+    for (i, may) in &split.contested {
+        if may.is_empty() {
+            // A gateway endpoint's list holds public service addresses only: never the reply's.
+            continue;
+        }
         undecided.get_or_insert_with(|| Block {
             code: super::filters::prefix_list_code(net, &rt.routes[*i].dest.to_string()),
             component: rt.id.clone(),
