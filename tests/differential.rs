@@ -401,6 +401,73 @@ fn service_sample_addrs(net: &Network, addrs: &ServiceAddrs) -> Vec<IpAddr> {
     v.into_iter().collect()
 }
 
+/// The simulator's name resolution against the engine's (`analysis::resolve`): the same kind of
+/// answer, the same address set, the same doubt about it. (The verdicts are compared as well;
+/// this finds a wrong address set even where every address has the same fate.)
+fn check_resolution(
+    net: &Network,
+    nb: &Notebook,
+    svc: &str,
+    sim_res: &Resolution,
+) -> Result<(), String> {
+    use vpcreach::analysis::resolve::{Resolved, resolve};
+    let eng = resolve(net, nb, &net.service_name(svc), false);
+    match (sim_res, &eng.outcome) {
+        (Resolution::Addrs { addrs, inexact }, Resolved::Addrs(e)) => {
+            let mine = match addrs {
+                ServiceAddrs::Nets(ns) => AddrSet::from_nets(ns.iter()),
+                ServiceAddrs::PublicExcept(ns) => {
+                    AddrSet::public_v4().difference(&AddrSet::from_nets(ns.iter()))
+                }
+            };
+            if !(mine.is_subset(e) && e.is_subset(&mine)) {
+                return Err(format!(
+                    "the name resolves to {} in the simulator, {} in the engine",
+                    mine.describe(6),
+                    e.describe(6)
+                ));
+            }
+            if inexact.is_some() != eng.caveat.is_some() {
+                return Err(format!(
+                    "the address set is inexact in the simulator: {inexact:?}; in the engine: {:?}",
+                    eng.caveat
+                ));
+            }
+        }
+        (Resolution::Nothing(_), Resolved::Nothing(_))
+        | (Resolution::Unknown(_), Resolved::Unknown(_)) => {}
+        (mine, theirs) => {
+            return Err(format!(
+                "the simulator resolves the name to {mine:?}, the engine to {theirs:?}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The simulator's rule for an interface endpoint's addresses against the model's
+/// (`Network::endpoint_addresses`, which the engine uses for endpoint addresses and
+/// security-group membership).
+fn check_endpoint_addresses(net: &Network) -> Result<(), String> {
+    let s = Sim::new(net);
+    for ep in net.endpoints.values() {
+        if ep.kind != vpcreach::model::EndpointKind::Interface {
+            continue;
+        }
+        let mine = AddrSet::from_nets(s.endpoint_addrs(ep).iter());
+        let theirs = net.endpoint_addresses(ep);
+        if !(mine.is_subset(&theirs) && theirs.is_subset(&mine)) {
+            return Err(format!(
+                "{}'s addresses are {} in the simulator, {} in the model",
+                ep.id,
+                mine.describe(6),
+                theirs.describe(6)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// One service check of one notebook.
 fn check_service(
     net: &Network,
@@ -416,7 +483,11 @@ fn check_service(
     let v4_only = nb.subnet_id.is_some() && !s.notebook_has_v6(nb);
     let ctx = |msg: String| format!("{}: {svc}: {msg}\n  engine: {}", nb.name, show_verdict(v));
 
-    let (addrs, inexact) = match s.resolve(nb, svc) {
+    let resolution = s.resolve(nb, svc);
+    if nb.placement_known {
+        check_resolution(net, nb, svc, &resolution).map_err(&ctx)?;
+    }
+    let (addrs, inexact) = match resolution {
         Resolution::Addrs { addrs, inexact } => (addrs, inexact),
         Resolution::Unknown(why) => {
             if v.status != Status::Unknown {
@@ -571,6 +642,7 @@ fn check_service(
 fn check_snapshot(snap: &Snapshot, seed: u64, strict: bool) -> Result<(), String> {
     let net = convert(snap).map_err(|e| format!("the generated snapshot does not convert: {e}"))?;
     let mut rng = Rng(seed);
+    check_endpoint_addresses(&net)?;
     for nb in &net.notebooks {
         let checks = verdicts(&net, nb);
         check_internet(&net, nb, &checks[0].1, &mut rng, strict)?;
