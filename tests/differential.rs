@@ -6,18 +6,32 @@
 //!
 //! - internet: engine `unreachable` → no sampled packet is delivered, and none is undecided (the
 //!   engine claimed certainty); a sampled packet delivered → engine `reachable`; engine `reachable`
-//!   → its witness is in the universe and is delivered, through the `via` the engine names.
-//! - services (`s3`, `sts`, `sagemaker.api`): if the simulator cannot tell the address set, the
-//!   engine says `unknown`; engine `unreachable` → no sampled connection (address, client port,
-//!   NAT port) works or is undecided; engine `reachable` → every sampled connection works; engine
-//!   `partial` → none undecided; a working connection → engine `reachable`/`partial`, or `unknown`
-//!   when the simulator also met something undecided; engine `reachable`/`partial` → its witness is
-//!   one of the service's addresses, port 443 from a client port, and works for some NAT port;
-//!   `private` is false as soon as a working connection leaves through a non-endpoint.
+//!   → its witness is in the universe (public IPv4; for a notebook that may have IPv6, public IPv6
+//!   and NAT64 `64:ff9b::/96` forms of public IPv4) and is delivered, through the `via` the engine
+//!   names; engine `reachable` while a sampled packet is undecided → `unknown_because` names the
+//!   undecided part.
+//! - services (`s3`, `sts`, `sagemaker.api`): the simulator's name resolution (DNS support, the
+//!   resolver, usable interface endpoints, record types, the public addresses) gives the same kind
+//!   of answer, address set and inexactness as the engine's; resolution undecided → engine
+//!   `unknown`; resolves to nothing → engine `unreachable`; engine `unreachable` → no sampled
+//!   connection (address, client port, NAT port) works or is undecided; engine `reachable` → every
+//!   sampled connection works; engine `partial` → none undecided, and never over an inexact
+//!   address set; a working connection → engine `reachable`/`partial`, or `unknown` when the
+//!   simulator also met something undecided (or the address set is inexact); engine
+//!   `reachable`/`partial` → its witness is one of the service's addresses, port 443 from a
+//!   client port, and works for some NAT port; `private` is false as soon as a working connection
+//!   leaves through a non-endpoint. A connection works only if its replies pass every stateless
+//!   ACL and every route lookup on the way back (endpoint and NAT gateway subnets' tables, an
+//!   internet gateway's edge-associated table).
+//! - the model's inputs the simulator trusts are checked too: every interface endpoint's
+//!   addresses against `Network::endpoint_addresses`, every VPC's resolver against the snapshot's
+//!   DHCP options.
+//! - a notebook known only from a `list-notebook-instances` summary: every check `unknown`.
 //!
 //! Samples are biased towards interesting points: the pool addresses, every boundary (first, last,
 //! and their neighbours) of every CIDR in the network, every protocol class (TCP, UDP, ICMP,
-//! ICMPv6, GRE, ESP, 0, 255, SCTP) and port boundaries of every rule.
+//! ICMPv6, GRE, ESP, 0, 255, SCTP), ICMP and ICMPv6 types (echo, which NAT64 translates, and
+//! others), NAT64 forms of the pool addresses, and port boundaries of every rule.
 //!
 //! A generator test checks that the random networks produce every verdict of every check, and
 //! `mod known_engine_bugs` holds minimal networks for the engine bugs this test found (the property
@@ -468,6 +482,65 @@ fn check_endpoint_addresses(net: &Network) -> Result<(), String> {
     Ok(())
 }
 
+/// Each VPC's resolver as the model has it (the simulator trusts it) against the DHCP options
+/// of the snapshot, read independently: no `DhcpOptions` key → AmazonProvidedDNS assumed; no
+/// `DhcpOptionsId`, or a set not in the snapshot → unknown; `default` → AmazonProvidedDNS;
+/// otherwise AmazonProvidedDNS when every `domain-name-servers` value is AmazonProvidedDNS or
+/// an address of the Route 53 Resolver (169.254.169.253, fd00:ec2::253, the VPC's network
+/// address plus two), custom servers (or none) otherwise.
+fn check_resolvers(snap: &Snapshot, net: &Network) -> Result<(), String> {
+    use vpcreach::model::Resolver;
+    for v in &snap.vpcs {
+        let Some(model) = net.vpcs.get(&v.vpc_id) else {
+            continue;
+        };
+        let expected = match (&snap.dhcp_options, v.dhcp_options_id.as_deref()) {
+            (None, _) => "amazon (assumed)",
+            (Some(_), None) => "unknown",
+            (Some(_), Some("default")) => "amazon",
+            (Some(sets), Some(id)) => match sets.iter().find(|d| d.dhcp_options_id == id) {
+                None => "unknown",
+                Some(d) => {
+                    let plus_two = v.cidr_block.as_deref().and_then(|c| {
+                        let n: ipnet::Ipv4Net = c.parse().ok()?;
+                        Some(std::net::Ipv4Addr::from(u32::from(n.network()) + 2).to_string())
+                    });
+                    let values: Vec<&str> = d
+                        .dhcp_configurations
+                        .iter()
+                        .filter(|c| c.key == "domain-name-servers")
+                        .flat_map(|c| c.values.iter().map(|x| x.value.as_str()))
+                        .collect();
+                    let amazon = |x: &str| {
+                        x == "AmazonProvidedDNS"
+                            || x == "169.254.169.253"
+                            || x == "fd00:ec2::253"
+                            || Some(x) == plus_two.as_deref()
+                    };
+                    if !values.is_empty() && values.iter().all(|x| amazon(x)) {
+                        "amazon"
+                    } else {
+                        "custom"
+                    }
+                }
+            },
+        };
+        let got = match &model.resolver {
+            Resolver::Amazon { assumed: true } => "amazon (assumed)",
+            Resolver::Amazon { assumed: false } => "amazon",
+            Resolver::Custom(_) => "custom",
+            Resolver::Unknown(_) => "unknown",
+        };
+        if got != expected {
+            return Err(format!(
+                "{}'s resolver is {got} in the model ({:?}), {expected} by its DHCP options",
+                v.vpc_id, model.resolver
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// One service check of one notebook.
 fn check_service(
     net: &Network,
@@ -643,6 +716,7 @@ fn check_snapshot(snap: &Snapshot, seed: u64, strict: bool) -> Result<(), String
     let net = convert(snap).map_err(|e| format!("the generated snapshot does not convert: {e}"))?;
     let mut rng = Rng(seed);
     check_endpoint_addresses(&net)?;
+    check_resolvers(snap, &net)?;
     for nb in &net.notebooks {
         let checks = verdicts(&net, nb);
         check_internet(&net, nb, &checks[0].1, &mut rng, strict)?;
