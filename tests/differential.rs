@@ -284,7 +284,7 @@ fn check_internet(
         format!(
             "{}: internet: {msg}\n  engine: {}",
             nb.name,
-            show_verdict(&v)
+            show_verdict(v)
         )
     };
 
