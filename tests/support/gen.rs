@@ -10,6 +10,16 @@
 //! security groups, interface endpoints for `sts`, `sagemaker.api` and `s3` in random states, notebooks
 //! with and without a described interface, public IP, IPv6, direct internet access or a subnet.
 //!
+//! And the edges of the model (issue 7): prefix lists described without entries (the AWS-managed
+//! S3 list too) named by routes and security-group rules; DHCP option sets (AmazonProvidedDNS, the
+//! resolver's link-local or VPC+2 address, custom servers, none; the `DhcpOptions` key missing, a
+//! VPC without `DhcpOptionsId`, a dangling set ID); `enableDnsSupport`/`enableDnsHostnames` true,
+//! false or missing; endpoint `DnsOptions` (record type, inbound-Resolver-only private DNS);
+//! endpoint interfaces described or not, with IPv6 addresses; more-specific-than-local routes
+//! (to appliance ENIs, Gateway Load Balancer endpoints, blackholes) that catch replies; gateway
+//! route tables edge-associated with an internet gateway; `64:ff9b::/96` routes to NAT gateways;
+//! and notebooks known only from a `list-notebook-instances` summary.
+//!
 //! Every random choice is read from a [`Tape`] of `u32`s that proptest generates and shrinks: a
 //! `0` (or the end of the tape) always means the simplest option, so shrinking the tape shrinks the
 //! network.
@@ -23,6 +33,10 @@ pub const S3_PL: &str = "pl-63a5400a";
 pub const DDB_PL: &str = "pl-02cd2c6b";
 pub const CUSTOM_PL: &str = "pl-0c0ffee0";
 pub const MISSING_PL: &str = "pl-0deadbee";
+/// A customer-managed list described without its entries (describe-managed-prefix-lists).
+pub const NOENTRY_PL: &str = "pl-0e0e0e0e";
+/// The NAT64 well-known prefix.
+pub const NAT64_PREFIX: &str = "64:ff9b::/96";
 
 const S3_PL_CIDRS: [&str; 4] = [
     "52.216.0.0/15",
@@ -75,7 +89,13 @@ const V4_ROUTE_DESTS: [&str; 13] = [
     "8.8.8.8/32",
     "52.94.0.0/22",
 ];
-const V6_ROUTE_DESTS: [&str; 4] = ["::/0", "2600::/12", "2001:4860::/32", "2000::/3"];
+const V6_ROUTE_DESTS: [&str; 5] = [
+    "::/0",
+    "2600::/12",
+    "2001:4860::/32",
+    "2000::/3",
+    NAT64_PREFIX,
+];
 const PUBLIC_RULE_CIDRS: [&str; 7] = [
     "0.0.0.0/0",
     "52.216.0.0/15",
@@ -163,6 +183,8 @@ struct VpcPlan {
     igw: Option<String>,
     eigw: Option<String>,
     gw_endpoint: Option<String>,
+    /// A Gateway Load Balancer endpoint (middlebox routing target).
+    gwlb: Option<String>,
 }
 
 fn vpc_cidr(v: usize) -> String {
@@ -192,7 +214,7 @@ pub fn snapshot(t: &mut Tape) -> Snapshot {
         ..Snapshot::default()
     };
 
-    // Prefix lists.
+    // Prefix lists; each may be described without its entries (describe-managed-prefix-lists).
     if !t.chance(4) {
         let n = 2 + t.below(2);
         let mut cidrs: Vec<String> = Vec::new();
@@ -205,7 +227,7 @@ pub fn snapshot(t: &mut Tape) -> Snapshot {
         s.prefix_lists.push(PrefixList {
             prefix_list_id: S3_PL.into(),
             prefix_list_name: Some(format!("com.amazonaws.{REGION}.s3")),
-            cidrs: Some(cidrs),
+            cidrs: (!t.chance(8)).then_some(cidrs),
             ..PrefixList::default()
         });
     }
@@ -213,7 +235,7 @@ pub fn snapshot(t: &mut Tape) -> Snapshot {
         s.prefix_lists.push(PrefixList {
             prefix_list_id: DDB_PL.into(),
             prefix_list_name: Some(format!("com.amazonaws.{REGION}.dynamodb")),
-            cidrs: Some(DDB_PL_CIDRS.iter().map(|c| c.to_string()).collect()),
+            cidrs: (!t.chance(25)).then(|| DDB_PL_CIDRS.iter().map(|c| c.to_string()).collect()),
             ..PrefixList::default()
         });
     }
@@ -222,9 +244,22 @@ pub fn snapshot(t: &mut Tape) -> Snapshot {
         s.prefix_lists.push(PrefixList {
             prefix_list_id: CUSTOM_PL.into(),
             prefix_list_name: Some("corp-allowed".into()),
-            cidrs: Some(CUSTOM_PL_CIDRS[..n].iter().map(|c| c.to_string()).collect()),
+            cidrs: (!t.chance(8))
+                .then(|| CUSTOM_PL_CIDRS[..n].iter().map(|c| c.to_string()).collect()),
             ..PrefixList::default()
         });
+    }
+    if t.chance(30) {
+        s.prefix_lists.push(PrefixList {
+            prefix_list_id: NOENTRY_PL.into(),
+            prefix_list_name: Some("corp-managed".into()),
+            cidrs: None,
+            ..PrefixList::default()
+        });
+    }
+    // DHCP option sets: the key missing altogether (AmazonProvidedDNS assumed), or given.
+    if t.chance(35) {
+        s.dhcp_options = Some(Vec::new());
     }
 
     // VPCs and subnets.
@@ -240,6 +275,7 @@ pub fn snapshot(t: &mut Tape) -> Snapshot {
             igw: None,
             eigw: None,
             gw_endpoint: None,
+            gwlb: None,
         })
         .collect();
     let n_subnets = 1 + t.below(4);
@@ -310,8 +346,51 @@ fn gen_vpc(t: &mut Tape, s: &mut Snapshot, vpcs: &mut [VpcPlan], vi: usize, subn
         tags: tag(&format!("vpc {vi}")),
         ..Vpc::default()
     });
+    // DHCP options: the VPC's own set, "default", no DhcpOptionsId, or a dangling set ID.
+    if let Some(sets) = s.dhcp_options.as_mut() {
+        let vpc = s.vpcs.last_mut().expect("just pushed");
+        match t.weighted(&[75, 13, 6, 6]) {
+            0 => {
+                let id = format!("dopt-0{vi}");
+                let servers: Vec<String> = match t.weighted(&[60, 10, 8, 8, 6, 4, 4]) {
+                    0 => vec!["AmazonProvidedDNS".into()],
+                    1 => vec!["169.254.169.253".into()],
+                    // The VPC's network address plus two is the Route 53 Resolver too.
+                    2 => vec![format!("10.{vi}.0.2")],
+                    3 => vec![format!("10.{vi}.0.53")],
+                    4 => vec!["AmazonProvidedDNS".into(), "8.8.8.8".into()],
+                    5 => vec!["8.8.8.8".into(), "8.8.4.4".into()],
+                    _ => Vec::new(),
+                };
+                let mut conf = vec![DhcpConfiguration {
+                    key: "domain-name".into(),
+                    values: vec![AttributeValue {
+                        value: "ec2.internal".into(),
+                    }],
+                }];
+                if !servers.is_empty() {
+                    conf.push(DhcpConfiguration {
+                        key: "domain-name-servers".into(),
+                        values: servers
+                            .into_iter()
+                            .map(|value| AttributeValue { value })
+                            .collect(),
+                    });
+                }
+                sets.push(DhcpOptions {
+                    dhcp_options_id: id.clone(),
+                    dhcp_configurations: conf,
+                    ..DhcpOptions::default()
+                });
+                vpc.dhcp_options_id = Some(id);
+            }
+            1 => vpc.dhcp_options_id = Some("default".into()),
+            2 => {}
+            _ => vpc.dhcp_options_id = Some("dopt-0gone".into()),
+        }
+    }
     let attr = |b: bool| Some(AttrBool { value: b });
-    match t.weighted(&[72, 4, 10, 6, 4, 4]) {
+    match t.weighted(&[70, 4, 10, 6, 4, 4, 2]) {
         0 => s.vpc_attributes.push(VpcAttribute {
             vpc_id: vpc_id.clone(),
             enable_dns_support: attr(true),
@@ -332,6 +411,11 @@ fn gen_vpc(t: &mut Tape, s: &mut Snapshot, vpcs: &mut [VpcPlan], vi: usize, subn
             vpc_id: vpc_id.clone(),
             enable_dns_support: attr(true),
             enable_dns_hostnames: None,
+        }),
+        6 => s.vpc_attributes.push(VpcAttribute {
+            vpc_id: vpc_id.clone(),
+            enable_dns_support: None,
+            enable_dns_hostnames: attr(true),
         }),
         _ => s.vpc_attributes.push(VpcAttribute {
             vpc_id: vpc_id.clone(),
@@ -394,12 +478,18 @@ fn gen_vpc(t: &mut Tape, s: &mut Snapshot, vpcs: &mut [VpcPlan], vi: usize, subn
         vpcs[vi].eigw = Some(id);
     }
 
+    // A "structured" VPC has the usual layout under its random extras: a public route table
+    // (0.0.0.0/0 → internet gateway) for the first subnet, where a NAT gateway lives, and a
+    // private one (0.0.0.0/0 → that NAT gateway) for the others; its security groups and ACLs
+    // are more often open (so that traffic gets as far as the gateways).
+    let structured = my_subnets.len() >= 2 && t.chance(45);
+
     // Security groups.
     let n_sgs = 2 + t.below(2);
     vpcs[vi].sgs = (0..n_sgs).map(|i| format!("sg-0{vi}{i}")).collect();
     for i in 0..n_sgs {
         let gid = vpcs[vi].sgs[i].clone();
-        let egress = sg_egress(t, vi, v6, &vpcs[vi].sgs);
+        let egress = sg_egress(t, vi, v6, &vpcs[vi].sgs, structured);
         let ingress = sg_ingress(t, vi, &vpcs[vi].sgs);
         s.security_groups.push(SecurityGroup {
             group_id: gid.clone(),
@@ -410,11 +500,6 @@ fn gen_vpc(t: &mut Tape, s: &mut Snapshot, vpcs: &mut [VpcPlan], vi: usize, subn
             ..SecurityGroup::default()
         });
     }
-
-    // A "structured" VPC has the usual layout under its random extras: a public route table
-    // (0.0.0.0/0 → internet gateway) for the first subnet, where a NAT gateway lives, and a
-    // private one (0.0.0.0/0 → that NAT gateway) for the others.
-    let structured = my_subnets.len() >= 2 && t.chance(45);
 
     // NAT gateways.
     let n_nats = if structured {
@@ -470,6 +555,24 @@ fn gen_vpc(t: &mut Tape, s: &mut Snapshot, vpcs: &mut [VpcPlan], vi: usize, subn
         });
         vpcs[vi].gw_endpoint = Some(id);
     }
+    // A Gateway Load Balancer endpoint (an inspection appliance's front).
+    if t.chance(30) {
+        let id = format!("vpce-0{vi}0b");
+        s.vpc_endpoints.push(VpcEndpoint {
+            vpc_endpoint_id: id.clone(),
+            vpc_endpoint_type: Some("GatewayLoadBalancer".into()),
+            vpc_id: Some(vpc_id.clone()),
+            service_name: Some("com.amazonaws.vpce.us-east-1.vpce-svc-0inspect".into()),
+            state: Some("available".into()),
+            subnet_ids: my_subnets
+                .first()
+                .map(|x| x.id.clone())
+                .into_iter()
+                .collect(),
+            ..VpcEndpoint::default()
+        });
+        vpcs[vi].gwlb = Some(id);
+    }
 
     // Interface endpoints.
     for (ei, (svc, pct)) in [("sts", 50), ("sagemaker.api", 50), ("s3", 15)]
@@ -501,16 +604,25 @@ fn gen_vpc(t: &mut Tape, s: &mut Snapshot, vpcs: &mut [VpcPlan], vi: usize, subn
             groups.push("sg-0gone".into());
         }
         let mut enis = Vec::new();
-        let described = !t.chance(15);
+        // Every interface described (the usual), none, or some.
+        let described = t.weighted(&[80, 10, 10]);
         for sp in &eps {
             let eni = format!("eni-0e{vi}{ei}{}", sp.k);
-            if described {
+            if described == 0 || (described == 2 && t.chance(50)) {
+                let ipv6 = sp.v6 && t.chance(45);
                 s.network_interfaces.push(NetworkInterface {
                     network_interface_id: eni.clone(),
                     subnet_id: Some(sp.id.clone()),
                     vpc_id: Some(vpc_id.clone()),
                     interface_type: Some("vpc_endpoint".into()),
                     private_ip_address: Some(format!("10.{vi}.{}.{}", sp.k, 100 + 10 * ei)),
+                    ipv6_addresses: if ipv6 {
+                        vec![Ipv6Address {
+                            ipv6_address: format!("2600:1f18:{vi}:{}::e{ei}", sp.k),
+                        }]
+                    } else {
+                        Vec::new()
+                    },
                     groups: groups
                         .iter()
                         .map(|g| GroupIdentifier {
@@ -523,6 +635,25 @@ fn gen_vpc(t: &mut Tape, s: &mut Snapshot, vpcs: &mut [VpcPlan], vi: usize, subn
             }
             enis.push(eni);
         }
+        if t.chance(4) {
+            // The endpoint lists no interfaces: its subnets' ranges stand in.
+            enis.clear();
+        }
+        // DnsOptions: absent (A records), or a record type and the inbound-Resolver-only flag.
+        let record = [
+            None,
+            Some("ipv4"),
+            Some("dualstack"),
+            Some("ipv6"),
+            Some("service-defined"),
+            None,
+        ][t.weighted(&[55, 12, 12, 8, 5, 8])];
+        let inbound = [None, Some(false), Some(true)][t.weighted(&[75, 10, 15])];
+        let dns_options =
+            (record.is_some() || inbound.is_some() || t.chance(30)).then(|| DnsOptions {
+                dns_record_ip_type: record.map(str::to_string),
+                private_dns_only_for_inbound_resolver_endpoint: inbound,
+            });
         s.vpc_endpoints.push(VpcEndpoint {
             vpc_endpoint_id: id,
             vpc_endpoint_type: Some("Interface".into()),
@@ -539,6 +670,7 @@ fn gen_vpc(t: &mut Tape, s: &mut Snapshot, vpcs: &mut [VpcPlan], vi: usize, subn
                 })
                 .collect(),
             network_interface_ids: enis,
+            dns_options,
             ..VpcEndpoint::default()
         });
     }
@@ -624,6 +756,14 @@ fn gen_vpc(t: &mut Tape, s: &mut Snapshot, vpcs: &mut [VpcPlan], vi: usize, subn
                 }
                 routes.push(r6);
                 seen.push(("::/0".into(), false));
+                if ri == 1 && t.chance(70) {
+                    // NAT64 through the NAT gateway.
+                    let mut r = default(false);
+                    r.destination_ipv6_cidr_block = Some(NAT64_PREFIX.into());
+                    r.nat_gateway_id = Some(vp.nats[0].clone());
+                    routes.push(r);
+                    seen.push((NAT64_PREFIX.into(), false));
+                }
             }
         }
         for _ in 0..n_routes {
@@ -651,6 +791,84 @@ fn gen_vpc(t: &mut Tape, s: &mut Snapshot, vpcs: &mut [VpcPlan], vi: usize, subn
             ..RouteTable::default()
         });
     }
+    // Middlebox routing of replies: the table of a subnet where an interface endpoint or a NAT
+    // gateway lives gets a route more specific than `local` for a subnet (where notebooks live),
+    // to an appliance ENI, a Gateway Load Balancer endpoint, or a blackhole.
+    if t.chance(30) {
+        let mut hosts: Vec<String> = s
+            .vpc_endpoints
+            .iter()
+            .filter(|e| e.vpc_id.as_deref() == Some(vpc_id.as_str()))
+            .filter(|e| e.vpc_endpoint_type.as_deref() == Some("Interface"))
+            .flat_map(|e| e.subnet_ids.iter().cloned())
+            .collect();
+        hosts.extend(
+            s.nat_gateways
+                .iter()
+                .filter(|n| vpcs[vi].nats.contains(&n.nat_gateway_id))
+                .filter_map(|n| n.subnet_id.clone()),
+        );
+        hosts.retain(|h| my_subnets.iter().any(|sp| &sp.id == h));
+        if !hosts.is_empty() {
+            let host = t.pick(&hosts).clone();
+            let table = s
+                .route_tables
+                .iter()
+                .position(|rt| {
+                    rt.vpc_id == vpc_id
+                        && rt
+                            .associations
+                            .iter()
+                            .any(|a| a.subnet_id.as_deref() == Some(host.as_str()))
+                })
+                .or_else(|| {
+                    s.route_tables.iter().position(|rt| {
+                        rt.vpc_id == vpc_id && rt.associations.iter().any(|a| a.main == Some(true))
+                    })
+                });
+            let sp = *t.pick(&my_subnets);
+            let (v4, v6) = match t.weighted(&[50, 25, 25]) {
+                1 => (Some(format!("10.{vi}.{}.0/25", sp.k)), None),
+                2 if sp.v6 => (None, Some(subnet_v6(vi, sp.k))),
+                _ => (Some(subnet_cidr(vi, sp.k)), None),
+            };
+            let mut r = Route {
+                destination_cidr_block: v4,
+                destination_ipv6_cidr_block: v6,
+                origin: Some("CreateRoute".into()),
+                state: Some("active".into()),
+                ..Route::default()
+            };
+            match t.weighted(&[35, 30, 35]) {
+                1 if vpcs[vi].gwlb.is_some() => r.gateway_id = vpcs[vi].gwlb.clone(),
+                2 => {
+                    r.network_interface_id = Some("eni-0gone".into());
+                    r.state = Some("blackhole".into());
+                }
+                _ => r.network_interface_id = Some("eni-0appliance".into()),
+            }
+            if let Some(i) = table {
+                let rt = &mut s.route_tables[i];
+                let dup = rt.routes.iter().any(|x| {
+                    x.destination_cidr_block.is_some()
+                        && x.destination_cidr_block == r.destination_cidr_block
+                        || x.destination_ipv6_cidr_block.is_some()
+                            && x.destination_ipv6_cidr_block == r.destination_ipv6_cidr_block
+                });
+                if !dup {
+                    rt.routes.push(r);
+                }
+            }
+        }
+    }
+    // A gateway route table (edge association) for the internet gateway.
+    if let Some(igw) = vpcs[vi].igw.clone()
+        && !my_subnets.is_empty()
+        && t.chance(20)
+    {
+        let rt = edge_table(t, &vpcs[vi], &my_subnets, &igw);
+        s.route_tables.push(rt);
+    }
 
     // Network ACLs.
     let n_acl = 1 + t.below(2);
@@ -671,8 +889,8 @@ fn gen_vpc(t: &mut Tape, s: &mut Snapshot, vpcs: &mut [VpcPlan], vi: usize, subn
         }
     }
     for (ai, aid) in acl_ids.iter().enumerate() {
-        let mut entries = acl_entries(t, vi, v6, false);
-        entries.extend(acl_entries(t, vi, v6, true));
+        let mut entries = acl_entries(t, vi, v6, false, structured);
+        entries.extend(acl_entries(t, vi, v6, true, structured));
         s.network_acls.push(NetworkAcl {
             network_acl_id: aid.clone(),
             vpc_id: Some(vpc_id.clone()),
@@ -697,19 +915,35 @@ fn gen_route(
         ..Route::default()
     };
     // Destination.
-    let (dest, kind) = match t.weighted(&[55, 12, 15, 18]) {
+    let (dest, kind) = match t.weighted(&[52, 15, 15, 18]) {
         0 => (t.pick(&V4_ROUTE_DESTS).to_string(), 0),
         1 => {
-            if n_vpcs > 1 && t.chance(50) {
+            if n_vpcs > 1 && t.chance(30) {
                 (vpc_cidr(1 - vi), 0)
+            } else if vpc.v6 && t.chance(25) {
+                // More specific than the IPv6 local route: a subnet's /64.
+                (subnet_v6(vi, 1 + t.below(2) as u8), 1)
             } else {
-                (format!("10.{vi}.2.0/24"), 0)
+                // More specific than the local route: subnets (where notebooks live) or a
+                // block of them.
+                let c = [
+                    format!("10.{vi}.2.0/24"),
+                    format!("10.{vi}.1.0/24"),
+                    format!("10.{vi}.1.0/25"),
+                    format!("10.{vi}.0.0/20"),
+                    format!("10.{vi}.3.0/24"),
+                ];
+                (c[t.weighted(&[25, 25, 20, 10, 20])].clone(), 0)
             }
         }
-        2 if vpc.v6 => (t.pick(&V6_ROUTE_DESTS).to_string(), 1),
+        2 if vpc.v6 => (
+            V6_ROUTE_DESTS[t.weighted(&[25, 15, 15, 15, 30])].to_string(),
+            1,
+        ),
         2 => (t.pick(&V4_ROUTE_DESTS).to_string(), 0),
         _ => {
-            let pl = [S3_PL, CUSTOM_PL, DDB_PL, MISSING_PL][t.weighted(&[72, 15, 10, 3])];
+            let pl =
+                [S3_PL, CUSTOM_PL, DDB_PL, MISSING_PL, NOENTRY_PL][t.weighted(&[68, 15, 10, 3, 4])];
             (pl.to_string(), 2)
         }
     };
@@ -730,6 +964,12 @@ fn gen_route(
         && !t.chance(25)
     {
         (vpc.gw_endpoint.clone().unwrap(), "gw")
+    } else if dest == NAT64_PREFIX && !t.chance(30) {
+        // NAT64: to a NAT gateway (public or private) of the VPC.
+        match vpc.nats.is_empty() {
+            false => (t.pick(&vpc.nats).clone(), "nat"),
+            true => ("nat-0dead".into(), "nat"),
+        }
     } else {
         match t.weighted(&[30, 30, 1, 8, 3, 2, 4, 2, 5]) {
             1 if !vpc.nats.is_empty() => (t.pick(&vpc.nats).clone(), "nat"),
@@ -754,13 +994,21 @@ fn gen_route(
         }
     };
     // AWS accepts routes for VPC-internal prefixes (more specific than `local`, or another VPC's
-    // block) only to middleboxes and inter-VPC targets, never to internet gateways.
-    let target =
-        if dest.starts_with("10.") && matches!(target.1, "gw" | "eigw") && target.0 != "vgw-01" {
-            ("eni-0appliance".to_string(), "eni")
-        } else {
-            target
-        };
+    // block) only to middleboxes and inter-VPC targets, never to internet gateways: an appliance
+    // ENI, a Gateway Load Balancer endpoint, or one whose appliance is gone (a blackhole).
+    let internal = dest.starts_with("10.") || dest.starts_with("2600:1f18:");
+    let target = if internal && matches!(target.1, "gw" | "eigw") && target.0 != "vgw-01" {
+        match t.weighted(&[45, 40, 15]) {
+            1 if vpc.gwlb.is_some() => (vpc.gwlb.clone().unwrap(), "gw"),
+            2 => {
+                blackhole = true;
+                ("eni-0gone".to_string(), "eni")
+            }
+            _ => ("eni-0appliance".to_string(), "eni"),
+        }
+    } else {
+        target
+    };
     if seen.contains(&(dest.clone(), propagated)) {
         return None;
     }
@@ -787,6 +1035,78 @@ fn gen_route(
     Some(r)
 }
 
+/// A gateway route table edge-associated with the internet gateway `igw`: the VPC's local
+/// routes, and routes for subnet ranges to local, an appliance ENI, a Gateway Load Balancer
+/// endpoint or a blackhole (ingress routing).
+fn edge_table(t: &mut Tape, vpc: &VpcPlan, subnets: &[&SubPlan], igw: &str) -> RouteTable {
+    let vi = vpc.idx;
+    let mut routes = vec![Route {
+        destination_cidr_block: Some(vpc_cidr(vi)),
+        gateway_id: Some("local".into()),
+        origin: Some("CreateRouteTable".into()),
+        state: Some("active".into()),
+        ..Route::default()
+    }];
+    if vpc.v6 {
+        routes.push(Route {
+            destination_ipv6_cidr_block: Some(vpc_v6(vi)),
+            gateway_id: Some("local".into()),
+            origin: Some("CreateRouteTable".into()),
+            state: Some("active".into()),
+            ..Route::default()
+        });
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..t.below(4) {
+        let sp = t.pick(subnets);
+        let v6 = sp.v6 && t.chance(30);
+        let dest = if v6 {
+            subnet_v6(vi, sp.k)
+        } else {
+            subnet_cidr(vi, sp.k)
+        };
+        if seen.contains(&dest) {
+            continue;
+        }
+        seen.push(dest.clone());
+        let mut r = Route {
+            origin: Some("CreateRoute".into()),
+            state: Some("active".into()),
+            ..Route::default()
+        };
+        if v6 {
+            r.destination_ipv6_cidr_block = Some(dest);
+        } else {
+            r.destination_cidr_block = Some(dest);
+        }
+        match t.weighted(&[30, 25, 25, 20]) {
+            0 => r.gateway_id = Some("local".into()),
+            1 => r.network_interface_id = Some("eni-0appliance".into()),
+            2 => match &vpc.gwlb {
+                Some(g) => r.gateway_id = Some(g.clone()),
+                None => r.network_interface_id = Some("eni-0appliance".into()),
+            },
+            _ => {
+                r.network_interface_id = Some("eni-0gone".into());
+                r.state = Some("blackhole".into());
+            }
+        }
+        routes.push(r);
+    }
+    RouteTable {
+        route_table_id: format!("rtb-0{vi}e"),
+        vpc_id: vpc.id.clone(),
+        associations: vec![RouteTableAssociation {
+            main: Some(false),
+            route_table_id: Some(format!("rtb-0{vi}e")),
+            gateway_id: Some(igw.to_string()),
+            ..RouteTableAssociation::default()
+        }],
+        routes,
+        ..RouteTable::default()
+    }
+}
+
 fn rule_cidr(t: &mut Tape, vi: usize, v6: bool) -> (Option<String>, Option<String>) {
     if v6 && t.chance(12) {
         let c = *t.pick(&["::/0", "2600::/12", "2001:4860::/32"]);
@@ -811,7 +1131,13 @@ fn rule_cidr(t: &mut Tape, vi: usize, v6: bool) -> (Option<String>, Option<Strin
     (Some(c), None)
 }
 
-fn acl_entries(t: &mut Tape, vi: usize, v6: bool, egress: bool) -> Vec<NetworkAclEntry> {
+fn acl_entries(
+    t: &mut Tape,
+    vi: usize,
+    v6: bool,
+    egress: bool,
+    open: bool,
+) -> Vec<NetworkAclEntry> {
     let mut out = Vec::new();
     let allow_all = |n: i64, cidr: Option<String>, v6c: Option<String>| NetworkAclEntry {
         rule_number: n,
@@ -822,7 +1148,7 @@ fn acl_entries(t: &mut Tape, vi: usize, v6: bool, egress: bool) -> Vec<NetworkAc
         ipv6_cidr_block: v6c,
         ..NetworkAclEntry::default()
     };
-    if !t.chance(45) {
+    if !t.chance(if open { 25 } else { 45 }) {
         out.push(allow_all(100, Some("0.0.0.0/0".into()), None));
         if v6 {
             out.push(allow_all(101, None, Some("::/0".into())));
@@ -904,8 +1230,8 @@ fn random_traffic(t: &mut Tape, tcp443: bool) -> IpPermission {
     }
 }
 
-fn sg_egress(t: &mut Tape, vi: usize, v6: bool, sgs: &[String]) -> Vec<IpPermission> {
-    if !t.chance(50) {
+fn sg_egress(t: &mut Tape, vi: usize, v6: bool, sgs: &[String], open: bool) -> Vec<IpPermission> {
+    if !t.chance(if open { 30 } else { 50 }) {
         let mut p = perm("-1", None);
         p.ip_ranges.push(IpRange {
             cidr_ip: "0.0.0.0/0".into(),
@@ -923,20 +1249,29 @@ fn sg_egress(t: &mut Tape, vi: usize, v6: bool, sgs: &[String]) -> Vec<IpPermiss
     let mut out = Vec::new();
     for _ in 0..n {
         let mut p = random_traffic(t, true);
-        match t.weighted(&[55, 5, 20, 20]) {
+        match t.weighted(&[50, 10, 20, 20]) {
             0 => {
                 let (c, _) = rule_cidr(t, vi, false);
                 p.ip_ranges.push(IpRange {
                     cidr_ip: c.unwrap_or_else(|| "0.0.0.0/0".into()),
                     description: None,
                 });
+                if v6 && t.chance(35) {
+                    // The same permission for IPv6 (the console's "anywhere" adds both).
+                    p.ipv6_ranges.push(Ipv6Range {
+                        cidr_ipv6: "::/0".into(),
+                        description: None,
+                    });
+                }
             }
             1 => p.ipv6_ranges.push(Ipv6Range {
-                cidr_ipv6: "::/0".into(),
+                cidr_ipv6: ["::/0", NAT64_PREFIX, "2600::/12"][t.weighted(&[60, 25, 15])].into(),
                 description: None,
             }),
             2 => p.prefix_list_ids.push(PrefixListIdRef {
-                prefix_list_id: [S3_PL, CUSTOM_PL, MISSING_PL][t.weighted(&[70, 25, 5])].into(),
+                prefix_list_id: [S3_PL, CUSTOM_PL, MISSING_PL, NOENTRY_PL]
+                    [t.weighted(&[65, 25, 5, 5])]
+                .into(),
                 description: None,
             }),
             _ => p.user_id_group_pairs.push(UserIdGroupPair {
@@ -986,7 +1321,7 @@ fn sg_ingress(t: &mut Tape, vi: usize, sgs: &[String]) -> Vec<IpPermission> {
                 ..UserIdGroupPair::default()
             }),
             2 => p.prefix_list_ids.push(PrefixListIdRef {
-                prefix_list_id: [CUSTOM_PL, MISSING_PL][t.weighted(&[90, 10])].into(),
+                prefix_list_id: [CUSTOM_PL, MISSING_PL, NOENTRY_PL][t.weighted(&[84, 8, 8])].into(),
                 description: None,
             }),
             _ => p.ipv6_ranges.push(Ipv6Range {
@@ -1012,7 +1347,7 @@ fn gen_notebook(t: &mut Tape, s: &mut Snapshot, vpcs: &[VpcPlan], subnets: &[Sub
         root_access: Some("Disabled".into()),
         ..NotebookInstance::default()
     };
-    match t.weighted(&[94, 4, 2]) {
+    match t.weighted(&[92, 4, 2, 2]) {
         0 => {
             let sp = t.pick(subnets);
             let vpc = &vpcs[sp.vpc];
@@ -1044,7 +1379,7 @@ fn gen_notebook(t: &mut Tape, s: &mut Snapshot, vpcs: &[VpcPlan], subnets: &[Sub
                         });
                     }
                     let public = t.chance(30);
-                    let ipv6 = sp.v6 && t.chance(60);
+                    let ipv6 = sp.v6 && t.chance(75);
                     s.network_interfaces.push(NetworkInterface {
                         network_interface_id: eni.clone(),
                         subnet_id: Some(sp.id.clone()),
@@ -1079,9 +1414,14 @@ fn gen_notebook(t: &mut Tape, s: &mut Snapshot, vpcs: &[VpcPlan], subnets: &[Sub
             }
         }
         1 => {}
-        _ => {
+        2 => {
             nb.subnet_id = Some("subnet-0gone".into());
             nb.security_groups.push(vpcs[0].sgs[0].clone());
+        }
+        _ => {
+            // A list-notebook-instances summary: name, ARN and status only.
+            nb.direct_internet_access = None;
+            nb.root_access = None;
         }
     }
     s.notebook_instances.push(nb);

@@ -22,6 +22,24 @@
 //! the walk is run for every alternative, and the packet is delivered (dropped) only if it is in
 //! all of them. A [`Caveat`] on a delivered or dropped outcome says what missing data or which
 //! source-address doubt the walk went past without it mattering.
+//!
+//! Beyond the forward walk (DESIGN §3, issue 7):
+//! - Name resolution ([`Sim::resolve`]) decides which addresses a service check is about: the
+//!   VPC's `enableDnsSupport` (false: nothing resolves; missing: undecided), its resolver (only
+//!   AmazonProvidedDNS is modelled), then the interface endpoints whose private DNS applies
+//!   (available, private DNS on, not inbound-Resolver-only, `enableDnsHostnames`), their record
+//!   type and the notebook's families; else the public addresses.
+//! - Replies follow routes: where the reply of a connection leaves an interface endpoint's or a
+//!   NAT gateway's interface, or enters through an internet gateway with an edge-associated route
+//!   table, that table's longest-prefix match on the address the reply goes to (each candidate
+//!   address of the forward source) decides: `local` carries it, a blackhole or no route drops
+//!   it, any other target (middlebox routing), a missing table or a route to a prefix list whose
+//!   entries are unknown stops the walk with `Unknown`.
+//! - NAT64: a NAT gateway translates TCP, UDP and ICMPv6 echo to `64:ff9b::/96` into IPv4 to the
+//!   embedded address (ICMPv6 echo request/reply become ICMP echo request/reply); other IPv6 at a
+//!   NAT gateway is undecided.
+//! - A notebook known only from a `list-notebook-instances` summary has no known placement: every
+//!   outcome is `Unknown`.
 
 #![allow(dead_code)]
 
@@ -30,8 +48,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
 use vpcreach::model::{
-    AclEntry, AttachedGateway, Endpoint, EndpointKind, Network, Notebook, RouteDest, RouteOrigin,
-    RouteState, SgPeer, SgRule, TargetKind, Toggle,
+    AclEntry, AttachedGateway, Endpoint, EndpointKind, Network, Notebook, RecordIpType, Resolver,
+    RouteDest, RouteOrigin, RouteState, RouteTable, SgPeer, SgRule, TargetKind, Toggle,
 };
 
 pub const ICMP: u8 = 1;
@@ -54,6 +72,11 @@ pub struct Caveat {
     /// The source's address is not known exactly and different rules decided different possible
     /// addresses, yet all got the same fate (before a delivery, or a drop of them all).
     pub doubt: Option<String>,
+    /// A reply route lookup passed over a gateway-endpoint route whose (AWS-managed) prefix
+    /// list has no known entries: such a list holds public service ranges only, never the
+    /// private address the reply goes to (KNOWN ENGINE BUG D: the engine calls the reply
+    /// undecided).
+    pub reply_list: Option<String>,
 }
 
 /// What happened to one packet (or one connection).
@@ -98,6 +121,11 @@ impl Outcome {
     /// Whether the walk met a source-address doubt that did not change the fate.
     pub fn met_doubt(&self) -> bool {
         self.caveat().is_some_and(|c| c.doubt.is_some())
+    }
+    /// Whether a reply route lookup passed over a gateway-endpoint route to a prefix list
+    /// without entries (see [`Caveat::reply_list`]).
+    pub fn met_reply_list(&self) -> bool {
+        self.caveat().is_some_and(|c| c.reply_list.is_some())
     }
     pub fn via(&self) -> Option<&str> {
         match self {
@@ -174,6 +202,53 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
+/// The IPv4 address embedded in a NAT64 address (`64:ff9b::/96`, the low 32 bits), if `ip` is one.
+pub fn nat64_embedded(ip: IpAddr) -> Option<Ipv4Addr> {
+    match ip {
+        IpAddr::V6(a) => {
+            let v = u128::from(a);
+            (v >> 32 == 0x0064_ff9b_0000_0000_0000_0000).then(|| Ipv4Addr::from(v as u32))
+        }
+        IpAddr::V4(_) => None,
+    }
+}
+
+/// `64:ff9b::<v4>`.
+pub fn nat64_of(v4: Ipv4Addr) -> IpAddr {
+    IpAddr::V6(Ipv6Addr::from(
+        (0x0064_ff9b_u128 << 96) | u128::from(u32::from(v4)),
+    ))
+}
+
+/// Does the internet deliver a packet to `ip`: a public address, or a NAT64 address whose
+/// embedded IPv4 address is public?
+pub fn routable(ip: IpAddr) -> bool {
+    is_public(ip) || nat64_embedded(ip).is_some_and(|e| is_public(IpAddr::V4(e)))
+}
+
+/// What a service's name resolves to for one notebook (DESIGN §3: DNS decides the address set).
+#[derive(Debug, Clone)]
+pub enum Resolution {
+    /// These addresses. `inexact` says why the set may hold more than the service's addresses
+    /// (an AWS-managed prefix list without entries): a verdict that splits it is undecided.
+    Addrs {
+        addrs: ServiceAddrs,
+        inexact: Option<String>,
+    },
+    /// No address the notebook can use: every connection by name fails.
+    Nothing(String),
+    /// Which addresses is not decided.
+    Unknown(String),
+}
+
+/// The fate of a reply at one route lookup, for one address it goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Fate {
+    Carried,
+    Dropped(String),
+    Unknown(String),
+}
+
 /// The addresses a service name may resolve to.
 #[derive(Debug, Clone)]
 pub enum ServiceAddrs {
@@ -211,6 +286,20 @@ enum Who {
 enum SrcPort {
     Client,
     Nat,
+}
+
+/// A step the reply of a connection takes, recorded on the way out (replayed in reverse).
+#[derive(Debug, Clone)]
+enum Step {
+    /// The forward packet crossed a subnet boundary; the reply crosses it the other way.
+    Acl(Crossing),
+    /// The reply is routed by `table` (`None`: the snapshot has none) at `at` (a subnet, or an
+    /// internet gateway's edge association), towards the address of `to`.
+    Route {
+        table: Option<String>,
+        at: String,
+        to: Who,
+    },
 }
 
 /// One crossing of a subnet boundary by the forward packet; the reply crosses it the other way.
@@ -274,62 +363,113 @@ impl<'a> Sim<'a> {
             .unwrap_or_default()
     }
 
-    /// Is `ip` in the internet check's universe for this notebook?
+    /// Is `ip` in the internet check's universe for this notebook? Public IPv4 addresses; for a
+    /// notebook that may have an IPv6 address also public IPv6 addresses and NAT64 addresses
+    /// (`64:ff9b::/96`) whose embedded IPv4 address is public; never the VPC's own addresses
+    /// (nor their NAT64 forms).
     pub fn in_internet_universe(&self, nb: &Notebook, ip: IpAddr) -> bool {
-        let fam_ok = match ip {
-            IpAddr::V4(_) => true,
-            IpAddr::V6(_) => nb.subnet_id.is_some() && self.notebook_has_v6(nb),
-        };
-        fam_ok && is_public(ip) && !self.notebook_vpc_cidrs(nb).iter().any(|c| net_has(c, ip))
-    }
-
-    /// An interface endpoint's addresses: its interfaces' private IPs when every interface is
-    /// described and they have some, else its subnets' CIDRs (DESIGN §3).
-    pub fn endpoint_addrs(&self, ep: &Endpoint) -> Vec<IpNet> {
-        let net = self.net;
-        let all_known = !ep.interfaces.is_empty()
-            && ep.interfaces.iter().all(|i| net.interfaces.contains_key(i));
-        if all_known {
-            let ips: Vec<IpNet> = ep
-                .interfaces
-                .iter()
-                .flat_map(|i| {
-                    net.interfaces[i]
-                        .private_ips
-                        .iter()
-                        .map(|ip| IpNet::from(*ip))
-                })
-                .collect();
-            if !ips.is_empty() {
-                return ips;
+        let own = self.notebook_vpc_cidrs(nb);
+        let outside = |a: IpAddr| is_public(a) && !own.iter().any(|c| net_has(c, a));
+        match ip {
+            IpAddr::V4(_) => outside(ip),
+            IpAddr::V6(_) => {
+                nb.subnet_id.is_some()
+                    && self.notebook_has_v6(nb)
+                    && (outside(ip) || nat64_embedded(ip).is_some_and(|e| outside(IpAddr::V4(e))))
             }
         }
-        ep.subnets
-            .iter()
-            .filter_map(|s| net.subnets.get(s))
-            .flat_map(|s| s.cidrs.iter().copied())
-            .collect()
     }
 
-    /// The addresses `svc`'s name resolves to from `nb` (DESIGN §3), or why that is unknown.
-    pub fn service_addresses(&self, nb: &Notebook, svc: &str) -> Result<ServiceAddrs, String> {
+    /// An interface endpoint's addresses (DESIGN §3): each of its interfaces that the snapshot
+    /// describes gives exactly its own addresses (private IPv4 and IPv6); only when some listed
+    /// interface is absent (or none is listed) do the CIDRs of the endpoint's subnets that no
+    /// described interface lies in stand in.
+    pub fn endpoint_addrs(&self, ep: &Endpoint) -> Vec<IpNet> {
+        let net = self.net;
+        let mut out: Vec<IpNet> = Vec::new();
+        let mut covered: Vec<&str> = Vec::new();
+        let mut some_absent = ep.interfaces.is_empty();
+        for i in &ep.interfaces {
+            match net.interfaces.get(i) {
+                Some(eni) => {
+                    for ip in eni.private_ips.iter().chain(&eni.ipv6) {
+                        out.push(IpNet::from(*ip));
+                    }
+                    if let Some(s) = &eni.subnet_id {
+                        covered.push(s);
+                    }
+                }
+                None => some_absent = true,
+            }
+        }
+        if some_absent {
+            for sid in &ep.subnets {
+                if covered.contains(&sid.as_str()) {
+                    continue;
+                }
+                if let Some(sub) = net.subnets.get(sid) {
+                    out.extend(sub.cidrs.iter().copied());
+                }
+            }
+        }
+        out
+    }
+
+    /// What `svc`'s name resolves to for `nb` (DESIGN §3).
+    pub fn resolve(&self, nb: &Notebook, svc: &str) -> Resolution {
         let net = self.net;
         let name = self.service_name(svc);
-        let vpc = nb
-            .subnet_id
-            .as_ref()
-            .and_then(|s| net.subnets.get(s))
-            .and_then(|s| net.vpcs.get(&s.vpc_id));
-        if nb.subnet_id.is_none() {
-            // The service network reaches the service wherever it is.
-            return Ok(self
-                .public_service_addrs(&name)
-                .unwrap_or(ServiceAddrs::PublicExcept(Vec::new())));
+        if !nb.placement_known {
+            return Resolution::Unknown(format!("{}'s placement is not known", nb.name));
         }
-        let Some(vpc) = vpc else {
-            return self.public_service_addrs(&name);
+        let Some(sid) = &nb.subnet_id else {
+            // The service network resolves the public name and reaches the service wherever it
+            // is.
+            let (addrs, inexact) = self.public_addrs(&name);
+            return Resolution::Addrs {
+                addrs: addrs.unwrap_or(ServiceAddrs::PublicExcept(Vec::new())),
+                inexact,
+            };
         };
-        let mut usable: Vec<&Endpoint> = Vec::new();
+        let Some(vpc) = net.subnets.get(sid).and_then(|s| net.vpcs.get(&s.vpc_id)) else {
+            return Resolution::Unknown(format!(
+                "the notebook's subnet {sid} or its VPC is missing"
+            ));
+        };
+        match vpc.dns_support {
+            Some(false) => {
+                return Resolution::Nothing(format!(
+                    "{} has enableDnsSupport=false: no name resolves",
+                    vpc.id
+                ));
+            }
+            None => {
+                return Resolution::Unknown(format!("{}'s enableDnsSupport is missing", vpc.id));
+            }
+            Some(true) => {}
+        }
+        match &vpc.resolver {
+            Resolver::Amazon { .. } => {}
+            Resolver::Custom(servers) => {
+                return Resolution::Unknown(format!(
+                    "{} uses DNS servers {servers:?}: not modelled",
+                    vpc.id
+                ));
+            }
+            Resolver::Unknown(why) => {
+                return Resolution::Unknown(format!(
+                    "{}'s DNS servers are not known: {why}",
+                    vpc.id
+                ));
+            }
+        }
+        if let Some(why) = net.incomplete.get("endpoints") {
+            return Resolution::Unknown(format!("the endpoint list is incomplete: {why}"));
+        }
+        let has_v6 = self.notebook_has_v6(nb);
+        let mut any_usable = false;
+        let mut nets: Vec<IpNet> = Vec::new();
+        let mut mismatch: Option<String> = None;
         for ep in net.endpoints.values() {
             if ep.kind != EndpointKind::Interface
                 || ep.vpc_id.as_deref() != Some(vpc.id.as_str())
@@ -337,50 +477,117 @@ impl<'a> Sim<'a> {
             {
                 continue;
             }
-            if ep.state != "available" || !ep.private_dns {
+            // Whether the private DNS of this endpoint answers clients in the VPC.
+            if ep.state != "available" || !ep.private_dns || ep.private_dns_inbound_only {
                 continue;
             }
-            if vpc.dns_support == Some(false) || vpc.dns_hostnames == Some(false) {
-                continue;
+            match vpc.dns_hostnames {
+                None => {
+                    return Resolution::Unknown(format!(
+                        "{}'s enableDnsHostnames is missing (does {} apply?)",
+                        vpc.id, ep.id
+                    ));
+                }
+                Some(false) => continue,
+                Some(true) => {}
             }
-            if vpc.dns_support.is_none() || vpc.dns_hostnames.is_none() {
-                return Err(format!("{}'s DNS attributes are missing", vpc.id));
+            let (a, aaaa) = match &ep.record_ip_type {
+                RecordIpType::Ipv4 => (true, false),
+                RecordIpType::Ipv6 => (false, true),
+                RecordIpType::Dualstack => (true, true),
+                RecordIpType::Other(t) => {
+                    return Resolution::Unknown(format!("{} has DnsRecordIpType {t}", ep.id));
+                }
+            };
+            any_usable = true;
+            let all = self.endpoint_addrs(ep);
+            let usable: Vec<IpNet> = all
+                .iter()
+                .copied()
+                .filter(|n| match n {
+                    IpNet::V4(_) => a,
+                    IpNet::V6(_) => aaaa && has_v6,
+                })
+                .collect();
+            if usable.is_empty() && !all.is_empty() && mismatch.is_none() {
+                mismatch = Some(format!(
+                    "{}'s records hold no address of a family the notebook has",
+                    ep.id
+                ));
             }
-            usable.push(ep);
+            nets.extend(usable);
         }
-        if usable.is_empty() {
-            return self.public_service_addrs(&name);
+        if any_usable {
+            if !nets.is_empty() {
+                return Resolution::Addrs {
+                    addrs: ServiceAddrs::Nets(nets),
+                    inexact: None,
+                };
+            }
+            return match mismatch {
+                Some(m) => Resolution::Nothing(m),
+                None => {
+                    Resolution::Unknown(format!("no address is known for the endpoints of {name}"))
+                }
+            };
         }
-        let nets: Vec<IpNet> = usable.iter().flat_map(|e| self.endpoint_addrs(e)).collect();
-        if nets.is_empty() {
-            return Err(format!("no address is known for the endpoint(s) of {name}"));
+        let (addrs, inexact) = self.public_addrs(&name);
+        match addrs {
+            Err(why) => Resolution::Unknown(why),
+            Ok(ServiceAddrs::Nets(ns)) => {
+                let ns: Vec<IpNet> = ns
+                    .into_iter()
+                    .filter(|n| matches!(n, IpNet::V4(_)) || has_v6)
+                    .collect();
+                if ns.is_empty() {
+                    Resolution::Unknown(format!("no address of {name} of the notebook's families"))
+                } else {
+                    Resolution::Addrs {
+                        addrs: ServiceAddrs::Nets(ns),
+                        inexact,
+                    }
+                }
+            }
+            Ok(a) => Resolution::Addrs { addrs: a, inexact },
         }
-        Ok(ServiceAddrs::Nets(nets))
     }
 
-    fn public_service_addrs(&self, name: &str) -> Result<ServiceAddrs, String> {
+    /// The public addresses of a service (S3 and DynamoDB: their AWS-managed prefix list; any
+    /// other: every public IPv4 address outside the AWS-managed prefix lists), and why that set
+    /// may be too large (an AWS-managed list without entries).
+    fn public_addrs(&self, name: &str) -> (Result<ServiceAddrs, String>, Option<String>) {
         let net = self.net;
         let short = name.rsplit('.').next().unwrap_or(name);
         if short == "s3" || short == "dynamodb" {
-            return net
+            let addrs = net
                 .prefix_lists
                 .values()
                 .find(|p| p.name.as_deref() == Some(name))
                 .and_then(|p| p.cidrs.clone())
                 .map(ServiceAddrs::Nets)
                 .ok_or_else(|| format!("prefix list {name} or its entries are missing"));
+            return (addrs, None);
         }
-        let managed: Vec<IpNet> = net
-            .prefix_lists
-            .values()
-            .filter(|p| {
-                p.name
-                    .as_deref()
-                    .is_some_and(|n| n.starts_with("com.amazonaws."))
-            })
-            .flat_map(|p| p.cidrs.iter().flatten().copied())
-            .collect();
-        Ok(ServiceAddrs::PublicExcept(managed))
+        let mut managed: Vec<IpNet> = Vec::new();
+        let mut inexact = None;
+        for p in net.prefix_lists.values() {
+            if !p
+                .name
+                .as_deref()
+                .is_some_and(|n| n.starts_with("com.amazonaws."))
+            {
+                continue;
+            }
+            match &p.cidrs {
+                Some(c) => managed.extend(c.iter().copied()),
+                None => {
+                    inexact.get_or_insert_with(|| {
+                        format!("AWS-managed prefix list {} has no entries", p.id)
+                    });
+                }
+            }
+        }
+        (Ok(ServiceAddrs::PublicExcept(managed)), inexact)
     }
 
     /// Run `walk` for every combination of alternatives at its branch points (routes whose
@@ -413,11 +620,18 @@ impl<'a> Sim<'a> {
         let doubt = outcomes
             .iter()
             .find_map(|o| o.caveat().and_then(|c| c.doubt.clone()));
+        let reply_list = outcomes
+            .iter()
+            .find_map(|o| o.caveat().and_then(|c| c.reply_list.clone()));
         if outcomes.iter().all(Outcome::is_delivered) {
             let via = outcomes[0].via().unwrap_or_default().to_string();
             return Outcome::Delivered {
                 via,
-                caveat: Caveat { missing, doubt },
+                caveat: Caveat {
+                    missing,
+                    doubt,
+                    reply_list,
+                },
             };
         }
         if outcomes.iter().all(Outcome::is_dropped) {
@@ -427,7 +641,11 @@ impl<'a> Sim<'a> {
             };
             return Outcome::Dropped {
                 reason,
-                caveat: Caveat { missing, doubt },
+                caveat: Caveat {
+                    missing,
+                    doubt,
+                    reply_list,
+                },
             };
         }
         unknown("the fate depends on a route to a missing prefix list")
@@ -435,6 +653,9 @@ impl<'a> Sim<'a> {
 
     /// The internet check for one packet: can it be delivered to the internet?
     pub fn internet_packet(&self, nb: &Notebook, proto: u8, dst: IpAddr, port: u16) -> Outcome {
+        if !nb.placement_known {
+            return unknown(format!("{}'s placement is not known", nb.name));
+        }
         self.explore(|script| {
             let mut w = Walk::new(self, nb, Goal::Internet, proto, dst, port, 0, 0);
             w.script = script;
@@ -448,7 +669,9 @@ impl<'a> Sim<'a> {
 
     /// One TCP 443 connection to `dst` from client port `cport` (and, where a NAT gateway
     /// translates it, NAT port `nport`): the forward packet, then the reply back through every
-    /// stateless ACL the forward packet crossed.
+    /// stateless ACL the forward packet crossed and every route lookup the reply meets (where it
+    /// leaves an interface endpoint or NAT gateway, or enters through an internet gateway with
+    /// a gateway route table).
     pub fn connect(
         &self,
         nb: &Notebook,
@@ -457,6 +680,9 @@ impl<'a> Sim<'a> {
         cport: u16,
         nport: u16,
     ) -> Outcome {
+        if !nb.placement_known {
+            return unknown(format!("{}'s placement is not known", nb.name));
+        }
         let name = self.service_name(svc);
         self.explore(|script| {
             let mut w = Walk::new(self, nb, Goal::Service(&name), TCP, dst, 443, cport, nport);
@@ -525,6 +751,95 @@ impl<'a> Sim<'a> {
     }
 
     // ---- literal rule matching ----
+
+    /// Longest-prefix match of `dst` in `rt`: the winning route among those whose destinations
+    /// are known (on equal length a static CIDR route beats a prefix-list route, which beats a
+    /// propagated one; then the first listed), and the routes to prefix lists whose entries are
+    /// unknown that may hold `dst` (an AWS-managed list behind a gateway endpoint holds public
+    /// service ranges only; any other list may hold anything).
+    fn lookup(&self, rt: &RouteTable, dst: IpAddr) -> (Option<usize>, Vec<usize>, Vec<usize>) {
+        let net = self.net;
+        // (prefix length, tie rank: static 0 < prefix list 1 < propagated 2, route index)
+        let mut best: Option<(u8, u8, usize)> = None;
+        let mut contested: Vec<usize> = Vec::new();
+        // Gateway-endpoint routes to lists without entries that cannot hold `dst`.
+        let mut passed_over: Vec<usize> = Vec::new();
+        for (i, r) in rt.routes.iter().enumerate() {
+            let nets: Vec<(IpNet, u8)> = match &r.dest {
+                RouteDest::Cidr(n) => {
+                    let rank = if r.origin == RouteOrigin::Propagated {
+                        2
+                    } else {
+                        0
+                    };
+                    vec![(*n, rank)]
+                }
+                RouteDest::PrefixList(p) => {
+                    match net.prefix_lists.get(p).and_then(|pl| pl.cidrs.as_ref()) {
+                        Some(cidrs) => cidrs.iter().map(|c| (*c, 1)).collect(),
+                        None => {
+                            if r.target.kind != TargetKind::GatewayEndpoint || is_public(dst) {
+                                contested.push(i);
+                            } else {
+                                passed_over.push(i);
+                            }
+                            continue;
+                        }
+                    }
+                }
+            };
+            for (n, rank) in nets {
+                if !net_has(&n, dst) {
+                    continue;
+                }
+                let better = match best {
+                    None => true,
+                    Some((l, k, _)) => n.prefix_len() > l || (n.prefix_len() == l && rank < k),
+                };
+                if better {
+                    best = Some((n.prefix_len(), rank, i));
+                }
+            }
+        }
+        (best.map(|b| b.2), contested, passed_over)
+    }
+
+    /// Where a reply to `dst` goes when `rt` routes it: `local` carries it; a blackhole (or any
+    /// inactive route) or no route drops it; any other target (middlebox routing), or a route
+    /// whose prefix list's entries are unknown and may hold `dst`, leaves it undecided.
+    fn reply_fate(&self, rt: &RouteTable, dst: IpAddr) -> Fate {
+        let (best, contested, _) = self.lookup(rt, dst);
+        if let Some(&i) = contested.first() {
+            return Fate::Unknown(format!(
+                "reply route: {} route {} (entries unknown) may claim the reply to {dst}",
+                rt.id, rt.routes[i].dest
+            ));
+        }
+        let Some(i) = best else {
+            return Fate::Dropped(format!(
+                "reply route: {} has no route for the reply to {dst}",
+                rt.id
+            ));
+        };
+        let r = &rt.routes[i];
+        match (&r.state, r.target.kind) {
+            (RouteState::Active, TargetKind::Local) => Fate::Carried,
+            (RouteState::Active, k) => Fate::Unknown(format!(
+                "reply route: {} routes the reply to {dst} to {} {} (middlebox routing)",
+                rt.id,
+                k.as_str(),
+                r.target.id
+            )),
+            (RouteState::Blackhole, _) => Fate::Dropped(format!(
+                "reply route: {} route {} for the reply to {dst} is a blackhole",
+                rt.id, r.dest
+            )),
+            (RouteState::Other(st), _) => Fate::Dropped(format!(
+                "reply route: {} route {} for the reply to {dst} is {st}",
+                rt.id, r.dest
+            )),
+        }
+    }
 
     /// Does a security-group rule cover this protocol and port?
     fn sg_rule_traffic(r: &SgRule, proto: u8, port: u16) -> bool {
@@ -669,7 +984,7 @@ struct Walk<'s, 'n> {
     has_v6: bool,
     first_via: Option<&'static str>,
     visited_nats: Vec<String>,
-    crossings: Vec<Crossing>,
+    steps: Vec<Step>,
     /// For each source constant, the candidate addresses still delivering.
     alive: BTreeMap<Who, Vec<IpAddr>>,
     /// Some candidate address of some source was dropped.
@@ -678,6 +993,8 @@ struct Walk<'s, 'n> {
     unknown: Option<String>,
     /// Something the walk went past looked undecidable but did not matter (see `decide`).
     doubt: Option<String>,
+    /// See [`Caveat::reply_list`].
+    reply_list: Option<String>,
     route_lookups: u32,
     /// The alternatives to take at each branch point (see [`Sim::explore`]), and how many
     /// alternatives each branch point met so far had.
@@ -715,11 +1032,12 @@ impl<'s, 'n> Walk<'s, 'n> {
             has_v6: false,
             first_via: None,
             visited_nats: Vec::new(),
-            crossings: Vec::new(),
+            steps: Vec::new(),
             alive: BTreeMap::new(),
             lost: false,
             unknown: None,
             doubt: None,
+            reply_list: None,
             route_lookups: 0,
             script: Vec::new(),
             branch_points: Vec::new(),
@@ -750,6 +1068,7 @@ impl<'s, 'n> Walk<'s, 'n> {
                         .lost
                         .then(|| "some possible source addresses were dropped earlier".to_string())
                         .or_else(|| self.doubt.clone()),
+                    reply_list: self.reply_list.clone(),
                 },
             },
             o => o,
@@ -770,6 +1089,7 @@ impl<'s, 'n> Walk<'s, 'n> {
             caveat: Caveat {
                 missing: None,
                 doubt: self.doubt.clone(),
+                reply_list: self.reply_list.clone(),
             },
         }
     }
@@ -981,53 +1301,13 @@ impl<'s, 'n> Walk<'s, 'n> {
                 subnet.id
             )));
         };
-        // (prefix length, tie rank: static 0 < prefix list 1 < propagated 2, route index)
-        let mut best: Option<(u8, u8, usize)> = None;
-        // Routes to prefix lists the snapshot lacks that may match this destination: their
-        // entries are unknown, so each is an alternative fate (an AWS-managed list behind a
-        // gateway endpoint holds public service ranges only; any other list may hold anything).
-        let mut contested: Vec<usize> = Vec::new();
-        for (i, r) in rt.routes.iter().enumerate() {
-            let nets: Vec<(IpNet, u8)> = match &r.dest {
-                RouteDest::Cidr(n) => {
-                    let rank = if r.origin == RouteOrigin::Propagated {
-                        2
-                    } else {
-                        0
-                    };
-                    vec![(*n, rank)]
-                }
-                RouteDest::PrefixList(p) => {
-                    match net.prefix_lists.get(p).and_then(|pl| pl.cidrs.as_ref()) {
-                        Some(cidrs) => cidrs.iter().map(|c| (*c, 1)).collect(),
-                        None => {
-                            if r.target.kind != TargetKind::GatewayEndpoint || is_public(self.dst) {
-                                contested.push(i);
-                            }
-                            continue;
-                        }
-                    }
-                }
-            };
-            for (n, rank) in nets {
-                if !net_has(&n, self.dst) {
-                    continue;
-                }
-                let better = match best {
-                    None => true,
-                    Some((l, k, _)) => n.prefix_len() > l || (n.prefix_len() == l && rank < k),
-                };
-                if better {
-                    best = Some((n.prefix_len(), rank, i));
-                }
-            }
-        }
+        let (best, contested, _) = self.sim.lookup(rt, self.dst);
         let chosen = if contested.is_empty() {
-            best.map(|b| b.2)
+            best
         } else {
             // Alternative 0: the routes we know; alternative k: the k-th contested route wins.
             match self.choose(1 + contested.len()) {
-                0 => best.map(|b| b.2),
+                0 => best,
                 k => Some(contested[k - 1]),
             }
         };
@@ -1058,6 +1338,14 @@ impl<'s, 'n> Walk<'s, 'n> {
                     return Err(dropped(format!("{id} is not attached to {}", self.vpc)));
                 }
                 self.cross_out()?;
+                if let Some(edge) = &igw.edge_route_table {
+                    // The reply enters the VPC through the gateway route table.
+                    self.steps.push(Step::Route {
+                        table: Some(edge.clone()),
+                        at: id.clone(),
+                        to: self.who.clone(),
+                    });
+                }
                 self.exit_public("internet-gateway")
             }
             TargetKind::EgressOnlyInternetGateway => {
@@ -1096,13 +1384,13 @@ impl<'s, 'n> Walk<'s, 'n> {
 
     /// Out of the current subnet: its outbound ACL, matched on the destination.
     fn cross_out(&mut self) -> Result<(), Outcome> {
-        self.crossings.push(Crossing {
+        self.steps.push(Step::Acl(Crossing {
             subnet: self.subnet.clone(),
             outbound: true,
             src: self.who.clone(),
             dst: self.dst,
             sport: self.sport,
-        });
+        }));
         let Some(acl) = self.acl_of(&self.subnet) else {
             self.note_unknown(format!("the ACL of {} is missing", self.subnet));
             return Ok(());
@@ -1116,13 +1404,13 @@ impl<'s, 'n> Walk<'s, 'n> {
 
     /// Into `subnet`: its inbound ACL, matched on the (candidate) source address.
     fn cross_in(&mut self, subnet: &str) -> Result<(), Outcome> {
-        self.crossings.push(Crossing {
+        self.steps.push(Step::Acl(Crossing {
             subnet: subnet.to_string(),
             outbound: false,
             src: self.who.clone(),
             dst: self.dst,
             sport: self.sport,
-        });
+        }));
         let Some(acl) = self.acl_of(subnet) else {
             self.note_unknown(format!("the ACL of {subnet} is missing"));
             return Ok(());
@@ -1146,7 +1434,7 @@ impl<'s, 'n> Walk<'s, 'n> {
                 self.dst
             )));
         }
-        if !is_public(self.dst) {
+        if !routable(self.dst) {
             // The internet does not route private destinations (an endpoint's address sent to
             // an internet gateway never reaches the endpoint).
             return Err(dropped(format!(
@@ -1175,16 +1463,51 @@ impl<'s, 'n> Walk<'s, 'n> {
         else {
             return Err(unknown(format!("{id}'s subnet is missing")));
         };
-        if self.dst.is_ipv6() {
-            return Err(unknown(format!("IPv6 to {id} (NAT64) is not modelled")));
-        }
         if ns != self.subnet {
             self.cross_out()?;
             self.cross_in(&ns)?;
         }
-        if !matches!(self.proto, TCP | UDP | ICMP) {
-            return Err(dropped(format!("{id} translates only TCP, UDP and ICMP")));
+        if self.dst.is_ipv4() {
+            if !matches!(self.proto, TCP | UDP | ICMP) {
+                return Err(dropped(format!("{id} translates only TCP, UDP and ICMP")));
+            }
+        } else {
+            // NAT64: TCP, UDP and ICMPv6 echo to 64:ff9b::/96 become IPv4 to the embedded
+            // address; other protocols are dropped; other IPv6 is not modelled.
+            if !matches!(self.proto, TCP | UDP | ICMPV6) {
+                return Err(dropped(format!(
+                    "{id} translates only TCP, UDP and ICMPv6 (IPv6)"
+                )));
+            }
+            let Some(v4) = nat64_embedded(self.dst) else {
+                return Err(unknown(format!(
+                    "{id} receives IPv6 to {} (outside 64:ff9b::/96): not modelled",
+                    self.dst
+                )));
+            };
+            if self.proto == ICMPV6 {
+                let (ty, code) = (self.dport >> 8, self.dport & 0xff);
+                let ty4 = match ty {
+                    128 => 8,
+                    129 => 0,
+                    _ => {
+                        return Err(unknown(format!(
+                            "{id} receives ICMPv6 type {ty} (not echo): NAT64 of it is not modelled"
+                        )));
+                    }
+                };
+                self.proto = ICMP;
+                self.dport = (ty4 << 8) | code;
+            }
+            self.dst = IpAddr::V4(v4);
         }
+        // The reply leaves the NAT gateway's interface through its subnet's route table, towards
+        // the source the packet had before the translation.
+        self.steps.push(Step::Route {
+            table: net.subnets[&ns].route_table.clone(),
+            at: ns.clone(),
+            to: self.who.clone(),
+        });
         self.visited_nats.push(id.to_string());
         self.first_via.get_or_insert("nat-gateway");
         self.who = Who::Nat(id.to_string());
@@ -1294,15 +1617,29 @@ impl<'s, 'n> Walk<'s, 'n> {
             }
         };
         self.decide(&who, &format!("{}'s security groups", ep.id), decide_one)?;
+        // The reply leaves the endpoint's interface through its subnet's route table.
+        self.steps.push(Step::Route {
+            table: ds.route_table.clone(),
+            at: ds.id.clone(),
+            to: who,
+        });
         Ok(self.first_via.unwrap_or("interface-endpoint"))
     }
 
     // ---- reply ----
 
-    /// The reply, back through every subnet boundary the forward packet crossed, in reverse.
+    /// The reply, back through every subnet boundary the forward packet crossed and every route
+    /// lookup on its way, in reverse.
     fn replies(&mut self) -> Result<(), Outcome> {
-        let crossings = self.crossings.clone();
-        for c in crossings.iter().rev() {
+        let steps = self.steps.clone();
+        for st in steps.iter().rev() {
+            let c = match st {
+                Step::Acl(c) => c,
+                Step::Route { table, at, to } => {
+                    self.reply_route(table.as_deref(), at, to)?;
+                    continue;
+                }
+            };
             let port = match c.sport {
                 SrcPort::Client => self.cport,
                 SrcPort::Nat => self.nport,
@@ -1326,6 +1663,56 @@ impl<'s, 'n> Walk<'s, 'n> {
                 })?;
             }
         }
+        Ok(())
+    }
+
+    /// The reply's route lookup in `table` (at `at`), towards each possible address of `to`.
+    fn reply_route(&mut self, table: Option<&str>, at: &str, to: &Who) -> Result<(), Outcome> {
+        let net = self.net;
+        let Some(rt) = table.and_then(|t| net.route_tables.get(t)) else {
+            return Err(unknown(format!(
+                "reply route: the reply is routed by the route table of {at} ({}), which is missing",
+                table.unwrap_or("none")
+            )));
+        };
+        let cands = match self.alive.get(to) {
+            Some(c) => c.clone(),
+            None => self.candidates(to),
+        };
+        if cands.is_empty() {
+            return Err(unknown(format!(
+                "the reply's destination at {} has no known address",
+                rt.id
+            )));
+        }
+        let mut carried: Vec<IpAddr> = Vec::new();
+        let mut drop: Option<String> = None;
+        for a in cands {
+            let (_, _, passed_over) = self.sim.lookup(rt, a);
+            if let Some(&i) = passed_over.first() {
+                self.reply_list.get_or_insert_with(|| {
+                    format!(
+                        "{} route {} → {}: its list has no known entries, but cannot hold {a}",
+                        rt.id, rt.routes[i].dest, rt.routes[i].target.id
+                    )
+                });
+            }
+            match self.sim.reply_fate(rt, a) {
+                Fate::Carried => carried.push(a),
+                Fate::Dropped(why) => {
+                    drop.get_or_insert(why);
+                }
+                Fate::Unknown(why) => return Err(unknown(why)),
+            }
+        }
+        if carried.is_empty() {
+            return Err(dropped(drop.unwrap_or_default()));
+        }
+        if drop.is_some() {
+            // Carried for some possible addresses, dropped for others.
+            self.lost = true;
+        }
+        self.alive.insert(to.clone(), carried);
         Ok(())
     }
 }
