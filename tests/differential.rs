@@ -254,13 +254,12 @@ fn show_verdict(v: &Verdict) -> String {
 //    undescribed notebook interface stands for its whole subnet) makes the packets undecided, even
 //    when later entries give the other addresses the same fate. A packet with that same fate for
 //    every possible address is not held against an `unknown`.
-// D. Reply routes: a gateway-endpoint route to a prefix list without known entries (the
+// D. (fixed) Reply routes: a gateway-endpoint route to a prefix list without known entries (the
 //    AWS-managed S3 or DynamoDB list described without `Cidrs`, or absent) in the route table that
 //    routes a reply makes the reply undecided, although such a list holds only the service's
 //    public ranges and can never claim the private address the reply goes to (the forward walk
 //    already reasons so: `route_split` restricts what such a route may claim to public
-//    addresses, `reply::route_fate` ignores that restriction). A connection whose replies pass
-//    such a route (see `Caveat::reply_list`) is not held against an `unknown`.
+//    addresses; `reply::route_fate` now keeps that restriction too). No allowance is made any more.
 
 /// The engine's verdicts for one notebook (`internet`, then `SERVICES`), through the same entry
 /// point the CLI uses (it also answers for notebooks whose placement is unknown).
@@ -610,7 +609,7 @@ fn check_service(
                 *rng.pick(&nports),
             );
             let o = s.connect(nb, svc, c.0, c.1, c.2);
-            any_unknown |= o.met_missing() || (!strict && (o.met_doubt() || o.met_reply_list()));
+            any_unknown |= o.met_missing() || (!strict && o.met_doubt());
             results.push((c, o));
         }
     }
@@ -628,7 +627,7 @@ fn check_service(
                 for &c in &cs {
                     for &n in &ns {
                         let o = s.connect(nb, svc, a, c, n);
-                        if o.met_missing() || (!strict && (o.met_doubt() || o.met_reply_list())) {
+                        if o.met_missing() || (!strict && o.met_doubt()) {
                             any_unknown = true;
                             break 'sweep;
                         }
@@ -1183,8 +1182,8 @@ mod known_engine_bugs {
         assert!(o.met_reply_list(), "{o:?}");
     }
 
+    /// Fixed: kept as a regression test.
     #[test]
-    #[ignore = "KNOWN ENGINE BUG D: a gateway-endpoint route to an entry-less list makes replies to private addresses undecided"]
     fn bug_d_engine() {
         let net = convert(&bug_d()).unwrap();
         let v = checks::service(&net, &net.notebooks[0], "sts");

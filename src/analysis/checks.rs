@@ -291,4 +291,3 @@ fn connect_to(
         vias: vias.into_iter().collect(),
     }
 }
-

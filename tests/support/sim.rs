@@ -726,6 +726,33 @@ impl<'a> Sim<'a> {
         unknown_seen.or(first).expect("at least one NAT port")
     }
 
+    /// Every ICMP type/code value (`type << 8 | code`) at which some ACL entry or security-group
+    /// rule for ICMP begins or ends, with neighbours, and the ends of the range: between two
+    /// consecutive values every rule decides the same.
+    pub fn icmp_port_candidates(&self) -> Vec<u16> {
+        let mut v: Vec<u16> = vec![0, 0x0800, 0xffff];
+        let mut add = |lo: u16, hi: u16| {
+            v.extend([lo.saturating_sub(1), lo, hi, hi.saturating_add(1)]);
+        };
+        for acl in self.net.acls.values() {
+            for e in acl.ingress.iter().chain(&acl.egress) {
+                if e.protocols.contains(ICMP) {
+                    add(e.ports.lo, e.ports.hi);
+                }
+            }
+        }
+        for sg in self.net.security_groups.values() {
+            for r in sg.ingress.iter().chain(&sg.egress) {
+                if r.protocols.contains(ICMP) {
+                    add(r.ports.lo, r.ports.hi);
+                }
+            }
+        }
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// Every NAT port at which some ACL entry's port range begins or ends, with neighbours,
     /// clipped to the NAT range.
     pub fn nat_port_candidates(&self) -> Vec<u16> {
@@ -1487,17 +1514,28 @@ impl<'s, 'n> Walk<'s, 'n> {
             };
             if self.proto == ICMPV6 {
                 let (ty, code) = (self.dport >> 8, self.dport & 0xff);
-                let ty4 = match ty {
-                    128 => 8,
-                    129 => 0,
-                    _ => {
-                        return Err(unknown(format!(
-                            "{id} receives ICMPv6 type {ty} (not echo): NAT64 of it is not modelled"
-                        )));
+                match ty {
+                    128 => {
+                        self.proto = ICMP;
+                        self.dport = (8 << 8) | code;
                     }
-                };
-                self.proto = ICMP;
-                self.dport = (ty4 << 8) | code;
+                    129 => {
+                        self.proto = ICMP;
+                        self.dport = code;
+                    }
+                    _ => {
+                        // RFC 7915: the gateway drops it, or translates it to some ICMP message.
+                        // Alternative 0: dropped; the others: each ICMP "port" where some rule
+                        // changes its mind. Dropped only if every alternative is.
+                        let candidates = self.sim.icmp_port_candidates();
+                        let k = self.choose(1 + candidates.len());
+                        if k == 0 {
+                            return Err(dropped(format!("{id} drops ICMPv6 type {ty} (not echo)")));
+                        }
+                        self.proto = ICMP;
+                        self.dport = candidates[k - 1];
+                    }
+                }
             }
             self.dst = IpAddr::V4(v4);
         }
