@@ -263,7 +263,15 @@ fn a_failed_call_never_makes_a_verdict_more_confident() {
             prefix_lists_without_cidrs: true,
             ..Config::sample(&path)
         };
-        let full = statuses(&json(&analyze(&path).stdout));
+        let full_report = json(&analyze(&path).stdout);
+        let full = statuses(&full_report);
+        let in_vpc: Vec<String> = full_report["notebooks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["vpc_id"].is_string())
+            .map(|n| n["name"].as_str().unwrap().to_string())
+            .collect();
         for action in ACTIONS {
             let stub = Stub::start(base.clone().fault(action, Fault::Deny));
             let o = vpcreach(&scan_args(&stub, &[]));
@@ -294,10 +302,11 @@ fn a_failed_call_never_makes_a_verdict_more_confident() {
                     );
                     assert_eq!(o.status.code(), Some(1), "{sample}/{action}");
                 }
-                // Every VPC's resolver unknown: no service is known to be reachable.
+                // Every VPC's resolver unknown: no service is known to be reachable from a
+                // notebook in a VPC (one outside any VPC resolves through the service network).
                 "DescribeDhcpOptions" => {
                     for ((nb, check), want) in &full {
-                        if check != "internet" && want == "reachable" {
+                        if check != "internet" && want == "reachable" && in_vpc.contains(nb) {
                             assert_eq!(
                                 got[&(nb.clone(), check.clone())],
                                 "unknown",
@@ -459,35 +468,52 @@ fn vpc_filter_is_asked_of_the_api_and_keeps_only_that_vpcs_notebooks() {
 
 #[test]
 fn several_regions_give_one_report_each_and_the_worst_exit_status() {
-    let stub = Stub::start(Config::sample("samples/nat-egress"));
+    // eu-west-1 holds sample (a) moved there, us-east-1 sample (b), ap-south-1 nothing.
+    let isolated_eu = serde_json::to_string(&support_scan::load("samples/isolated"))
+        .unwrap()
+        .replace("us-east-1", "eu-west-1");
+    let mut cfg = Config::sample("samples/nat-egress");
+    cfg.other_regions.insert(
+        "eu-west-1".into(),
+        serde_json::from_str(&isolated_eu).unwrap(),
+    );
+    let stub = Stub::start(cfg);
     let dir = tmp("regions");
+    std::fs::create_dir_all(&dir).unwrap();
+    let eu_file = dir.join("isolated-eu-west-1.json");
+    std::fs::write(&eu_file, &isolated_eu).unwrap();
     let save = dir.join("snap");
     let o = vpcreach(&[
         "scan",
         "--endpoint-url",
         &stub.url,
         "--region",
-        "eu-west-1",
+        "ap-south-1",
         "--region",
-        "us-east-1",
+        "eu-west-1,us-east-1",
         "--format",
         "json",
         "--save",
         save.to_str().unwrap(),
     ]);
+    let err = String::from_utf8_lossy(&o.stderr);
     let reports: Vec<Value> = serde_json::Deserializer::from_slice(&o.stdout)
         .into_iter()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(reports.len(), 2);
+    assert_eq!(reports.len(), 2, "no report for a region without notebooks");
+    assert!(err.contains("ap-south-1 holds no notebook instance"), "{err}");
     assert_eq!(reports[0]["region"], "eu-west-1");
-    assert_eq!(reports[0]["summary"]["notebooks"], 0);
+    assert_eq!(
+        reports[0],
+        json(&analyze(eu_file.to_str().unwrap()).stdout)
+    );
     assert_eq!(reports[1]["region"], "us-east-1");
     assert_eq!(reports[1], json(&analyze("samples/nat-egress").stdout));
     assert_eq!(
         o.status.code(),
         Some(1),
-        "nat-egress fails the isolated profile"
+        "nat-egress fails the isolated profile, (a) passes: the worst"
     );
     for r in ["eu-west-1", "us-east-1"] {
         let again = vpcreach(&[
@@ -498,6 +524,9 @@ fn several_regions_give_one_report_each_and_the_worst_exit_status() {
         ]);
         assert_eq!(json(&again.stdout)["region"], r);
     }
+    // The empty region is saved too: analysing it alone finds nothing to judge.
+    let again = vpcreach(&["analyze", save.join("ap-south-1").to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
     // --notebook picks the region that has it.
     let o = vpcreach(&[
         "scan",

@@ -36,8 +36,11 @@ pub enum Fault {
 pub struct Config {
     /// Snapshot JSON (PascalCase keys) per account ID; the default credentials are the first.
     pub accounts: Vec<(String, Map<String, Value>)>,
-    /// The only region that has resources; every other region is empty.
+    /// The region the accounts' resources are in.
     pub region: String,
+    /// More regions with resources (of the default credentials' account); every region that is
+    /// neither this nor `region` is empty.
+    pub other_regions: BTreeMap<String, Map<String, Value>>,
     /// Items per page.
     pub page_size: usize,
     /// Answer `DescribePrefixLists` without `Cidrs` (as moto does), so the entries must come from
@@ -55,6 +58,7 @@ impl Config {
         Config {
             accounts: vec![("111122223333".into(), load(path))],
             region: "us-east-1".into(),
+            other_regions: BTreeMap::new(),
             page_size: 2,
             prefix_lists_without_cidrs: false,
             faults: BTreeMap::new(),
@@ -300,11 +304,11 @@ fn serve(mut conn: TcpStream, cfg: &Config, seen: &Mutex<Seen>) -> std::io::Resu
     conn.flush()
 }
 
-/// The snapshot the caller may see: the account its access key belongs to, in the one region
-/// that has resources.
+/// The snapshot the caller may see: the account its access key belongs to, in the region the
+/// request is signed for.
 fn account_snapshot(cfg: &Config, key_id: &str, region: &str) -> Map<String, Value> {
     if region != cfg.region {
-        return Map::new();
+        return cfg.other_regions.get(region).cloned().unwrap_or_default();
     }
     let account = cfg
         .accounts

@@ -176,13 +176,9 @@ impl Merged {
             inc,
         );
         if let Some(sets) = from.dhcp_options {
-            merge(
-                d.dhcp_options.get_or_insert_with(Vec::new),
-                sets,
-                "DhcpOptions",
-                &at,
-                inc,
-            );
+            let mut into = d.dhcp_options.take().unwrap_or_default();
+            merge(&mut into, sets, "DhcpOptions", &at, inc);
+            d.dhcp_options = Some(into);
         }
         merge(
             &mut d.network_interfaces,
@@ -230,7 +226,9 @@ impl Merged {
         sort(&mut s.prefix_lists);
         // A scan always gives the key (empty when it could not be read, with an `Incomplete`
         // entry): never the "no DhcpOptions at all" of a hand-made snapshot.
-        sort(s.dhcp_options.get_or_insert_with(Vec::new));
+        let mut sets = s.dhcp_options.take().unwrap_or_default();
+        sort(&mut sets);
+        s.dhcp_options = Some(sets);
         sort(&mut s.network_interfaces);
         sort(&mut s.vpc_peering_connections);
         sort(&mut s.transit_gateways);

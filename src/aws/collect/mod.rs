@@ -370,10 +370,12 @@ fn nothing_collected(results: &[(String, Option<String>, Outcome)]) -> ScanError
                     if !ops.contains(&f.op) {
                         ops.push(f.op);
                     }
-                    first.get_or_insert_with(|| match &f.resource {
-                        None => format!("{} in {at}: {}", f.op, f.error),
-                        Some(id) => format!("{} {id} in {at}: {}", f.op, f.error),
-                    });
+                    if first.is_none() {
+                        first = Some(match &f.resource {
+                            None => format!("{} in {at}: {}", f.op, f.error),
+                            Some(id) => format!("{} {id} in {at}: {}", f.op, f.error),
+                        });
+                    }
                 }
             }
             Err(why) => {
@@ -385,7 +387,9 @@ fn nothing_collected(results: &[(String, Option<String>, Outcome)]) -> ScanError
                 if !ops.contains(&op) {
                     ops.push(op);
                 }
-                first.get_or_insert_with(|| format!("{at}: {why}"));
+                if first.is_none() {
+                    first = Some(format!("{at}: {why}"));
+                }
             }
         }
     }

@@ -14,7 +14,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::{Filter, VpcAttributeName};
 use aws_sdk_sagemaker::types::NotebookInstanceSummary;
 use futures_util::future::join_all;
@@ -625,6 +625,21 @@ where
     match e {
         SdkError::TimeoutError(_) => "timed out".to_string(),
         SdkError::DispatchFailure(d) if d.is_timeout() => "timed out".to_string(),
-        _ => DisplayErrorContext(e).to_string(),
+        _ => causes(e),
     }
+}
+
+/// An error and its causes on one line, `outer: inner: innermost` (what `DisplayErrorContext`
+/// prints, without the debug dump it appends), each cause once.
+fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut next = e.source();
+    while let Some(c) = next {
+        let text = c.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = c.source();
+    }
+    parts.join(": ")
 }
