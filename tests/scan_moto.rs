@@ -73,7 +73,7 @@ fn a_isolated_notebook_reaches_every_service_privately_and_not_the_internet() {
     let _ = std::fs::remove_dir_all(&dir);
     let save = dir.join("snap");
     let save_arg = save.to_str().unwrap();
-    let o = moto.scan(&[&["--format", "json", "--save", save_arg][..], &only(&[vpc.clone()])].concat());
+    let o = moto.scan(&[&["--format", "json", "--save", save_arg][..], &only(&[vpc])].concat());
     let r = report(&o);
     // The VPC's DHCP option set was collected (through the `dhcp-options-id` filter `--vpc`
     // asks for), as describe-dhcp-options prints it, and the VPC refers to it.
@@ -93,7 +93,10 @@ fn a_isolated_notebook_reaches_every_service_privately_and_not_the_internet() {
         .iter()
         .find(|c| c["Key"] == "domain-name-servers")
         .unwrap_or_else(|| panic!("{sets:?}"));
-    assert_eq!(servers["Values"], serde_json::json!([{"Value": "AmazonProvidedDNS"}]));
+    assert_eq!(
+        servers["Values"],
+        serde_json::json!([{"Value": "AmazonProvidedDNS"}])
+    );
     assert!(
         !r["diagnostics"]
             .as_array()

@@ -502,12 +502,12 @@ fn several_regions_give_one_report_each_and_the_worst_exit_status() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(reports.len(), 2, "no report for a region without notebooks");
-    assert!(err.contains("ap-south-1 holds no notebook instance"), "{err}");
-    assert_eq!(reports[0]["region"], "eu-west-1");
-    assert_eq!(
-        reports[0],
-        json(&analyze(eu_file.to_str().unwrap()).stdout)
+    assert!(
+        err.contains("ap-south-1 holds no notebook instance"),
+        "{err}"
     );
+    assert_eq!(reports[0]["region"], "eu-west-1");
+    assert_eq!(reports[0], json(&analyze(eu_file.to_str().unwrap()).stdout));
     assert_eq!(reports[1]["region"], "us-east-1");
     assert_eq!(reports[1], json(&analyze("samples/nat-egress").stdout));
     assert_eq!(
@@ -719,7 +719,9 @@ fn a_prefix_list_whose_entries_cannot_be_read_is_kept_with_its_entries_unknown()
     let o = vpcreach(&scan_args(&stub, &["--save", save.to_str().unwrap()]));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("GetManagedPrefixListEntries in us-east-1 failed for 1 resource (pl-63a5400a)"),
+        err.contains(
+            "GetManagedPrefixListEntries in us-east-1 failed for 1 resource (pl-63a5400a)"
+        ),
         "{err}"
     );
     let saved: Value =
@@ -730,7 +732,10 @@ fn a_prefix_list_whose_entries_cannot_be_read_is_kept_with_its_entries_unknown()
         .iter()
         .find(|p| p["PrefixListId"] == "pl-63a5400a")
         .unwrap();
-    assert!(s3.get("Cidrs").is_none(), "entries unknown, not empty: {s3}");
+    assert!(
+        s3.get("Cidrs").is_none(),
+        "entries unknown, not empty: {s3}"
+    );
     assert_eq!(s3["PrefixListName"], "com.amazonaws.us-east-1.s3");
     assert_eq!(s3["AddressFamily"], "IPv4");
     assert_eq!(s3["OwnerId"], "AWS");
@@ -772,7 +777,11 @@ fn a_notebook_that_cannot_be_described_is_kept_as_its_summary_with_unknown_verdi
         err.contains("DescribeNotebookInstance in us-east-1 failed for 1 resource (nb-isolated)"),
         "{err}"
     );
-    assert_eq!(o.status.code(), Some(1), "an unknown notebook is not compliant");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "an unknown notebook is not compliant"
+    );
     let v = json(&o.stdout);
     let got = statuses(&v);
     let full = statuses(&json(&analyze("samples/isolated").stdout));
@@ -801,10 +810,9 @@ fn a_notebook_that_cannot_be_described_is_kept_as_its_summary_with_unknown_verdi
         v["diagnostics"]
     );
     // Saved as ListNotebookInstances prints it: name, ARN, status, type, no placement.
-    let saved: Value = serde_json::from_slice(
-        &std::fs::read(save.join("notebook-instances.json")).unwrap(),
-    )
-    .unwrap();
+    let saved: Value =
+        serde_json::from_slice(&std::fs::read(save.join("notebook-instances.json")).unwrap())
+            .unwrap();
     let summary = saved["NotebookInstances"]
         .as_array()
         .unwrap()
@@ -865,7 +873,11 @@ fn a_scan_in_which_every_call_failed_is_exit_2_naming_the_calls_and_the_first_er
         "{err}"
     );
     assert!(err.contains("docs/iam-policy.json"), "{err}");
-    assert_eq!(err.lines().count(), 1, "one error, no list of warnings: {err}");
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "one error, no list of warnings: {err}"
+    );
 
     // Nothing listening: connection refused, every call.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -879,14 +891,18 @@ fn a_scan_in_which_every_call_failed_is_exit_2_naming_the_calls_and_the_first_er
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(o.stdout.is_empty());
     assert!(
-        err.contains("every API call of the scan failed") && err.contains("DescribeVpcs in us-east-1"),
+        err.contains("every API call of the scan failed")
+            && err.contains("DescribeVpcs in us-east-1"),
         "{err}"
     );
     assert!(err.to_lowercase().contains("connect"), "{err}");
 
     // One call that succeeds is enough for a report (its verdicts unknown where data is missing).
     let mut cfg = Config::sample("samples/isolated");
-    for a in REGION_ACTIONS.iter().filter(|a| **a != "ListNotebookInstances") {
+    for a in REGION_ACTIONS
+        .iter()
+        .filter(|a| **a != "ListNotebookInstances")
+    {
         cfg = cfg.fault(a, Fault::Deny);
     }
     let stub = Stub::start(cfg);
@@ -907,7 +923,10 @@ fn every_role_unassumable_is_exit_2() {
     let stub = Stub::start(Config::sample("samples/isolated"));
     let o = vpcreach(&scan_args(
         &stub,
-        &["--assume-role", "arn:aws:iam::999999999999:role/VpcreachScan"],
+        &[
+            "--assume-role",
+            "arn:aws:iam::999999999999:role/VpcreachScan",
+        ],
     ));
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");

@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, DomainType, Filter, IpPermission, NewDhcpConfiguration,
-    UserIdGroupPair, VpcEndpointType,
+    AttributeBooleanValue, DomainType, Filter, IpPermission, NewDhcpConfiguration, UserIdGroupPair,
+    VpcEndpointType,
 };
 use aws_sdk_sagemaker::types::{DirectInternetAccess, InstanceType, RootAccess};
 

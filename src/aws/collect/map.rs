@@ -566,7 +566,11 @@ mod tests {
                     ec2::DhcpConfiguration::builder()
                         .key("domain-name-servers")
                         .values(ec2::AttributeValue::builder().value("10.0.0.2").build())
-                        .values(ec2::AttributeValue::builder().value("AmazonProvidedDNS").build())
+                        .values(
+                            ec2::AttributeValue::builder()
+                                .value("AmazonProvidedDNS")
+                                .build(),
+                        )
                         .build(),
                 )
                 .build(),
@@ -587,7 +591,9 @@ mod tests {
         let n = notebook_summary(
             NotebookInstanceSummary::builder()
                 .notebook_instance_name("nb")
-                .notebook_instance_arn("arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb")
+                .notebook_instance_arn(
+                    "arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb",
+                )
                 .notebook_instance_status(
                     aws_sdk_sagemaker::types::NotebookInstanceStatus::InService,
                 )

@@ -316,7 +316,10 @@ mod tests {
             ..Snapshot::default()
         };
         // Unknown first, then known; and known first, then unknown: the entries win both ways.
-        for order in [[None, Some(&["10.0.0.0/8"][..])], [Some(&["10.0.0.0/8"][..]), None]] {
+        for order in [
+            [None, Some(&["10.0.0.0/8"][..])],
+            [Some(&["10.0.0.0/8"][..]), None],
+        ] {
             let mut m = Merged::default();
             m.add(snap(pl(order[0])), "us-east-1", Some("111111111111"));
             m.add(snap(pl(order[1])), "us-east-1", Some("222222222222"));
@@ -332,8 +335,16 @@ mod tests {
         // Two different known entry lists: a conflict, never a union or a pick.
         let mut m = Merged::default();
         m.add(snap(pl(None)), "us-east-1", Some("111111111111"));
-        m.add(snap(pl(Some(&["10.0.0.0/8"]))), "us-east-1", Some("222222222222"));
-        m.add(snap(pl(Some(&["192.168.0.0/16"]))), "us-east-1", Some("333333333333"));
+        m.add(
+            snap(pl(Some(&["10.0.0.0/8"]))),
+            "us-east-1",
+            Some("222222222222"),
+        );
+        m.add(
+            snap(pl(Some(&["192.168.0.0/16"]))),
+            "us-east-1",
+            Some("333333333333"),
+        );
         let s = m.finish();
         assert_eq!(s.prefix_lists, vec![pl(Some(&["10.0.0.0/8"]))]);
         assert_eq!(s.incomplete.len(), 1);
