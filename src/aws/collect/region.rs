@@ -4,7 +4,11 @@
 //! A call that fails (after the SDK's retries) never aborts the scan: its data is dropped whole —
 //! a partial list could make the engine pick a wrong default (a subnet whose explicit route table
 //! was on a missing page would fall back to the main table) — and it becomes a [`Failed`] that the
-//! caller turns into an `Incomplete` entry and a diagnostic.
+//! caller turns into an `Incomplete` entry and a diagnostic. What an *earlier* call already
+//! proved is kept, though, marked unknown where the failed call would have filled it in: a
+//! prefix list whose entries could not be read stays, `Cidrs` absent (entries unknown, never
+//! empty); a notebook that could not be described stays as its `ListNotebookInstances` summary
+//! (placement unknown, never "no VPC").
 //!
 //! Every SDK call in this file is one of [`super::OPERATIONS`] (a test checks the source).
 
