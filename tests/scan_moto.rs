@@ -69,8 +69,43 @@ fn a_isolated_notebook_reaches_every_service_privately_and_not_the_internet() {
         b.notebook("nb-isolated", &nb_subnet, &[&nb_sg]).await;
         vpc
     });
-    let o = moto.scan(&[&["--format", "json"][..], &only(&[vpc])].concat());
+    let dir = std::env::temp_dir().join(format!("vpcreach-moto-a-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let save = dir.join("snap");
+    let save_arg = save.to_str().unwrap();
+    let o = moto.scan(&[&["--format", "json", "--save", save_arg][..], &only(&[vpc])].concat());
     let r = report(&o);
+    // The VPC's DHCP option set was collected (through the `dhcp-options-id` filter `--vpc`
+    // asks for), as describe-dhcp-options prints it, and the VPC refers to it.
+    let saved = |f: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(save.join(f)).unwrap()).unwrap()
+    };
+    let vpcs = saved("vpcs.json");
+    let dopt = &vpcs["Vpcs"][0]["DhcpOptionsId"];
+    assert!(dopt.as_str().unwrap().starts_with("dopt-"), "{vpcs}");
+    let sets = saved("dhcp-options.json");
+    let sets = sets["DhcpOptions"].as_array().unwrap();
+    assert_eq!(sets.len(), 1, "only the chosen VPC's set: {sets:?}");
+    assert_eq!(&sets[0]["DhcpOptionsId"], dopt);
+    let servers = sets[0]["DhcpConfigurations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["Key"] == "domain-name-servers")
+        .unwrap_or_else(|| panic!("{sets:?}"));
+    assert_eq!(
+        servers["Values"],
+        serde_json::json!([{"Value": "AmazonProvidedDNS"}])
+    );
+    assert!(
+        !r["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "DHCP_OPTIONS_ASSUMED" || d["code"] == "INCOMPLETE_DATA"),
+        "{}",
+        r["diagnostics"]
+    );
     let nb = notebook(&r, "nb-isolated");
     let c = &nb["checks"];
     assert_eq!(c["internet"]["status"], "unreachable", "{}", c["internet"]);
@@ -87,6 +122,51 @@ fn a_isolated_notebook_reaches_every_service_privately_and_not_the_internet() {
     assert_eq!(nb["compliant"], true, "{}", nb["reasons"]);
     assert_eq!(r["summary"]["notebooks"], 1);
     assert_eq!(o.status.code(), Some(0));
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_vpcreach"))
+        .args(["analyze", save_arg, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn f_custom_dns_servers_make_every_service_unknown_and_leave_the_internet_verdict() {
+    let Some(server) = moto_server("scan_moto::f_custom_dns") else {
+        return;
+    };
+    let moto = Moto::start(&server);
+    let b = Builder::new(&moto);
+    let vpc = runtime().block_on(async {
+        // Sample (a)'s topology, but the VPC's DHCP options name a DNS server of its own: what
+        // service names resolve to is then beyond the model.
+        let vpc = b.bare_vpc("10.50.0.0/16", true, true).await;
+        b.dhcp_options(&vpc, &["10.50.0.53"]).await;
+        let nb_subnet = b.subnet(&vpc, "10.50.1.0/24", "us-east-1a").await;
+        let ep_subnet = b.subnet(&vpc, "10.50.11.0/24", "us-east-1a").await;
+        let nb_sg = b.security_group(&vpc, "nb-isolated").await;
+        let ep_sg = b.security_group(&vpc, "endpoints").await;
+        b.allow_https_from(&ep_sg, &nb_sg).await;
+        for svc in INTERFACE_SERVICES {
+            b.interface_endpoint(&vpc, svc, &ep_subnet, &ep_sg, true)
+                .await;
+        }
+        let main = b.main_route_table(&vpc).await;
+        b.s3_gateway_endpoint(&vpc, &[&main]).await;
+        b.notebook("nb-custom-dns", &nb_subnet, &[&nb_sg]).await;
+        vpc
+    });
+    let o = moto.scan(&[&["--format", "json"][..], &only(&[vpc])].concat());
+    let r = report(&o);
+    let c = &notebook(&r, "nb-custom-dns")["checks"];
+    assert_eq!(c["internet"]["status"], "unreachable", "{}", c["internet"]);
+    for svc in ["s3", "sagemaker.api", "sagemaker.runtime", "sts", "logs"] {
+        assert_eq!(c[svc]["status"], "unknown", "{svc}: {}", c[svc]);
+    }
+    assert_eq!(o.status.code(), Some(1), "unknown is not compliant");
 }
 
 #[test]

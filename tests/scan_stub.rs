@@ -6,9 +6,12 @@
 //!   snapshot, and every paginated call is read to its end);
 //! - an operation answering AccessDenied becomes a diagnostic and an `Incomplete` entry, the scan
 //!   goes on, and only verdicts are `unknown` that needed the data — checked for every operation;
+//! - a prefix list whose entries cannot be read is kept with its entries unknown; a notebook that
+//!   cannot be described is kept as its summary, its verdicts unknown;
 //! - throttling is retried; several regions give one report each; several accounts through
 //!   AssumeRole merge and label each notebook with its account;
-//! - no credentials → exit 2; the secret key never appears in any output or saved file.
+//! - no credentials, or a scan in which every call failed → exit 2; the secret key never appears
+//!   in any output or saved file.
 #![cfg(feature = "aws")]
 
 mod support_scan;
@@ -94,6 +97,7 @@ fn every_sample_scans_to_the_report_analyze_gives() {
         // Two items per page: every list of three or more took several pages.
         let s = support_scan::load(&path);
         for (action, key) in [
+            ("DescribeDhcpOptions", "DhcpOptions"),
             ("DescribeSubnets", "Subnets"),
             ("DescribeSecurityGroups", "SecurityGroups"),
             ("DescribeNetworkInterfaces", "NetworkInterfaces"),
@@ -156,6 +160,7 @@ fn save_then_analyze_gives_the_same_bytes() {
     for f in [
         "vpcs.json",
         "vpc-attributes.json",
+        "dhcp-options.json",
         "subnets.json",
         "route-tables.json",
         "internet-gateways.json",
@@ -228,6 +233,7 @@ fn a_failed_call_never_makes_a_verdict_more_confident() {
     const ACTIONS: &[&str] = &[
         "DescribeVpcs",
         "DescribeVpcAttribute",
+        "DescribeDhcpOptions",
         "DescribeSubnets",
         "DescribeRouteTables",
         "DescribeInternetGateways",
@@ -257,7 +263,15 @@ fn a_failed_call_never_makes_a_verdict_more_confident() {
             prefix_lists_without_cidrs: true,
             ..Config::sample(&path)
         };
-        let full = statuses(&json(&analyze(&path).stdout));
+        let full_report = json(&analyze(&path).stdout);
+        let full = statuses(&full_report);
+        let in_vpc: Vec<String> = full_report["notebooks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["vpc_id"].is_string())
+            .map(|n| n["name"].as_str().unwrap().to_string())
+            .collect();
         for action in ACTIONS {
             let stub = Stub::start(base.clone().fault(action, Fault::Deny));
             let o = vpcreach(&scan_args(&stub, &[]));
@@ -266,20 +280,42 @@ fn a_failed_call_never_makes_a_verdict_more_confident() {
                 err.contains(action) && err.contains("us-east-1"),
                 "{sample}/{action}: {err}"
             );
-            let v = json(&o.stdout);
-            let got = statuses(&v);
-            let notebooks_unread = matches!(
-                *action,
-                "ListNotebookInstances" | "DescribeNotebookInstance"
-            );
-            if notebooks_unread {
-                assert!(got.is_empty(), "{sample}/{action}");
-                assert_eq!(
-                    o.status.code(),
-                    Some(1),
-                    "{sample}/{action}: unread notebooks fail"
+            if *action == "ListNotebookInstances" {
+                // No notebook could be listed: nothing to judge, an input error naming the call.
+                assert_eq!(o.status.code(), Some(2), "{sample}/{action}: {err}");
+                assert!(o.stdout.is_empty(), "{sample}/{action}");
+                assert!(
+                    err.contains("no notebook instance could be read"),
+                    "{sample}/{action}: {err}"
                 );
                 continue;
+            }
+            let v = json(&o.stdout);
+            let got = statuses(&v);
+            match *action {
+                // Every notebook kept as its ListNotebookInstances summary: all unknown.
+                "DescribeNotebookInstance" => {
+                    assert_eq!(got.len(), full.len(), "{sample}/{action}: {got:?}");
+                    assert!(
+                        got.values().all(|s| s == "unknown"),
+                        "{sample}/{action}: {got:?}"
+                    );
+                    assert_eq!(o.status.code(), Some(1), "{sample}/{action}");
+                }
+                // Every VPC's resolver unknown: no service is known to be reachable from a
+                // notebook in a VPC (one outside any VPC resolves through the service network).
+                "DescribeDhcpOptions" => {
+                    for ((nb, check), want) in &full {
+                        if check != "internet" && want == "reachable" && in_vpc.contains(nb) {
+                            assert_eq!(
+                                got[&(nb.clone(), check.clone())],
+                                "unknown",
+                                "{sample}/{action}: {nb} {check}"
+                            );
+                        }
+                    }
+                }
+                _ => {}
             }
             for (k, want) in &full {
                 match got.get(k) {
@@ -370,7 +406,12 @@ fn vpc_filter_is_asked_of_the_api_and_keeps_only_that_vpcs_notebooks() {
     let stub = Stub::start(Config::sample("samples/endpoint-mistakes"));
     let all = json(&analyze("samples/endpoint-mistakes").stdout);
     let vpc = all["notebooks"][0]["vpc_id"].as_str().unwrap().to_string();
-    let o = vpcreach(&scan_args(&stub, &["--vpc", &vpc]));
+    let dir = tmp("vpc-filter");
+    let save = dir.join("snap");
+    let o = vpcreach(&scan_args(
+        &stub,
+        &["--vpc", &vpc, "--save", save.to_str().unwrap()],
+    ));
     let v = json(&o.stdout);
     let nbs = v["notebooks"].as_array().unwrap();
     assert!(!nbs.is_empty());
@@ -403,39 +444,76 @@ fn vpc_filter_is_asked_of_the_api_and_keeps_only_that_vpcs_notebooks() {
         );
     }
     assert!(seen.filters["DescribeInternetGateways"].contains("attachment.vpc-id"));
+    // Only the option set the chosen VPC uses, asked of the API by ID.
+    assert!(seen.filters["DescribeDhcpOptions"].contains("dhcp-options-id"));
+    let vpcs = support_scan::load("samples/endpoint-mistakes");
+    let dopt = vpcs["Vpcs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["VpcId"] == vpc.as_str())
+        .unwrap()["DhcpOptionsId"]
+        .clone();
+    let saved: Value =
+        serde_json::from_slice(&std::fs::read(save.join("dhcp-options.json")).unwrap()).unwrap();
+    let ids: Vec<&Value> = saved["DhcpOptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["DhcpOptionsId"])
+        .collect();
+    assert_eq!(ids, vec![&dopt]);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn several_regions_give_one_report_each_and_the_worst_exit_status() {
-    let stub = Stub::start(Config::sample("samples/nat-egress"));
+    // eu-west-1 holds sample (a) moved there, us-east-1 sample (b), ap-south-1 nothing.
+    let isolated_eu = serde_json::to_string(&support_scan::load("samples/isolated"))
+        .unwrap()
+        .replace("us-east-1", "eu-west-1");
+    let mut cfg = Config::sample("samples/nat-egress");
+    cfg.other_regions.insert(
+        "eu-west-1".into(),
+        serde_json::from_str(&isolated_eu).unwrap(),
+    );
+    let stub = Stub::start(cfg);
     let dir = tmp("regions");
+    std::fs::create_dir_all(&dir).unwrap();
+    let eu_file = dir.join("isolated-eu-west-1.json");
+    std::fs::write(&eu_file, &isolated_eu).unwrap();
     let save = dir.join("snap");
     let o = vpcreach(&[
         "scan",
         "--endpoint-url",
         &stub.url,
         "--region",
-        "eu-west-1",
+        "ap-south-1",
         "--region",
-        "us-east-1",
+        "eu-west-1,us-east-1",
         "--format",
         "json",
         "--save",
         save.to_str().unwrap(),
     ]);
+    let err = String::from_utf8_lossy(&o.stderr);
     let reports: Vec<Value> = serde_json::Deserializer::from_slice(&o.stdout)
         .into_iter()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(reports.len(), 2);
+    assert_eq!(reports.len(), 2, "no report for a region without notebooks");
+    assert!(
+        err.contains("ap-south-1 holds no notebook instance"),
+        "{err}"
+    );
     assert_eq!(reports[0]["region"], "eu-west-1");
-    assert_eq!(reports[0]["summary"]["notebooks"], 0);
+    assert_eq!(reports[0], json(&analyze(eu_file.to_str().unwrap()).stdout));
     assert_eq!(reports[1]["region"], "us-east-1");
     assert_eq!(reports[1], json(&analyze("samples/nat-egress").stdout));
     assert_eq!(
         o.status.code(),
         Some(1),
-        "nat-egress fails the isolated profile"
+        "nat-egress fails the isolated profile, (a) passes: the worst"
     );
     for r in ["eu-west-1", "us-east-1"] {
         let again = vpcreach(&[
@@ -446,6 +524,9 @@ fn several_regions_give_one_report_each_and_the_worst_exit_status() {
         ]);
         assert_eq!(json(&again.stdout)["region"], r);
     }
+    // The empty region is saved too: analysing it alone finds nothing to judge.
+    let again = vpcreach(&["analyze", save.join("ap-south-1").to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
     // --notebook picks the region that has it.
     let o = vpcreach(&[
         "scan",
@@ -618,4 +699,240 @@ fn credentials_never_appear_in_any_output() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_prefix_list_whose_entries_cannot_be_read_is_kept_with_its_entries_unknown() {
+    // The S3 list's entries are denied (and DescribePrefixLists prints no Cidrs, as moto does):
+    // the list stays, without Cidrs, so the S3 gateway-endpoint route is undecided — never
+    // empty, which would make S3 unreachable, and never missing, which would be a dangling
+    // reference.
+    let stub = Stub::start(
+        Config {
+            prefix_lists_without_cidrs: true,
+            ..Config::sample("samples/isolated")
+        }
+        .deny_resource("pl-63a5400a"),
+    );
+    let dir = tmp("unreadable-pl");
+    let save = dir.join("snap");
+    let o = vpcreach(&scan_args(&stub, &["--save", save.to_str().unwrap()]));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(
+            "GetManagedPrefixListEntries in us-east-1 failed for 1 resource (pl-63a5400a)"
+        ),
+        "{err}"
+    );
+    let saved: Value =
+        serde_json::from_slice(&std::fs::read(save.join("prefix-lists.json")).unwrap()).unwrap();
+    let lists = saved["PrefixLists"].as_array().unwrap();
+    assert_eq!(lists.len(), 2, "{saved}");
+    let s3 = lists
+        .iter()
+        .find(|p| p["PrefixListId"] == "pl-63a5400a")
+        .unwrap();
+    assert!(
+        s3.get("Cidrs").is_none(),
+        "entries unknown, not empty: {s3}"
+    );
+    assert_eq!(s3["PrefixListName"], "com.amazonaws.us-east-1.s3");
+    assert_eq!(s3["AddressFamily"], "IPv4");
+    assert_eq!(s3["OwnerId"], "AWS");
+    let ddb = lists
+        .iter()
+        .find(|p| p["PrefixListId"] == "pl-02cd2c6b")
+        .unwrap();
+    assert_eq!(ddb["Cidrs"].as_array().unwrap().len(), 2);
+    let inc: Value =
+        serde_json::from_slice(&std::fs::read(save.join("incomplete.json")).unwrap()).unwrap();
+    assert_eq!(inc["Incomplete"][0]["Key"], "PrefixLists");
+
+    let v = json(&o.stdout);
+    let full = statuses(&json(&analyze("samples/isolated").stdout));
+    for ((nb, check), status) in statuses(&v) {
+        if check == "s3" {
+            assert_eq!(status, "unknown", "{nb} s3");
+        } else {
+            assert!(
+                status == full[&(nb.clone(), check.clone())] || status == "unknown",
+                "{nb} {check}: {status}"
+            );
+        }
+    }
+    // The saved scan gives the same report.
+    let again = vpcreach(&["analyze", save.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(again.stdout, o.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_notebook_that_cannot_be_described_is_kept_as_its_summary_with_unknown_verdicts() {
+    let stub = Stub::start(Config::sample("samples/isolated").deny_resource("nb-isolated"));
+    let dir = tmp("undescribed-notebook");
+    let save = dir.join("snap");
+    let o = vpcreach(&scan_args(&stub, &["--save", save.to_str().unwrap()]));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("DescribeNotebookInstance in us-east-1 failed for 1 resource (nb-isolated)"),
+        "{err}"
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "an unknown notebook is not compliant"
+    );
+    let v = json(&o.stdout);
+    let got = statuses(&v);
+    let full = statuses(&json(&analyze("samples/isolated").stdout));
+    assert_eq!(got.len(), full.len(), "both notebooks reported: {got:?}");
+    for (k, want) in &full {
+        if k.0 == "nb-isolated" {
+            assert_eq!(got[k], "unknown", "{k:?}");
+        } else {
+            assert_eq!(&got[k], want, "{k:?}");
+        }
+    }
+    let nb = v["notebooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == "nb-isolated")
+        .unwrap();
+    assert_eq!(nb["account_id"], "111122223333", "from the summary's ARN");
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "NOTEBOOK_PLACEMENT_UNKNOWN"),
+        "{}",
+        v["diagnostics"]
+    );
+    // Saved as ListNotebookInstances prints it: name, ARN, status, type, no placement.
+    let saved: Value =
+        serde_json::from_slice(&std::fs::read(save.join("notebook-instances.json")).unwrap())
+            .unwrap();
+    let summary = saved["NotebookInstances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["NotebookInstanceName"] == "nb-isolated")
+        .unwrap();
+    assert!(summary.get("SubnetId").is_none(), "{summary}");
+    assert!(summary["NotebookInstanceArn"].is_string(), "{summary}");
+    assert!(summary["NotebookInstanceStatus"].is_string(), "{summary}");
+    assert!(summary["InstanceType"].is_string(), "{summary}");
+    let again = vpcreach(&["analyze", save.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(again.stdout, o.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every operation the collector makes once per region.
+const REGION_ACTIONS: &[&str] = &[
+    "DescribeVpcs",
+    "DescribeDhcpOptions",
+    "DescribeSubnets",
+    "DescribeRouteTables",
+    "DescribeInternetGateways",
+    "DescribeEgressOnlyInternetGateways",
+    "DescribeNatGateways",
+    "DescribeVpcEndpoints",
+    "DescribeSecurityGroups",
+    "DescribeNetworkAcls",
+    "DescribePrefixLists",
+    "DescribeManagedPrefixLists",
+    "DescribeNetworkInterfaces",
+    "DescribeVpcPeeringConnections",
+    "DescribeTransitGateways",
+    "ListNotebookInstances",
+];
+
+#[test]
+fn a_scan_in_which_every_call_failed_is_exit_2_naming_the_calls_and_the_first_error() {
+    // Every call denied, in two regions.
+    let mut cfg = Config::sample("samples/isolated");
+    for a in REGION_ACTIONS {
+        cfg = cfg.fault(a, Fault::Deny);
+    }
+    let stub = Stub::start(cfg);
+    let o = vpcreach(&scan_args(&stub, &["--region", "eu-west-1"]));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(o.stdout.is_empty(), "no report");
+    assert!(
+        err.contains("every API call of the scan failed, so nothing was collected"),
+        "{err}"
+    );
+    for a in REGION_ACTIONS {
+        assert!(err.contains(a), "{a}: {err}");
+    }
+    assert!(err.contains("in us-east-1, eu-west-1"), "{err}");
+    assert!(
+        err.contains("The first error: DescribeVpcs in us-east-1: UnauthorizedOperation"),
+        "{err}"
+    );
+    assert!(err.contains("docs/iam-policy.json"), "{err}");
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "one error, no list of warnings: {err}"
+    );
+
+    // Nothing listening: connection refused, every call.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let o = vpcreach(&["scan", "--endpoint-url", &url, "--region", "us-east-1"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(o.stdout.is_empty());
+    assert!(
+        err.contains("every API call of the scan failed")
+            && err.contains("DescribeVpcs in us-east-1"),
+        "{err}"
+    );
+    assert!(err.to_lowercase().contains("connect"), "{err}");
+
+    // One call that succeeds is enough for a report (its verdicts unknown where data is missing).
+    let mut cfg = Config::sample("samples/isolated");
+    for a in REGION_ACTIONS
+        .iter()
+        .filter(|a| **a != "ListNotebookInstances")
+    {
+        cfg = cfg.fault(a, Fault::Deny);
+    }
+    let stub = Stub::start(cfg);
+    let o = vpcreach(&scan_args(&stub, &[]));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let got = statuses(&json(&o.stdout));
+    assert!(!got.is_empty());
+    assert!(got.values().all(|s| s == "unknown"), "{got:?}");
+}
+
+#[test]
+fn every_role_unassumable_is_exit_2() {
+    let stub = Stub::start(Config::sample("samples/isolated"));
+    let o = vpcreach(&scan_args(
+        &stub,
+        &[
+            "--assume-role",
+            "arn:aws:iam::999999999999:role/VpcreachScan",
+        ],
+    ));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(o.stdout.is_empty());
+    assert!(
+        err.contains("every API call of the scan failed") && err.contains("AssumeRole"),
+        "{err}"
+    );
 }

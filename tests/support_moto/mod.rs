@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, DomainType, Filter, IpPermission, UserIdGroupPair, VpcEndpointType,
+    AttributeBooleanValue, DomainType, Filter, IpPermission, NewDhcpConfiguration, UserIdGroupPair,
+    VpcEndpointType,
 };
 use aws_sdk_sagemaker::types::{DirectInternetAccess, InstanceType, RootAccess};
 
@@ -158,8 +159,52 @@ impl Builder {
         Builder { ec2, sm }
     }
 
-    /// A VPC with the two DNS attributes set as given.
+    /// A VPC with the two DNS attributes set as given, using a DHCP option set of
+    /// AmazonProvidedDNS.
+    ///
+    /// moto deviation: a new VPC has no DHCP option set in moto (`DhcpOptionsId` `default`); on
+    /// AWS it gets the region's default set (`domain-name-servers` AmazonProvidedDNS,
+    /// `domain-name` ec2.internal in us-east-1). Creating and associating that set here gives the
+    /// VPC what AWS would.
     pub async fn vpc(&self, cidr: &str, dns_support: bool, dns_hostnames: bool) -> String {
+        let v = self.bare_vpc(cidr, dns_support, dns_hostnames).await;
+        self.dhcp_options(&v, &["AmazonProvidedDNS"]).await;
+        v
+    }
+
+    /// Create a DHCP option set with these `domain-name-servers` and associate it with `vpc`;
+    /// returns its ID.
+    pub async fn dhcp_options(&self, vpc: &str, servers: &[&str]) -> String {
+        let cfg = |k: &str, v: &[&str]| {
+            NewDhcpConfiguration::builder()
+                .key(k)
+                .set_values(Some(v.iter().map(|s| s.to_string()).collect()))
+                .build()
+        };
+        let d = self
+            .ec2
+            .create_dhcp_options()
+            .dhcp_configurations(cfg("domain-name-servers", servers))
+            .dhcp_configurations(cfg("domain-name", &["ec2.internal"]))
+            .send()
+            .await
+            .unwrap()
+            .dhcp_options
+            .unwrap()
+            .dhcp_options_id
+            .unwrap();
+        self.ec2
+            .associate_dhcp_options()
+            .dhcp_options_id(&d)
+            .vpc_id(vpc)
+            .send()
+            .await
+            .unwrap();
+        d
+    }
+
+    /// A VPC with the two DNS attributes set as given and no DHCP option set yet.
+    pub async fn bare_vpc(&self, cidr: &str, dns_support: bool, dns_hostnames: bool) -> String {
         let v = self
             .ec2
             .create_vpc()

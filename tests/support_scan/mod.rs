@@ -2,7 +2,8 @@
 //! serving a snapshot (e.g. a bundled sample) the way AWS would: paginated with `NextToken`,
 //! honouring the `vpc-id` filters, per region (read from the request's SigV4 credential scope)
 //! and per account (read from the access key, which the stub's own AssumeRole hands out). Faults
-//! can be injected per operation: access denied, throttled once, throttled always.
+//! can be injected per operation (access denied, throttled once, throttled always) and per
+//! resource (access denied for one prefix list's entries, or for one notebook's description).
 //!
 //! It lets `vpcreach scan` run against recorded-style answers without moto and without any
 //! network but 127.0.0.1, so pagination and error paths are tested on every `cargo test`.
@@ -35,14 +36,20 @@ pub enum Fault {
 pub struct Config {
     /// Snapshot JSON (PascalCase keys) per account ID; the default credentials are the first.
     pub accounts: Vec<(String, Map<String, Value>)>,
-    /// The only region that has resources; every other region is empty.
+    /// The region the accounts' resources are in.
     pub region: String,
+    /// More regions with resources (of the default credentials' account); every region that is
+    /// neither this nor `region` is empty.
+    pub other_regions: BTreeMap<String, Map<String, Value>>,
     /// Items per page.
     pub page_size: usize,
     /// Answer `DescribePrefixLists` without `Cidrs` (as moto does), so the entries must come from
     /// `GetManagedPrefixListEntries`.
     pub prefix_lists_without_cidrs: bool,
     pub faults: BTreeMap<String, Fault>,
+    /// Resources whose per-resource call is denied: a prefix-list ID (`GetManagedPrefixListEntries`)
+    /// or a notebook name (`DescribeNotebookInstance`).
+    pub denied_resources: BTreeSet<String>,
 }
 
 impl Config {
@@ -51,14 +58,22 @@ impl Config {
         Config {
             accounts: vec![("111122223333".into(), load(path))],
             region: "us-east-1".into(),
+            other_regions: BTreeMap::new(),
             page_size: 2,
             prefix_lists_without_cidrs: false,
             faults: BTreeMap::new(),
+            denied_resources: BTreeSet::new(),
         }
     }
 
     pub fn fault(mut self, action: &str, f: Fault) -> Config {
         self.faults.insert(action.to_string(), f);
+        self
+    }
+
+    /// Deny the per-resource call about this prefix-list ID or notebook name.
+    pub fn deny_resource(mut self, id: &str) -> Config {
+        self.denied_resources.insert(id.to_string());
         self
     }
 }
@@ -236,7 +251,7 @@ fn serve(mut conn: TcpStream, cfg: &Config, seen: &Mutex<Seen>) -> std::io::Resu
                     "application/x-amz-json-1.1",
                     json!({"__type": "ThrottlingException", "message": "Rate exceeded"}).to_string(),
                 ),
-                None => sagemaker(&action, &req, &snap, cfg.page_size),
+                None => sagemaker(&action, &req, &snap, cfg),
             }
         }
         None => {
@@ -257,6 +272,20 @@ fn serve(mut conn: TcpStream, cfg: &Config, seen: &Mutex<Seen>) -> std::io::Resu
                     ec2_error("RequestLimitExceeded", "Request limit exceeded."),
                 ),
                 None if action == "AssumeRole" => assume_role(&form, cfg),
+                None if action == "GetManagedPrefixListEntries"
+                    && form
+                        .get("PrefixListId")
+                        .is_some_and(|id| cfg.denied_resources.contains(id)) =>
+                {
+                    (
+                        403,
+                        "text/xml",
+                        ec2_error(
+                            "UnauthorizedOperation",
+                            "You are not authorized to perform this operation.",
+                        ),
+                    )
+                }
                 None => ec2(&action, &form, &snap, cfg, seen),
             }
         }
@@ -275,11 +304,11 @@ fn serve(mut conn: TcpStream, cfg: &Config, seen: &Mutex<Seen>) -> std::io::Resu
     conn.flush()
 }
 
-/// The snapshot the caller may see: the account its access key belongs to, in the one region
-/// that has resources.
+/// The snapshot the caller may see: the account its access key belongs to, in the region the
+/// request is signed for.
 fn account_snapshot(cfg: &Config, key_id: &str, region: &str) -> Map<String, Value> {
     if region != cfg.region {
-        return Map::new();
+        return cfg.other_regions.get(region).cloned().unwrap_or_default();
     }
     let account = cfg
         .accounts
@@ -376,6 +405,7 @@ fn matches(item: &Value, name: &str, values: &[String]) -> bool {
     let has = |v: &Value| v.as_str().is_some_and(|s| values.iter().any(|x| x == s));
     match name {
         "vpc-id" => has(&item["VpcId"]),
+        "dhcp-options-id" => has(&item["DhcpOptionsId"]),
         "attachment.vpc-id" => item["Attachments"]
             .as_array()
             .is_some_and(|a| a.iter().any(|a| has(&a["VpcId"]))),
@@ -422,6 +452,7 @@ fn ec2(
             );
         }
         "DescribeVpcs" => (items(snap, "Vpcs"), "vpcSet"),
+        "DescribeDhcpOptions" => (items(snap, "DhcpOptions"), "dhcpOptionsSet"),
         "DescribeSubnets" => (items(snap, "Subnets"), "subnetSet"),
         "DescribeRouteTables" => (items(snap, "RouteTables"), "routeTableSet"),
         "DescribeInternetGateways" => (items(snap, "InternetGateways"), "internetGatewaySet"),
@@ -532,6 +563,8 @@ fn xml_name(key: &str) -> String {
         "UserIdGroupPairs" => "groups".into(),
         "Entries" => "entrySet".into(),
         "Cidrs" => "cidrSet".into(),
+        "DhcpConfigurations" => "dhcpConfigurationSet".into(),
+        "Values" => "valueSet".into(),
         "PrivateIpAddresses" => "privateIpAddressesSet".into(),
         "Ipv6Addresses" => "ipv6AddressesSet".into(),
         "Default" => "default".into(),
@@ -577,8 +610,9 @@ fn sagemaker(
     action: &str,
     req: &Value,
     snap: &Map<String, Value>,
-    page_size: usize,
+    cfg: &Config,
 ) -> (u16, &'static str, String) {
+    let page_size = cfg.page_size;
     let nbs = items(snap, "NotebookInstances");
     let ok = |v: Value| (200, "application/x-amz-json-1.1", v.to_string());
     match action {
@@ -592,10 +626,19 @@ fn sagemaker(
             let page: Vec<Value> = nbs[start.min(end)..end]
                 .iter()
                 .map(|n| {
-                    json!({
-                        "NotebookInstanceName": n["NotebookInstanceName"],
-                        "NotebookInstanceArn": n["NotebookInstanceArn"],
-                    })
+                    // What ListNotebookInstances prints of each: no placement at all.
+                    let mut summary = Map::new();
+                    for k in [
+                        "NotebookInstanceName",
+                        "NotebookInstanceArn",
+                        "NotebookInstanceStatus",
+                        "InstanceType",
+                    ] {
+                        if let Some(v) = n.get(k).filter(|v| !v.is_null()) {
+                            summary.insert(k.to_string(), v.clone());
+                        }
+                    }
+                    Value::Object(summary)
                 })
                 .collect();
             let mut out = json!({"NotebookInstances": page});
@@ -606,6 +649,13 @@ fn sagemaker(
         }
         "DescribeNotebookInstance" => {
             let name = req["NotebookInstanceName"].as_str().unwrap_or("");
+            if cfg.denied_resources.contains(name) {
+                return (
+                    400,
+                    "application/x-amz-json-1.1",
+                    json!({"__type": "AccessDeniedException", "Message": format!("User is not authorized to perform: sagemaker:DescribeNotebookInstance on {name}")}).to_string(),
+                );
+            }
             match nbs.into_iter().find(|n| n["NotebookInstanceName"] == name) {
                 Some(n) => ok(n),
                 None => (

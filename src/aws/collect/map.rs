@@ -7,6 +7,7 @@
 
 use aws_sdk_ec2::types as ec2;
 use aws_sdk_sagemaker::operation::describe_notebook_instance::DescribeNotebookInstanceOutput;
+use aws_sdk_sagemaker::types::NotebookInstanceSummary;
 
 use crate::aws::snapshot as s;
 
@@ -51,6 +52,7 @@ as_ref_str!(
     ec2::NatGatewayState,
     ec2::ConnectivityType,
     ec2::VpcEndpointType,
+    ec2::DnsRecordIpType,
     ec2::State,
     ec2::RuleAction,
     ec2::NetworkInterfaceType,
@@ -94,6 +96,32 @@ pub fn vpc(v: ec2::Vpc) -> s::Vpc {
         owner_id: v.owner_id,
         is_default: v.is_default,
         dhcp_options_id: v.dhcp_options_id,
+        tags: tags(v.tags),
+    }
+}
+
+/// One DHCP option set, as `aws ec2 describe-dhcp-options` prints it (`DhcpConfigurations`:
+/// `Key` and `Values[].Value`, in the order the API gave them).
+pub fn dhcp_options(v: ec2::DhcpOptions) -> s::DhcpOptions {
+    s::DhcpOptions {
+        dhcp_options_id: v.dhcp_options_id.unwrap_or_default(),
+        dhcp_configurations: v
+            .dhcp_configurations
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| s::DhcpConfiguration {
+                key: c.key.unwrap_or_default(),
+                values: c
+                    .values
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|a| s::AttributeValue {
+                        value: a.value.unwrap_or_default(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        owner_id: v.owner_id,
         tags: tags(v.tags),
     }
 }
@@ -388,15 +416,16 @@ pub fn prefix_list(v: ec2::PrefixList) -> s::PrefixList {
 }
 
 /// A managed prefix list and its entries (`GetManagedPrefixListEntries`), folded into the shape
-/// `DescribePrefixLists` prints.
+/// `DescribePrefixLists` prints. `None` entries (the call failed): the list exists but its
+/// entries are unknown, never empty (DESIGN §2).
 pub fn managed_prefix_list(
     v: &ec2::ManagedPrefixList,
-    entries: Vec<ec2::PrefixListEntry>,
+    entries: Option<Vec<ec2::PrefixListEntry>>,
 ) -> s::PrefixList {
     s::PrefixList {
         prefix_list_id: v.prefix_list_id.clone().unwrap_or_default(),
         prefix_list_name: v.prefix_list_name.clone(),
-        cidrs: Some(entries.into_iter().filter_map(|e| e.cidr).collect()),
+        cidrs: entries.map(|e| e.into_iter().filter_map(|e| e.cidr).collect()),
         address_family: v.address_family.clone(),
         owner_id: v.owner_id.clone(),
     }
@@ -489,6 +518,20 @@ pub fn notebook_instance(v: DescribeNotebookInstanceOutput) -> s::NotebookInstan
     }
 }
 
+/// A `ListNotebookInstances` summary, kept when `DescribeNotebookInstance` failed for that
+/// notebook: name, ARN, status and instance type, and no placement at all — the shape
+/// `list-notebook-instances` prints, which the engine judges `unknown`
+/// (`NOTEBOOK_PLACEMENT_UNKNOWN`), never "no VPC".
+pub fn notebook_summary(v: NotebookInstanceSummary) -> s::NotebookInstance {
+    s::NotebookInstance {
+        notebook_instance_name: v.notebook_instance_name.unwrap_or_default(),
+        notebook_instance_arn: v.notebook_instance_arn,
+        notebook_instance_status: state(v.notebook_instance_status),
+        instance_type: state(v.instance_type),
+        ..s::NotebookInstance::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,6 +555,55 @@ mod tests {
         );
         assert_eq!(r.state.as_deref(), Some("blackhole"));
         assert_eq!(r.origin.as_deref(), Some("CreateRoute"));
+    }
+
+    #[test]
+    fn dhcp_options_keep_keys_and_values_as_the_cli_prints_them() {
+        let d = dhcp_options(
+            ec2::DhcpOptions::builder()
+                .dhcp_options_id("dopt-1")
+                .owner_id("111122223333")
+                .dhcp_configurations(
+                    ec2::DhcpConfiguration::builder()
+                        .key("domain-name-servers")
+                        .values(ec2::AttributeValue::builder().value("10.0.0.2").build())
+                        .values(
+                            ec2::AttributeValue::builder()
+                                .value("AmazonProvidedDNS")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        );
+        assert_eq!(
+            serde_json::to_value(&d).unwrap(),
+            serde_json::json!({
+                "DhcpOptionsId": "dopt-1",
+                "DhcpConfigurations": [{"Key": "domain-name-servers",
+                    "Values": [{"Value": "10.0.0.2"}, {"Value": "AmazonProvidedDNS"}]}],
+                "OwnerId": "111122223333",
+            })
+        );
+    }
+
+    #[test]
+    fn a_notebook_summary_says_nothing_of_placement() {
+        let n = notebook_summary(
+            NotebookInstanceSummary::builder()
+                .notebook_instance_name("nb")
+                .notebook_instance_arn(
+                    "arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb",
+                )
+                .notebook_instance_status(
+                    aws_sdk_sagemaker::types::NotebookInstanceStatus::InService,
+                )
+                .instance_type(aws_sdk_sagemaker::types::InstanceType::MlT3Medium)
+                .build(),
+        );
+        assert!(n.is_summary());
+        assert_eq!(n.notebook_instance_status.as_deref(), Some("InService"));
+        assert_eq!(n.instance_type.as_deref(), Some("ml.t3.medium"));
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //! Read-only: every call is a Describe*/List*/Get* in [`OPERATIONS`], the same list as
 //! `docs/iam-policy.json` (a test checks both and the source). A call that fails never aborts the
 //! scan: it is printed as a diagnostic naming the operation and region, and recorded under the
-//! snapshot's `Incomplete` key, so every verdict that needs the data is `unknown`.
+//! snapshot's `Incomplete` key, so every verdict that needs the data is `unknown`. Only a scan in
+//! which *every* call of every region and account failed is an error ([`ScanError::NothingCollected`]):
+//! it collected nothing, and must never pass for an account without notebooks.
 
 mod map;
 mod merge;
@@ -20,6 +22,7 @@ mod region;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
@@ -37,6 +40,7 @@ use super::snapshot::{Incomplete, Snapshot};
 pub const OPERATIONS: &[&str] = &[
     "ec2:DescribeVpcs",
     "ec2:DescribeVpcAttribute",
+    "ec2:DescribeDhcpOptions",
     "ec2:DescribeSubnets",
     "ec2:DescribeRouteTables",
     "ec2:DescribeInternetGateways",
@@ -68,6 +72,7 @@ pub fn snapshot_key(op: &str) -> &'static str {
     match op {
         "DescribeVpcs" => "Vpcs",
         "DescribeVpcAttribute" => "VpcAttributes",
+        "DescribeDhcpOptions" => "DhcpOptions",
         "DescribeSubnets" => "Subnets",
         "DescribeRouteTables" => "RouteTables",
         "DescribeInternetGateways" => "InternetGateways",
@@ -91,6 +96,7 @@ pub fn snapshot_key(op: &str) -> &'static str {
 const KEYS: &[&str] = &[
     "Vpcs",
     "VpcAttributes",
+    "DhcpOptions",
     "Subnets",
     "RouteTables",
     "InternetGateways",
@@ -151,6 +157,15 @@ pub enum ScanError {
     BadRoleArn { arn: String },
     #[error("--region {region:?}: not a region name (expected e.g. us-east-1)")]
     BadRegion { region: String },
+    #[error(
+        "every API call of the scan failed, so nothing was collected: {calls}. The first error: {first}. Check that the credentials are allowed the actions of docs/iam-policy.json, and the region and endpoint."
+    )]
+    NothingCollected {
+        /// The operations that failed and where, e.g. `DescribeVpcs, … in us-east-1`.
+        calls: String,
+        /// The first failure, `OPERATION in REGION: CODE: message`.
+        first: String,
+    },
 }
 
 /// One account to scan: its label in diagnostics, and its configuration or why there is none.
@@ -246,6 +261,7 @@ pub async fn scan(opts: &ScanOptions) -> Result<Vec<RegionSnapshot>, ScanError> 
     }
 
     let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let succeeded = Arc::new(AtomicUsize::new(0));
     let first_calls = (OPERATIONS.len() - PER_RESOURCE.len()) as u64;
     let mut jobs = Vec::new();
     for r in &regions {
@@ -263,6 +279,7 @@ pub async fn scan(opts: &ScanOptions) -> Result<Vec<RegionSnapshot>, ScanError> 
                         vpcs: opts.vpcs.clone(),
                         limit: limit.clone(),
                         bar: monitor.bar(&label, first_calls),
+                        succeeded: succeeded.clone(),
                     };
                     Ok(tokio::spawn(async move {
                         let out = region.collect().await;
@@ -276,7 +293,7 @@ pub async fn scan(opts: &ScanOptions) -> Result<Vec<RegionSnapshot>, ScanError> 
         }
     }
 
-    let mut per_region: BTreeMap<String, Merged> = BTreeMap::new();
+    let mut results = Vec::new();
     for (r, account, job) in jobs {
         let done = match job {
             Ok(handle) => handle
@@ -285,6 +302,16 @@ pub async fn scan(opts: &ScanOptions) -> Result<Vec<RegionSnapshot>, ScanError> 
                 .map_err(|e| format!("internal error while collecting: {e}")),
             Err(why) => Err(why),
         };
+        results.push((r, account, done));
+    }
+    // Fail closed: nothing at all was collected (every call denied, the endpoint unreachable,
+    // every role unassumable). A report of "no notebook" would be a lie.
+    if succeeded.load(Ordering::SeqCst) == 0 {
+        return Err(nothing_collected(&results));
+    }
+
+    let mut per_region: BTreeMap<String, Merged> = BTreeMap::new();
+    for (r, account, done) in results {
         let (snap, failed) = match done {
             Ok(out) => out,
             Err(why) => {
@@ -320,6 +347,60 @@ pub async fn scan(opts: &ScanOptions) -> Result<Vec<RegionSnapshot>, ScanError> 
             }
         })
         .collect())
+}
+
+/// The outcome of one (region, account): its snapshot and failed calls, or why it was not
+/// collected at all.
+type Outcome = Result<(Snapshot, Vec<Failed>), String>;
+
+/// The error of a scan in which no call succeeded: the operations that failed (in the order they
+/// are made), where, and the first error.
+fn nothing_collected(results: &[(String, Option<String>, Outcome)]) -> ScanError {
+    let mut ops: Vec<&str> = Vec::new();
+    let mut places: Vec<String> = Vec::new();
+    let mut first = None;
+    for (r, account, done) in results {
+        let at = place(r, account.as_deref());
+        if !places.contains(&at) {
+            places.push(at.clone());
+        }
+        match done {
+            Ok((_, failed)) => {
+                for f in failed {
+                    if !ops.contains(&f.op) {
+                        ops.push(f.op);
+                    }
+                    if first.is_none() {
+                        first = Some(match &f.resource {
+                            None => format!("{} in {at}: {}", f.op, f.error),
+                            Some(id) => format!("{} {id} in {at}: {}", f.op, f.error),
+                        });
+                    }
+                }
+            }
+            Err(why) => {
+                let op = if why.starts_with("AssumeRole") {
+                    "AssumeRole"
+                } else {
+                    "the collection"
+                };
+                if !ops.contains(&op) {
+                    ops.push(op);
+                }
+                if first.is_none() {
+                    first = Some(format!("{at}: {why}"));
+                }
+            }
+        }
+    }
+    ScanError::NothingCollected {
+        calls: format!("{} in {}", ops.join(", "), places.join(", ")),
+        first: first
+            .as_deref()
+            .unwrap_or("none recorded")
+            .trim_end_matches('.')
+            .to_string(),
+    }
 }
 
 /// The most specific one-line reason of an error: its innermost cause's first sentence (the

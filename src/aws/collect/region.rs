@@ -4,7 +4,11 @@
 //! A call that fails (after the SDK's retries) never aborts the scan: its data is dropped whole —
 //! a partial list could make the engine pick a wrong default (a subnet whose explicit route table
 //! was on a missing page would fall back to the main table) — and it becomes a [`Failed`] that the
-//! caller turns into an `Incomplete` entry and a diagnostic.
+//! caller turns into an `Incomplete` entry and a diagnostic. What an *earlier* call already
+//! proved is kept, though, marked unknown where the failed call would have filled it in: a
+//! prefix list whose entries could not be read stays, `Cidrs` absent (entries unknown, never
+//! empty); a notebook that could not be described stays as its `ListNotebookInstances` summary
+//! (placement unknown, never "no VPC").
 //!
 //! Every SDK call in this file is one of [`super::OPERATIONS`] (a test checks the source).
 
@@ -12,9 +16,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::{Filter, VpcAttributeName};
+use aws_sdk_sagemaker::types::NotebookInstanceSummary;
 use futures_util::future::join_all;
 use tokio::sync::Semaphore;
 
@@ -60,9 +66,21 @@ pub(super) struct Region {
     pub vpcs: Vec<String>,
     pub limit: Arc<Semaphore>,
     pub bar: Bar,
+    /// Calls that succeeded, counted across the whole scan (every region and account): a scan
+    /// in which none did collected nothing and must not pass for an empty account.
+    pub succeeded: Arc<AtomicUsize>,
 }
 
 type Listed<T> = Result<Vec<T>, Failed>;
+
+/// What the VPC calls give: the VPCs, their DNS attributes, the DHCP option sets they use, and
+/// the per-VPC calls that failed.
+struct VpcPart {
+    vpcs: Listed<s::Vpc>,
+    attributes: Vec<s::VpcAttribute>,
+    dhcp_options: Listed<s::DhcpOptions>,
+    failed: Vec<Failed>,
+}
 
 impl Region {
     /// Run one call under the shared limit, count it, and turn an SDK error into a [`Failed`].
@@ -86,6 +104,9 @@ impl Region {
         let r = fut.await;
         drop(permit);
         self.bar.inc();
+        if r.is_ok() {
+            self.succeeded.fetch_add(1, Ordering::Relaxed);
+        }
         r.map_err(|e| Failed {
             op,
             resource: resource.map(str::to_string),
@@ -132,10 +153,25 @@ impl Region {
         );
         let mut failed = Vec::new();
         let mut snap = Snapshot::default();
-        let ((vpcs, attributes), mut f) = vpcs;
-        failed.append(&mut f);
+        let VpcPart {
+            vpcs,
+            attributes,
+            dhcp_options,
+            failed: mut f,
+        } = vpcs;
         take(vpcs, &mut snap.vpcs, &mut failed);
+        failed.append(&mut f);
         snap.vpc_attributes = attributes;
+        // Always `Some`: a scan gives the key, so the engine never assumes AmazonProvidedDNS
+        // for want of it. When the call failed the `Incomplete` entry (key `DhcpOptions`) makes
+        // every VPC's resolver unknown, whatever the list holds.
+        snap.dhcp_options = Some(match dhcp_options {
+            Ok(d) => d,
+            Err(f) => {
+                failed.push(f);
+                Vec::new()
+            }
+        });
         let subnets_known = subnets.is_ok();
         take(subnets, &mut snap.subnets, &mut failed);
         take(route_tables, &mut snap.route_tables, &mut failed);
@@ -154,14 +190,16 @@ impl Region {
         let (nbs, mut f) = notebooks;
         failed.append(&mut f);
         // `--vpc`: only notebooks in a subnet of the chosen VPCs. When the subnets could not be
-        // listed, keep every notebook that has a subnet: its verdicts become unknown, which is
-        // honest, while dropping it would hide it.
+        // listed, keep every notebook that has a subnet, and keep every notebook whose placement
+        // could not be read (a summary): their verdicts become unknown, which is honest, while
+        // dropping them would hide them.
         let subnet_ids: BTreeSet<&str> =
             snap.subnets.iter().map(|s| s.subnet_id.as_str()).collect();
         snap.notebook_instances = nbs
             .into_iter()
             .filter(|n| {
                 self.vpcs.is_empty()
+                    || n.is_summary()
                     || n.subnet_id
                         .as_deref()
                         .is_some_and(|s| !subnets_known || subnet_ids.contains(s))
@@ -170,19 +208,52 @@ impl Region {
         (snap, failed)
     }
 
-    /// `DescribeVpcs`, then both DNS attributes of each VPC (`DescribeVpcAttribute`).
-    async fn vpcs(&self) -> ((Listed<s::Vpc>, Vec<s::VpcAttribute>), Vec<Failed>) {
-        let vpcs = match all_pages!(
-            self,
-            "DescribeVpcs",
-            self.ec2
-                .describe_vpcs()
-                .set_filters(self.vpc_filter("vpc-id"))
-        ) {
+    /// `DescribeVpcs`, then both DNS attributes of each VPC (`DescribeVpcAttribute`), and the
+    /// DHCP option sets (`DescribeDhcpOptions`): every set of the region, at once; with `--vpc`
+    /// only those the chosen VPCs use, once they are known.
+    async fn vpcs(&self) -> VpcPart {
+        let every_set = self.vpcs.is_empty();
+        let (listed, all_sets) = tokio::join!(
+            async {
+                all_pages!(
+                    self,
+                    "DescribeVpcs",
+                    self.ec2
+                        .describe_vpcs()
+                        .set_filters(self.vpc_filter("vpc-id"))
+                )
+            },
+            async {
+                if every_set {
+                    Some(self.dhcp_options(None).await)
+                } else {
+                    None
+                }
+            },
+        );
+        let vpcs = match listed {
             Ok(v) => v.into_iter().map(map::vpc).collect::<Vec<_>>(),
-            Err(f) => return ((Err(f), Vec::new()), Vec::new()),
+            Err(f) => {
+                // The chosen VPCs' option sets are not known: read them all.
+                let dhcp_options = match all_sets {
+                    Some(d) => d,
+                    None => self.dhcp_options(None).await,
+                };
+                return VpcPart {
+                    vpcs: Err(f),
+                    attributes: Vec::new(),
+                    dhcp_options,
+                    failed: Vec::new(),
+                };
+            }
         };
         self.bar.add(2 * vpcs.len());
+        let referenced: BTreeSet<String> = vpcs
+            .iter()
+            .filter_map(|v| v.dhcp_options_id.clone())
+            // `default`: no option set (AmazonProvidedDNS); nothing to describe.
+            .filter(|id| id != "default")
+            .collect();
         let attribute = |id: String, name: VpcAttributeName| async move {
             self.call(
                 "DescribeVpcAttribute",
@@ -195,13 +266,23 @@ impl Region {
             )
             .await
         };
-        let answers = join_all(vpcs.iter().map(|v| async {
-            tokio::join!(
-                attribute(v.vpc_id.clone(), VpcAttributeName::EnableDnsSupport),
-                attribute(v.vpc_id.clone(), VpcAttributeName::EnableDnsHostnames),
-            )
-        }))
-        .await;
+        let (answers, dhcp_options) = tokio::join!(
+            join_all(vpcs.iter().map(|v| async {
+                tokio::join!(
+                    attribute(v.vpc_id.clone(), VpcAttributeName::EnableDnsSupport),
+                    attribute(v.vpc_id.clone(), VpcAttributeName::EnableDnsHostnames),
+                )
+            })),
+            async {
+                match all_sets {
+                    Some(d) => d,
+                    None => {
+                        self.dhcp_options(Some(referenced.into_iter().collect()))
+                            .await
+                    }
+                }
+            },
+        );
         let mut failed = Vec::new();
         let mut attributes = Vec::new();
         for (v, (support, hostnames)) in vpcs.iter().zip(answers) {
@@ -215,7 +296,37 @@ impl Region {
                 .map(|o| o.enable_dns_hostnames);
             attributes.push(map::vpc_attribute(&v.vpc_id, support, hostnames));
         }
-        ((Ok(vpcs), attributes), failed)
+        VpcPart {
+            vpcs: Ok(vpcs),
+            attributes,
+            dhcp_options,
+            failed,
+        }
+    }
+
+    /// `DescribeDhcpOptions`, every page: all option sets (`only: None`), or those with these
+    /// IDs (a server-side `dhcp-options-id` filter). No ID at all needs no call.
+    async fn dhcp_options(&self, only: Option<Vec<String>>) -> Listed<s::DhcpOptions> {
+        let filters = match only {
+            None => None,
+            Some(ids) if ids.is_empty() => {
+                // Counted as done, so the bar's total stays the same whatever `--vpc` says.
+                self.bar.inc();
+                return Ok(Vec::new());
+            }
+            Some(ids) => Some(vec![
+                Filter::builder()
+                    .name("dhcp-options-id")
+                    .set_values(Some(ids))
+                    .build(),
+            ]),
+        };
+        let v = all_pages!(
+            self,
+            "DescribeDhcpOptions",
+            self.ec2.describe_dhcp_options().set_filters(filters)
+        )?;
+        Ok(v.into_iter().map(map::dhcp_options).collect())
     }
 
     async fn subnets(&self) -> Listed<s::Subnet> {
@@ -351,8 +462,10 @@ impl Region {
 
     /// `DescribePrefixLists` gives the AWS-managed lists with their `Cidrs`; customer-managed
     /// lists (and any list printed without `Cidrs`) come from `DescribeManagedPrefixLists` +
-    /// `GetManagedPrefixListEntries`, folded into the same shape. A list whose addresses could
-    /// not be read is left out (so checks that need it are unknown), never kept empty.
+    /// `GetManagedPrefixListEntries`, folded into the same shape. A list whose entries could not
+    /// be read is kept with `Cidrs` absent — it exists, its entries are unknown (so the rules and
+    /// routes that need them are undecided) — never with an empty list, and the failure is
+    /// recorded.
     async fn prefix_lists(&self) -> (Vec<s::PrefixList>, Vec<Failed>) {
         let (aws_lists, managed) = tokio::join!(
             self.call(
@@ -378,12 +491,14 @@ impl Region {
         );
         let mut failed = Vec::new();
         let mut lists: BTreeMap<String, s::PrefixList> = BTreeMap::new();
-        let mut unread: BTreeSet<String> = BTreeSet::new();
+        // Printed without Cidrs (or with none): the entries are still to be read.
+        let mut unread: BTreeMap<String, s::PrefixList> = BTreeMap::new();
         match aws_lists {
             Ok(v) => {
                 for p in v.into_iter().map(map::prefix_list) {
                     if p.cidrs.as_ref().is_none_or(|c| c.is_empty()) {
-                        unread.insert(p.prefix_list_id.clone());
+                        let p = s::PrefixList { cidrs: None, ..p };
+                        unread.insert(p.prefix_list_id.clone(), p);
                     } else {
                         lists.insert(p.prefix_list_id.clone(), p);
                     }
@@ -424,61 +539,64 @@ impl Region {
         }))
         .await;
         for (m, e) in todo.into_iter().zip(entries) {
-            match e {
-                Ok(e) => {
-                    let p = map::managed_prefix_list(m, e);
-                    unread.remove(&p.prefix_list_id);
-                    lists.insert(p.prefix_list_id.clone(), p);
-                }
-                Err(f) => failed.push(f),
-            }
+            let e = e.map_err(|f| failed.push(f)).ok();
+            let p = map::managed_prefix_list(m, e);
+            unread.remove(&p.prefix_list_id);
+            lists.insert(p.prefix_list_id.clone(), p);
         }
-        // Printed without Cidrs and not readable as a managed list either: its addresses are
-        // unknown. (Real AWS always prints Cidrs for the lists DescribePrefixLists returns.)
-        for id in unread {
-            if !lists.contains_key(&id) && !failed.iter().any(|f| f.resource.as_ref() == Some(&id))
-            {
+        // Printed without Cidrs and not readable as a managed prefix list either: kept, its
+        // entries unknown. (Real AWS always prints Cidrs for the lists DescribePrefixLists
+        // returns.)
+        for (id, p) in unread {
+            if !failed.iter().any(|f| f.resource.as_ref() == Some(&id)) {
                 failed.push(Failed {
                     op: "GetManagedPrefixListEntries",
-                    resource: Some(id),
+                    resource: Some(id.clone()),
                     error: "listed without Cidrs and not readable as a managed prefix list".into(),
                 });
             }
+            lists.insert(id, p);
         }
         (lists.into_values().collect(), failed)
     }
 
-    /// `ListNotebookInstances`, then `DescribeNotebookInstance` for each.
+    /// `ListNotebookInstances`, then `DescribeNotebookInstance` for each. A notebook that
+    /// could not be described keeps its summary (name, ARN, status, instance type): it exists,
+    /// its placement is unknown, so are its verdicts — it is never dropped.
     async fn notebooks(&self) -> (Vec<s::NotebookInstance>, Vec<Failed>) {
-        let names: Vec<String> = match all_pages!(
+        let summaries: Vec<NotebookInstanceSummary> = match all_pages!(
             self,
             "ListNotebookInstances",
             self.sm.list_notebook_instances()
         ) {
             Ok(v) => v
                 .into_iter()
-                .filter_map(|n| n.notebook_instance_name)
+                .filter(|n| n.notebook_instance_name.is_some())
                 .collect(),
             Err(f) => return (Vec::new(), vec![f]),
         };
-        self.bar.add(names.len());
-        let answers = join_all(names.iter().map(|n| {
+        self.bar.add(summaries.len());
+        let answers = join_all(summaries.iter().map(|n| {
+            let name = n.notebook_instance_name.as_deref().unwrap_or_default();
             self.call(
                 "DescribeNotebookInstance",
-                Some(n.as_str()),
+                Some(name),
                 self.sm
                     .describe_notebook_instance()
-                    .notebook_instance_name(n)
+                    .notebook_instance_name(name)
                     .send(),
             )
         }))
         .await;
         let mut failed = Vec::new();
         let mut out = Vec::new();
-        for a in answers {
+        for (summary, a) in summaries.into_iter().zip(answers) {
             match a {
                 Ok(o) => out.push(map::notebook_instance(o)),
-                Err(f) => failed.push(f),
+                Err(f) => {
+                    failed.push(f);
+                    out.push(map::notebook_summary(summary));
+                }
             }
         }
         (out, failed)
@@ -511,6 +629,21 @@ where
     match e {
         SdkError::TimeoutError(_) => "timed out".to_string(),
         SdkError::DispatchFailure(d) if d.is_timeout() => "timed out".to_string(),
-        _ => DisplayErrorContext(e).to_string(),
+        _ => causes(e),
     }
+}
+
+/// An error and its causes on one line, `outer: inner: innermost` (what `DisplayErrorContext`
+/// prints, without the debug dump it appends), each cause once.
+fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut next = e.source();
+    while let Some(c) = next {
+        let text = c.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = c.source();
+    }
+    parts.join(": ")
 }
