@@ -189,6 +189,11 @@ fn interesting_addrs(net: &Network) -> Vec<IpAddr> {
     for n in network_nets(net) {
         v.extend(boundary_points(&n));
     }
+    // Every interface's own addresses: a security-group reference allows exactly these, so a
+    // lone allowed address inside an otherwise denied block is found.
+    for i in net.interfaces.values() {
+        v.extend(i.private_ips.iter().chain(&i.ipv6).copied());
+    }
     v.into_iter().collect()
 }
 
