@@ -59,7 +59,6 @@ as_ref_str!(
     ec2::NetworkInterfaceStatus,
     ec2::VpcPeeringConnectionStateReasonCode,
     ec2::TransitGatewayState,
-    ec2::DnsRecordIpType,
     aws_sdk_sagemaker::types::NotebookInstanceStatus,
     aws_sdk_sagemaker::types::InstanceType,
     aws_sdk_sagemaker::types::DirectInternetAccess,
