@@ -68,7 +68,7 @@ fn main() {
         let text = organisation(n);
         let t0 = Instant::now();
         let snap = vpcreach::aws::load_str(Path::new("bench.json"), &text).unwrap();
-        let net = vpcreach::model::convert(&snap).unwrap();
+        let net = vpcreach::aws::convert(&snap).unwrap();
         let t1 = Instant::now();
         let analysis = vpcreach::analysis::analyze(&net, &vpcreach::analysis::Config::default());
         let t2 = Instant::now();

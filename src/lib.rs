@@ -1,14 +1,18 @@
 //! vpcreach: prove, for every SageMaker notebook in an AWS network snapshot, whether its traffic can
 //! reach the internet and whether each required AWS service is reachable privately.
 //!
-//! The crate is one pipeline, each stage depending only on the ones before it:
-//! [`aws`] (AWS shapes, snapshot loading) → [`model`] (vendor-free network) → [`space`] (packet sets)
-//! → [`analysis`] (exhaustive verdicts with evidence) → [`report`] → [`render`] (every output format).
+//! This facade re-exports the workspace's crates under one name for embedders and tests; the
+//! crates themselves are the architecture (see ARCHITECTURE.md): [`aws`] (AWS shapes, snapshot
+//! loading, conversion) → [`model`] (vendor-free network) → [`space`] (packet sets) → [`analysis`]
+//! (exhaustive verdicts with evidence) → [`report`] → [`render`] (every output format).
 
-pub mod analysis;
-pub mod aws;
-pub mod model;
-pub mod regions;
-pub mod render;
-pub mod report;
-pub mod space;
+pub use vpcreach_core::{analysis, model, regions, report, space};
+pub use vpcreach_render as render;
+
+/// The AWS layer (`vpcreach-aws`), and with the cargo feature `aws` the live collector
+/// (`vpcreach-collect`) as `aws::collect`.
+pub mod aws {
+    pub use vpcreach_aws::*;
+    #[cfg(feature = "aws")]
+    pub use vpcreach_collect as collect;
+}

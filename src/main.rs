@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use vpcreach::analysis::{self, Config, DEFAULT_SERVICES, services};
 use vpcreach::render::{self, Format};
 use vpcreach::report::{self, Judgement, Profile};
+
 use vpcreach::{aws, model};
 
 #[derive(Parser, Debug)]
@@ -123,8 +124,8 @@ struct DiagramArgs {
     full: bool,
 
     /// The profile notebooks are judged by (it colours them compliant or not).
-    #[arg(long, value_enum, default_value_t = Profile::Isolated)]
-    profile: Profile,
+    #[arg(long, value_enum, default_value_t = ProfileArg::Isolated)]
+    profile: ProfileArg,
 
     /// Let `unknown` verdicts pass instead of failing the notebook.
     #[arg(long)]
@@ -150,13 +151,13 @@ struct AnalyzeArgs {
 #[derive(clap::Args, Debug)]
 struct RunArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
 
     /// What compliant means: `isolated` (no internet, every service private) or `nat-egress`
     /// (internet only through a NAT gateway, every service reachable).
-    #[arg(long, value_enum, default_value_t = Profile::Isolated)]
-    profile: Profile,
+    #[arg(long, value_enum, default_value_t = ProfileArg::Isolated)]
+    profile: ProfileArg,
 
     /// Required services, comma-separated; replaces the default list. Short names
     /// (`sts`) or full names (`com.amazonaws.us-east-1.sts`).
@@ -184,6 +185,48 @@ struct RunArgs {
     /// gives the same bytes).
     #[arg(long)]
     timestamp: bool,
+}
+
+/// `--profile`: what compliant means (the library's [`Profile`], spelled for the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ProfileArg {
+    /// Internet unreachable, every service reachable privately, SageMaker.1/.2 absent.
+    Isolated,
+    /// Internet only through a NAT gateway (or not at all), every service reachable.
+    NatEgress,
+}
+
+impl From<ProfileArg> for Profile {
+    fn from(p: ProfileArg) -> Profile {
+        match p {
+            ProfileArg::Isolated => Profile::Isolated,
+            ProfileArg::NatEgress => Profile::NatEgress,
+        }
+    }
+}
+
+/// `--format`: the report's output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    /// One row per notebook, a column per check, then the reasons, diagnostics and a summary.
+    Table,
+    /// The machine-readable report: one JSON object with stable field names (see README).
+    Json,
+    /// An audit report in Markdown: summary, one table of evidence per notebook, findings, diagnostics.
+    Markdown,
+    /// The audit report as one self-contained HTML file, with a diagram per notebook (Graphviz).
+    Html,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -228,9 +271,9 @@ impl RunConfig {
             }
         };
         Ok(RunConfig {
-            format: a.format,
+            format: a.format.into(),
             judgement: Judgement {
-                profile: a.profile,
+                profile: a.profile.into(),
                 allow_unknown: a.allow_unknown,
             },
             analysis: Config { services },
@@ -244,7 +287,7 @@ impl RunConfig {
 
 /// Convert a loaded snapshot; a malformed value names the file it came from.
 fn convert(loaded: &aws::Loaded) -> Result<model::Network> {
-    model::convert(&loaded.snapshot).map_err(|e| match loaded.file_of(e.key, &e.id) {
+    aws::convert(&loaded.snapshot).map_err(|e| match loaded.file_of(e.key, &e.id) {
         Some(f) => anyhow::anyhow!("{}: {e}", f.display()),
         None => anyhow::anyhow!("the snapshot has an invalid value: {e}"),
     })
@@ -504,7 +547,7 @@ fn diagram(a: DiagramArgs) -> Result<(String, i32)> {
     let notebooks = select_notebooks(&a.notebook, &names)?;
     let verdicts = analysis::analyze(&net, &Config { services });
     let judgement = Judgement {
-        profile: a.profile,
+        profile: a.profile.into(),
         allow_unknown: a.allow_unknown,
     };
     let report = report::build(&net, verdicts, judgement, loaded.sources);

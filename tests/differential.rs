@@ -1,6 +1,6 @@
 //! Differential test: the exhaustive engine against an independent concrete simulator.
 //!
-//! Random networks (`support/gen.rs`, in AWS snapshot shapes, converted by `model::convert`) are
+//! Random networks (`support/gen.rs`, in AWS snapshot shapes, converted by `aws::convert`) are
 //! analysed by the engine (`analysis::checks`), and sampled packets and connections of each
 //! check's set are walked by the literal one-packet simulator (`support/sim.rs`). They must agree:
 //!
@@ -53,8 +53,9 @@ use ipnet::IpNet;
 use proptest::prelude::*;
 use vpcreach::analysis::checks;
 use vpcreach::analysis::{Config, Status, Verdict, analyze_notebook};
+use vpcreach::aws::convert;
 use vpcreach::aws::snapshot::Snapshot;
-use vpcreach::model::{Network, Notebook, RouteDest, SgPeer, convert};
+use vpcreach::model::{Network, Notebook, RouteDest, SgPeer};
 use vpcreach::space::AddrSet;
 
 use sim::{Outcome, Resolution, ServiceAddrs, Sim};

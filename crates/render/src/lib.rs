@@ -1,5 +1,5 @@
-//! Every output format, rendered from the one [`Report`](crate::report::Report) type. Nothing else
-//! in the crate formats output.
+//! Every output format, rendered from the one [`Report`](vpcreach_core::report::Report) type of
+//! `vpcreach-core`. Nothing else in vpcreach formats output.
 
 pub mod dot;
 pub mod graphviz;
@@ -10,7 +10,7 @@ pub mod meta;
 pub mod table;
 
 /// The output formats of `analyze`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// One row per notebook, a column per check, then the reasons, diagnostics and a summary.
     Table,

@@ -7,7 +7,7 @@
 //! description. Lists end sorted by ID, so a scan's snapshot does not depend on the order the API
 //! answered in.
 
-use crate::aws::snapshot::{self as s, Incomplete, Snapshot};
+use vpcreach_aws::snapshot::{self as s, Incomplete, Snapshot};
 
 use super::place;
 

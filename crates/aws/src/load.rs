@@ -139,12 +139,7 @@ pub enum LoadError {
     SeveralRegions { regions: String },
 }
 
-/// One input file and its SHA-256, so reports can say exactly what they were computed from.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct SourceFile {
-    pub path: String,
-    pub sha256: String,
-}
+pub use vpcreach_core::report::SourceFile;
 
 /// A loaded snapshot (one region) and the files it came from, in the order they were read.
 #[derive(Debug, Clone, Default)]
@@ -380,7 +375,7 @@ fn parse_object(path: &Path, bytes: &[u8]) -> Result<Map<String, Value>, LoadErr
     }
 }
 
-pub use crate::regions::is_region_name;
+pub use vpcreach_core::regions::is_region_name;
 
 /// The region a file belongs to: its `"Region"` key, else the nearest enclosing folder named after
 /// a region; the two must agree.

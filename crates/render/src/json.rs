@@ -1,6 +1,6 @@
 //! JSON output: exactly the object of DESIGN §4, pretty-printed, keys in a fixed order.
 
-use crate::report::Report;
+use vpcreach_core::report::Report;
 
 /// Render the report as pretty JSON with a trailing newline.
 pub fn render(report: &Report) -> String {

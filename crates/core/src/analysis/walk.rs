@@ -110,7 +110,7 @@ pub struct Origin {
 pub fn origin(net: &Network, nb: &Notebook) -> Origin {
     let eni = nb.interface_id.as_ref().and_then(|i| net.interfaces.get(i));
     let subnet = nb.subnet_id.as_ref().and_then(|s| net.subnets.get(s));
-    let addrs = crate::model::convert::notebook_private_addrs(net, nb);
+    let addrs = crate::model::notebook_private_addrs(net, nb);
     let has_v6 = match eni {
         Some(e) => !e.ipv6.is_empty(),
         // Not described: it may have one if its subnet has an IPv6 block.

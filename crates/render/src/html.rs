@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
-use crate::model::{Network, Severity};
-use crate::report::{CheckReport, NotebookReport, Report};
+use vpcreach_core::model::{Network, Severity};
+use vpcreach_core::report::{CheckReport, NotebookReport, Report};
 
 use super::dot;
 use super::graphviz;

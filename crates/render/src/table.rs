@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use crate::model::Severity;
-use crate::report::{CheckReport, Report};
+use vpcreach_core::model::Severity;
+use vpcreach_core::report::{CheckReport, Report};
 
 /// Options of the table renderer.
 #[derive(Debug, Clone, Copy, Default)]

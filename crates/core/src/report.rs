@@ -8,11 +8,10 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::analysis::{Analysis, Status, Verdict, Via};
-use crate::aws::SourceFile;
 use crate::model::{Diagnostic, Network, TargetKind, Toggle};
 
 /// What "compliant" means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Profile {
     /// Internet unreachable, every service reachable privately, SageMaker.1/.2 absent.
@@ -36,6 +35,13 @@ pub struct Judgement {
     pub profile: Profile,
     /// Let `unknown` pass instead of failing.
     pub allow_unknown: bool,
+}
+
+/// One input file and its SHA-256, so reports can say exactly what they were computed from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SourceFile {
+    pub path: String,
+    pub sha256: String,
 }
 
 /// A Security Hub control finding.

@@ -4,9 +4,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::analysis::{Block, Status, Via, Witness};
-use crate::model::TargetKind;
-use crate::report::CheckReport;
+use vpcreach_core::analysis::{Block, Status, Via, Witness};
+use vpcreach_core::model::TargetKind;
+use vpcreach_core::report::CheckReport;
 
 /// The version of vpcreach that produced a report.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

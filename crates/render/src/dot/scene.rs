@@ -9,9 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::graph::{ForwardingGraph, Node as FwdNode};
-use crate::model::{EndpointKind, Network, TargetKind};
-use crate::report::NotebookReport;
+use vpcreach_core::model::graph::{ForwardingGraph, Node as FwdNode};
+use vpcreach_core::model::{EndpointKind, Network, TargetKind};
+use vpcreach_core::report::NotebookReport;
 
 use super::style::{EdgeKind, NodeKind};
 

@@ -11,9 +11,10 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use super::*;
-use crate::aws::snapshot::{self as aws, Snapshot, name_tag};
-use crate::space::{AddrSet, ICMP, ICMPV6, PortRange, ProtoSet, TCP, UDP};
+use vpcreach_core::model::*;
+
+use crate::snapshot::{self as aws, Snapshot, name_tag};
+use vpcreach_core::space::{AddrSet, ICMP, ICMPV6, PortRange, ProtoSet, TCP, UDP};
 
 /// A value in the snapshot that cannot mean anything: the resource and field are named.
 #[derive(Debug, thiserror::Error)]
@@ -775,7 +776,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
     }
 
     net.sg_members = sg_members(&net);
-    diags.extend(super::graph::ForwardingGraph::build(&net).loop_diagnostics());
+    diags.extend(vpcreach_core::model::graph::ForwardingGraph::build(&net).loop_diagnostics());
     diags.sort();
     diags.dedup();
     net.diagnostics = diags;
@@ -1342,22 +1343,6 @@ fn sg_members(net: &Network) -> BTreeMap<String, AddrSet> {
         }
     }
     m
-}
-
-/// The notebook ENI's private addresses, or its subnet's CIDRs when the ENI is not described.
-pub fn notebook_private_addrs(net: &Network, n: &Notebook) -> AddrSet {
-    if let Some(i) = n.interface_id.as_ref().and_then(|i| net.interfaces.get(i)) {
-        return i
-            .private_ips
-            .iter()
-            .chain(&i.ipv6)
-            .fold(AddrSet::empty(), |acc, ip| acc.union(&AddrSet::single(*ip)));
-    }
-    n.subnet_id
-        .as_ref()
-        .and_then(|s| net.subnets.get(s))
-        .map(|s| AddrSet::from_nets(s.cidrs.iter()))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

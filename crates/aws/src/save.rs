@@ -209,8 +209,8 @@ fn write_atomic(path: &Path, text: &str) -> Result<(), SaveError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::load_paths;
-    use crate::aws::snapshot::{AttrBool, Incomplete, Vpc, VpcAttribute};
+    use crate::load_paths;
+    use crate::snapshot::{AttrBool, Incomplete, Vpc, VpcAttribute};
 
     fn sample() -> Snapshot {
         Snapshot {

@@ -8,9 +8,9 @@
 
 use std::net::IpAddr;
 
-use crate::analysis::{Block, Status};
-use crate::model::{EndpointKind, Network, TargetKind};
-use crate::report::{CheckReport, NotebookReport};
+use vpcreach_core::analysis::{Block, Status};
+use vpcreach_core::model::{EndpointKind, Network, TargetKind};
+use vpcreach_core::report::{CheckReport, NotebookReport};
 
 use super::scene::{
     EdgeKey, INTERNET, Place, SERVICE_NETWORK, Scene, add_service_network, add_target, eni_id,
@@ -253,7 +253,7 @@ fn locate(scene: &mut Scene, net: &Network, nb: &NotebookReport, component: &str
     let edge_place = vpc.clone().map(Place::VpcEdge).unwrap_or(Place::Outside);
     // A subnet of the notebook's VPC whose route table / ACL is `component`: the notebook's own
     // first, then any other drawn one (NAT and endpoint subnets).
-    let subnet_with = |scene: &Scene, pick: &dyn Fn(&crate::model::Subnet) -> bool| {
+    let subnet_with = |scene: &Scene, pick: &dyn Fn(&vpcreach_core::model::Subnet) -> bool| {
         let own = nb
             .subnet_id
             .as_ref()

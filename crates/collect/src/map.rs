@@ -9,7 +9,7 @@ use aws_sdk_ec2::types as ec2;
 use aws_sdk_sagemaker::operation::describe_notebook_instance::DescribeNotebookInstanceOutput;
 use aws_sdk_sagemaker::types::NotebookInstanceSummary;
 
-use crate::aws::snapshot as s;
+use vpcreach_aws::snapshot as s;
 
 fn tags(t: Option<Vec<ec2::Tag>>) -> Vec<s::Tag> {
     t.unwrap_or_default()

@@ -45,7 +45,7 @@ macro_rules! all_pages {
     };
 }
 
-use crate::aws::snapshot::{self as s, Snapshot};
+use vpcreach_aws::snapshot::{self as s, Snapshot};
 
 /// One call (or, for per-resource calls, one resource's call) that failed.
 #[derive(Debug, Clone, PartialEq, Eq)]

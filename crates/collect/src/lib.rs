@@ -1,6 +1,6 @@
 //! Live collection: read an AWS network through aws-sdk-ec2 and aws-sdk-sagemaker into the same
 //! [`Snapshot`] the JSON loader produces, one per region (`vpcreach scan`). This is the only
-//! module that uses the SDK; it exists only with the cargo feature `aws`.
+//! crate that compiles the SDK; the CLI links it only with its cargo feature `aws`.
 //!
 //! Credentials, region, endpoint and retries resolve as the AWS CLI resolves them (aws-config's
 //! default chain: environment, `AWS_PROFILE` / `--aws-profile`, shared config and credentials
@@ -33,7 +33,7 @@ use tokio::sync::Semaphore;
 use self::merge::Merged;
 use self::progress::Monitor;
 use self::region::{Failed, Region};
-use super::snapshot::{Incomplete, Snapshot};
+use vpcreach_aws::snapshot::{Incomplete, Snapshot};
 
 /// Every API operation the collector calls, as IAM action names: exactly the actions of
 /// `docs/iam-policy.json`. All are Describe*, List* or Get*.
@@ -186,7 +186,7 @@ pub async fn scan(opts: &ScanOptions) -> Result<Vec<RegionSnapshot>, ScanError> 
         }
     }
     for arn in &opts.assume_roles {
-        if super::arn::role_account(arn).is_none() {
+        if vpcreach_aws::arn::role_account(arn).is_none() {
             return Err(ScanError::BadRoleArn { arn: arn.clone() });
         }
     }
@@ -237,7 +237,7 @@ pub async fn scan(opts: &ScanOptions) -> Result<Vec<RegionSnapshot>, ScanError> 
         });
     }
     for arn in &opts.assume_roles {
-        let id = super::arn::role_account(arn).map(str::to_string);
+        let id = vpcreach_aws::arn::role_account(arn).map(str::to_string);
         let provider = AssumeRoleProvider::builder(arn.clone())
             .session_name("vpcreach-scan")
             .configure(&base)

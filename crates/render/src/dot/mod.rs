@@ -13,8 +13,8 @@ mod evidence;
 pub mod scene;
 pub mod style;
 
-use crate::model::Network;
-use crate::report::Report;
+use vpcreach_core::model::Network;
+use vpcreach_core::report::Report;
 
 use scene::{Chosen, Scene};
 

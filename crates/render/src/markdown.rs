@@ -8,8 +8,8 @@
 
 use std::fmt::Write;
 
-use crate::model::Severity;
-use crate::report::{CheckReport, NotebookReport, Report};
+use vpcreach_core::model::Severity;
+use vpcreach_core::report::{CheckReport, NotebookReport, Report};
 
 use super::meta::{self, ReportMeta};
 

@@ -7,7 +7,6 @@
 //! is left as `None` (or a dangling ID) and reported as a [`Diagnostic`]; the analysis turns such
 //! gaps into `unknown` verdicts, never into `unreachable`.
 
-pub mod convert;
 pub mod graph;
 
 use std::collections::BTreeMap;
@@ -17,8 +16,6 @@ use ipnet::IpNet;
 use serde::Serialize;
 
 use crate::space::{AddrSet, PortRange, ProtoSet};
-
-pub use convert::convert;
 
 /// A whole network, plus what conversion had to say about it.
 #[derive(Debug, Clone, Default)]
@@ -541,4 +538,20 @@ impl Network {
         }
         addrs
     }
+}
+
+/// The notebook ENI's private addresses, or its subnet's CIDRs when the ENI is not described.
+pub fn notebook_private_addrs(net: &Network, n: &Notebook) -> AddrSet {
+    if let Some(i) = n.interface_id.as_ref().and_then(|i| net.interfaces.get(i)) {
+        return i
+            .private_ips
+            .iter()
+            .chain(&i.ipv6)
+            .fold(AddrSet::empty(), |acc, ip| acc.union(&AddrSet::single(*ip)));
+    }
+    n.subnet_id
+        .as_ref()
+        .and_then(|s| net.subnets.get(s))
+        .map(|s| AddrSet::from_nets(s.cidrs.iter()))
+        .unwrap_or_default()
 }
