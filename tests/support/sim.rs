@@ -48,8 +48,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
 use vpcreach::model::{
-    AclEntry, AttachedGateway, Endpoint, EndpointKind, Network, Notebook, RecordIpType, Resolver,
-    RouteDest, RouteOrigin, RouteState, RouteTable, SgPeer, SgRule, TargetKind, Toggle,
+    AclEntry, AttachedGateway, AttachmentState, Endpoint, EndpointKind, Network, Notebook,
+    RecordIpType, Resolver, ResourceState, RouteDest, RouteOrigin, RouteState, RouteTable, SgPeer,
+    SgRule, TargetKind, Toggle,
 };
 
 pub const ICMP: u8 = 1;
@@ -478,7 +479,10 @@ impl<'a> Sim<'a> {
                 continue;
             }
             // Whether the private DNS of this endpoint answers clients in the VPC.
-            if ep.state != "available" || !ep.private_dns || ep.private_dns_inbound_only {
+            if ep.state != ResourceState::Available
+                || !ep.private_dns
+                || ep.private_dns_inbound_only
+            {
                 continue;
             }
             match vpc.dns_hostnames {
@@ -957,7 +961,7 @@ impl<'a> Sim<'a> {
     fn attached(g: &AttachedGateway, vpc: &str) -> bool {
         g.attachments
             .iter()
-            .any(|(v, s)| v == vpc && (s == "available" || s == "attached"))
+            .any(|(v, s)| v == vpc && *s == AttachmentState::Attached)
     }
 }
 
@@ -1477,7 +1481,7 @@ impl<'s, 'n> Walk<'s, 'n> {
         let Some(nat) = net.nat_gateways.get(id) else {
             return Err(unknown(format!("{id} is missing (dangling route)")));
         };
-        if nat.state != "available" {
+        if nat.state != ResourceState::Available {
             return Err(dropped(format!("{id} is {}", nat.state)));
         }
         if self.visited_nats.iter().any(|v| v == id) {
@@ -1566,7 +1570,7 @@ impl<'s, 'n> Walk<'s, 'n> {
         else {
             return Err(unknown(format!("{id} is not a described gateway endpoint")));
         };
-        if ep.state != "available" {
+        if ep.state != ResourceState::Available {
             return Err(dropped(format!("{id} is {}", ep.state)));
         }
         if self.proto != TCP {

@@ -360,7 +360,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
                 name: name_tag(&n.tags),
                 vpc_id: n.vpc_id.clone(),
                 subnet_id: n.subnet_id.clone(),
-                state: n.state.clone().unwrap_or_default().to_ascii_lowercase(),
+                state: resource_state(n.state.as_deref()),
                 public: !n
                     .connectivity_type
                     .as_deref()
@@ -523,7 +523,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
                 kind,
                 vpc_id: e.vpc_id.clone(),
                 service: e.service_name.clone().unwrap_or_default(),
-                state: e.state.clone().unwrap_or_default().to_ascii_lowercase(),
+                state: resource_state(e.state.as_deref()),
                 private_dns: e.private_dns_enabled == Some(true),
                 route_tables: e.route_table_ids.clone(),
                 subnets: e.subnet_ids.clone(),
@@ -654,8 +654,8 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
             vpc_id,
             security_groups: n.security_groups.clone(),
             interface_id: n.network_interface_id.clone(),
-            direct_internet_access: Toggle::parse(n.direct_internet_access.as_deref()),
-            root_access: Toggle::parse(n.root_access.as_deref()),
+            direct_internet_access: toggle(n.direct_internet_access.as_deref()),
+            root_access: toggle(n.root_access.as_deref()),
             placement_known: !n.is_summary(),
         });
     }
@@ -787,15 +787,46 @@ fn join<'a>(it: impl Iterator<Item = &'a str>) -> String {
     it.collect::<Vec<_>>().join(", ")
 }
 
-fn attachments(a: &[aws::GatewayAttachment]) -> Vec<(String, String)> {
+fn attachments(a: &[aws::GatewayAttachment]) -> Vec<(String, AttachmentState)> {
     a.iter()
         .map(|x| {
-            (
-                x.vpc_id.clone(),
-                x.state.clone().unwrap_or_else(|| "available".into()),
-            )
+            let state = match x.state.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                None | Some("available") | Some("attached") => AttachmentState::Attached,
+                Some("attaching") => AttachmentState::Attaching,
+                Some("detaching") => AttachmentState::Detaching,
+                Some("detached") => AttachmentState::Detached,
+                Some(other) => AttachmentState::Other(other.to_string()),
+            };
+            (x.vpc_id.clone(), state)
         })
         .collect()
+}
+
+/// A NAT gateway's or VPC endpoint's `State` (AWS prints `available`, `pendingAcceptance`, …;
+/// case is not significant).
+fn resource_state(s: Option<&str>) -> ResourceState {
+    match s.map(str::to_ascii_lowercase).as_deref() {
+        Some("available") => ResourceState::Available,
+        Some("pending") => ResourceState::Pending,
+        Some("pendingacceptance") => ResourceState::PendingAcceptance,
+        Some("deleting") => ResourceState::Deleting,
+        Some("deleted") => ResourceState::Deleted,
+        Some("failed") => ResourceState::Failed,
+        Some("rejected") => ResourceState::Rejected,
+        Some("expired") => ResourceState::Expired,
+        _ => ResourceState::Other(s.unwrap_or_default().to_string()),
+    }
+}
+
+/// `Enabled` / `Disabled` as SageMaker reports it (case is not significant); anything else is
+/// kept verbatim.
+fn toggle(s: Option<&str>) -> Toggle {
+    match s {
+        None => Toggle::Missing,
+        Some(s) if s.eq_ignore_ascii_case("enabled") => Toggle::Enabled,
+        Some(s) if s.eq_ignore_ascii_case("disabled") => Toggle::Disabled,
+        Some(s) => Toggle::Other(s.to_string()),
+    }
 }
 
 fn target_known(net: &Network, t: &Target) -> bool {

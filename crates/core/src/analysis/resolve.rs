@@ -10,7 +10,7 @@
 //! hold the families its `DnsRecordIpType` says, and the notebook uses those of its own families.
 //! Otherwise the name resolves to the service's public addresses.
 
-use crate::model::{Network, Notebook, Resolver};
+use crate::model::{Network, Notebook, Resolver, ResourceState};
 use crate::space::{AddrSet, Family};
 
 use super::walk::origin;
@@ -249,7 +249,7 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
     let mut any_usable = false;
     let mut mismatch: Option<Block> = None;
     for ep in &candidates {
-        if ep.state != "available" {
+        if ep.state != ResourceState::Available {
             notes.push(block(
                 Code::EndpointNotAvailable,
                 &ep.id,

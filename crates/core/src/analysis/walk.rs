@@ -9,7 +9,9 @@
 //! only), or a target outside the modelled scope (undecided). Every stateless ACL crossing also
 //! records the reply check that a connection needs on the way back.
 
-use crate::model::{EndpointKind, Network, Notebook, RouteState, TargetKind, Toggle};
+use crate::model::{
+    EndpointKind, Network, Notebook, ResourceState, RouteState, TargetKind, Toggle,
+};
 use crate::space::{AddrSet, Family, ICMP, ICMPV6, PacketSet, ProtoSet, TCP, UDP, nat64};
 
 use super::explain::Probe;
@@ -777,20 +779,13 @@ impl Walker<'_> {
         let Some(nat) = net.nat_gateways.get(id) else {
             return self.dangling(&ctx, set, id);
         };
-        if nat.state != "available" {
+        if nat.state != ResourceState::Available {
             return self.dropped(
                 &ctx,
                 set,
                 Code::BadState,
                 id,
-                format!(
-                    "{id} is in state {}",
-                    if nat.state.is_empty() {
-                        "(none)"
-                    } else {
-                        &nat.state
-                    }
-                ),
+                format!("{id} is in state {}", nat.state),
             );
         }
         if ctx.visited.iter().any(|v| v == id) {
@@ -1003,7 +998,7 @@ impl Walker<'_> {
         if ep.kind != EndpointKind::Gateway {
             return self.dangling(&ctx, set, id);
         }
-        if ep.state != "available" {
+        if ep.state != ResourceState::Available {
             return self.dropped(
                 &ctx,
                 set,

@@ -263,24 +263,80 @@ pub struct Acl {
     pub egress: Vec<AclEntry>,
 }
 
+/// The lifecycle state of a NAT gateway or VPC endpoint. Only `Available` forwards traffic.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ResourceState {
+    Available,
+    Pending,
+    PendingAcceptance,
+    Deleting,
+    Deleted,
+    Failed,
+    Rejected,
+    Expired,
+    /// A state the model does not know (kept verbatim), or none given.
+    Other(String),
+}
+
+impl ResourceState {
+    /// The state as AWS prints it (`pendingAcceptance`), for evidence.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ResourceState::Available => "available",
+            ResourceState::Pending => "pending",
+            ResourceState::PendingAcceptance => "pendingAcceptance",
+            ResourceState::Deleting => "deleting",
+            ResourceState::Deleted => "deleted",
+            ResourceState::Failed => "failed",
+            ResourceState::Rejected => "rejected",
+            ResourceState::Expired => "expired",
+            ResourceState::Other(s) if s.is_empty() => "(none)",
+            ResourceState::Other(s) => s,
+        }
+    }
+}
+
+impl Default for ResourceState {
+    fn default() -> Self {
+        ResourceState::Other(String::new())
+    }
+}
+
+impl std::fmt::Display for ResourceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The state of a gateway's attachment to a VPC. Only `Attached` forwards traffic.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AttachmentState {
+    /// `available` (internet gateways) or `attached` (egress-only gateways, and when not given).
+    Attached,
+    Attaching,
+    Detaching,
+    Detached,
+    Other(String),
+}
+
 /// An internet gateway or egress-only internet gateway.
 #[derive(Debug, Clone, Default)]
 pub struct AttachedGateway {
     pub id: String,
     pub name: Option<String>,
     /// `(vpc, state)` for each attachment.
-    pub attachments: Vec<(String, String)>,
+    pub attachments: Vec<(String, AttachmentState)>,
     /// The gateway route table (edge association) that routes traffic entering the VPC through
     /// this gateway; `None` means the VPC's local routing delivers it.
     pub edge_route_table: Option<String>,
 }
 
 impl AttachedGateway {
-    /// Attached to `vpc` (state `available` for IGWs, `attached` for egress-only ones).
+    /// Attached to `vpc`.
     pub fn attached_to(&self, vpc: &str) -> bool {
         self.attachments
             .iter()
-            .any(|(v, s)| v == vpc && matches!(s.as_str(), "available" | "attached"))
+            .any(|(v, s)| v == vpc && *s == AttachmentState::Attached)
     }
 }
 
@@ -290,7 +346,7 @@ pub struct NatGateway {
     pub name: Option<String>,
     pub vpc_id: Option<String>,
     pub subnet_id: Option<String>,
-    pub state: String,
+    pub state: ResourceState,
     /// `ConnectivityType` public (the default) or private.
     pub public: bool,
     pub private_ips: Vec<IpAddr>,
@@ -313,7 +369,7 @@ pub struct Endpoint {
     pub vpc_id: Option<String>,
     /// `com.amazonaws.us-east-1.s3`.
     pub service: String,
-    pub state: String,
+    pub state: ResourceState,
     pub private_dns: bool,
     pub route_tables: Vec<String>,
     pub subnets: Vec<String>,
@@ -391,14 +447,6 @@ pub enum Toggle {
 }
 
 impl Toggle {
-    pub fn parse(s: Option<&str>) -> Toggle {
-        match s {
-            None => Toggle::Missing,
-            Some(s) if s.eq_ignore_ascii_case("enabled") => Toggle::Enabled,
-            Some(s) if s.eq_ignore_ascii_case("disabled") => Toggle::Disabled,
-            Some(s) => Toggle::Other(s.to_string()),
-        }
-    }
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Toggle::Enabled => Some("Enabled"),

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use vpcreach_core::model::graph::{ForwardingGraph, Node as FwdNode};
-use vpcreach_core::model::{EndpointKind, Network, TargetKind};
+use vpcreach_core::model::{EndpointKind, Network, ResourceState, TargetKind};
 use vpcreach_core::report::NotebookReport;
 
 use super::style::{EdgeKind, NodeKind};
@@ -187,7 +187,7 @@ pub fn add_target(scene: &mut Scene, net: &Network, k: TargetKind, id: &str, pla
                 if let Some(s) = &n.subnet_id {
                     l.push(format!("in {s}"));
                 }
-                if n.state != "available" {
+                if n.state != ResourceState::Available {
                     l.push(format!("state: {}", n.state));
                 }
                 (NodeKind::NatGateway, l)
@@ -200,7 +200,7 @@ pub fn add_target(scene: &mut Scene, net: &Network, k: TargetKind, id: &str, pla
                     format!("gateway endpoint: {}", short_service(&e.service)),
                     with_name(id, e.name.as_deref()),
                 ];
-                if e.state != "available" {
+                if e.state != ResourceState::Available {
                     l.push(format!("state: {}", e.state));
                 }
                 (NodeKind::GatewayEndpoint, l)
@@ -348,7 +348,7 @@ pub fn structure(net: &Network, chosen: &Chosen) -> Scene {
                     format!("{} endpoint", short_service(&ep.service)),
                     ep.id.clone(),
                 ];
-                if ep.state != "available" {
+                if ep.state != ResourceState::Available {
                     label.push(format!("state: {}", ep.state));
                 }
                 if !ep.private_dns {
