@@ -2,7 +2,7 @@
 //! `docs/codes.md` equal to what the `Code` enum says (run with `UPDATE_DOCS=1` to rewrite it after
 //! a deliberate change) and snapshots the list of code strings so none is renamed by accident.
 
-use vpcreach::analysis::Code;
+use vpcreach::codes::Code;
 
 fn render_doc() -> String {
     let mut s = String::from(
@@ -10,8 +10,10 @@ fn render_doc() -> String {
          Every entry of `blocked_by` (why packets are dropped) and `unknown_because` (why a verdict \
          could not be decided) carries one of these codes, a `component` (the AWS resource ID where \
          it happens) and a `detail` naming the rule, route or missing thing. Codes reuse AWS \
-         Reachability Analyzer's explanation codes where one fits.\n\n\
-         This file is generated from `src/analysis/codes.rs` and checked by `tests/codes.rs` \
+         Reachability Analyzer's explanation codes where one fits. Diagnostics about the input \
+         (`diagnostics` in the JSON) carry codes of the same list; those marked *Diagnostic* \
+         appear only there.\n\n\
+         This file is generated from `crates/core/src/codes.rs` and checked by `tests/codes.rs` \
          (`UPDATE_DOCS=1 cargo test --test codes` rewrites it).\n\n\
          | code | meaning |\n| --- | --- |\n",
     );

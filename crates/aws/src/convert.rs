@@ -11,6 +11,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use vpcreach_core::codes::Code;
 use vpcreach_core::model::*;
 
 use crate::snapshot::{self as aws, Snapshot, name_tag};
@@ -88,7 +89,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         e.push_str(&i.reason);
         diag(
             Severity::Error,
-            "INCOMPLETE_DATA",
+            Code::IncompleteData,
             &i.key,
             format!(
                 "{} could not be collected completely: {}; verdicts that depend on it are unknown",
@@ -145,7 +146,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
             }
             None => diag(
                 Severity::Info,
-                "DANGLING_REFERENCE",
+                Code::DanglingReference,
                 &a.vpc_id,
                 format!("VpcAttributes name {}, which is not in Vpcs", a.vpc_id),
             ),
@@ -246,7 +247,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         if vpc.is_none() {
             diag(
                 Severity::Warning,
-                "DANGLING_REFERENCE",
+                Code::DanglingReference,
                 &s.subnet_id,
                 format!("subnet's VPC {} is not in the snapshot", s.vpc_id),
             );
@@ -258,13 +259,13 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         match &route_table {
             None => diag(
                 Severity::Error,
-                "MISSING_ROUTE_TABLE",
+                Code::MissingRouteTable,
                 &s.subnet_id,
                 "no route table is associated with the subnet and the VPC's main route table is not in the snapshot".into(),
             ),
             Some(rt) if !net.route_tables.contains_key(rt) => diag(
                 Severity::Error,
-                "DANGLING_REFERENCE",
+                Code::DanglingReference,
                 &s.subnet_id,
                 format!("route table {rt} is not in the snapshot"),
             ),
@@ -277,7 +278,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         if acl.is_none() {
             diag(
                 Severity::Error,
-                "MISSING_NETWORK_ACL",
+                Code::MissingNetworkAcl,
                 &s.subnet_id,
                 "no network ACL is associated with the subnet and the VPC's default ACL is not in the snapshot".into(),
             );
@@ -312,7 +313,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         if g.starts_with("igw-") && !net.internet_gateways.contains_key(g) {
             diag(
                 Severity::Info,
-                "DANGLING_REFERENCE",
+                Code::DanglingReference,
                 rt,
                 format!(
                     "route table {rt} is associated with gateway {g}, which is not in InternetGateways"
@@ -373,7 +374,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
             Some(s) if net.subnets.contains_key(s) => {}
             _ => diag(
                 Severity::Error,
-                "DANGLING_REFERENCE",
+                Code::DanglingReference,
                 id,
                 format!(
                     "the NAT gateway's subnet {} is not in the snapshot",
@@ -507,7 +508,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         if kind == EndpointKind::Interface && !missing.is_empty() {
             diag(
                 Severity::Info,
-                "MISSING_INTERFACE",
+                Code::MissingInterface,
                 &e.vpc_endpoint_id,
                 format!(
                     "network interfaces {} of the endpoint are not in the snapshot; its subnets' CIDRs stand in for its addresses",
@@ -596,7 +597,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         {
             diag(
                 Severity::Error,
-                "DANGLING_REFERENCE",
+                Code::DanglingReference,
                 &n.notebook_instance_name,
                 format!("the notebook's subnet {s} is not in the snapshot"),
             );
@@ -605,7 +606,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
             if !net.security_groups.contains_key(g) {
                 diag(
                     Severity::Error,
-                    "DANGLING_REFERENCE",
+                    Code::DanglingReference,
                     &n.notebook_instance_name,
                     format!("the notebook's security group {g} is not in the snapshot"),
                 );
@@ -615,7 +616,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
             match &n.network_interface_id {
                 Some(e) if !net.interfaces.contains_key(e) => diag(
                     Severity::Info,
-                    "MISSING_INTERFACE",
+                    Code::MissingInterface,
                     &n.notebook_instance_name,
                     format!(
                         "the notebook's network interface {e} is not in NetworkInterfaces; assuming no public IPv4 address and any address of its subnet"
@@ -623,7 +624,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
                 ),
                 None => diag(
                     Severity::Info,
-                    "MISSING_INTERFACE",
+                    Code::MissingInterface,
                     &n.notebook_instance_name,
                     "the notebook has no NetworkInterfaceId; assuming no public IPv4 address and any address of its subnet".into(),
                 ),
@@ -633,7 +634,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         if n.is_summary() {
             diag(
                 Severity::Error,
-                "NOTEBOOK_PLACEMENT_UNKNOWN",
+                Code::NotebookPlacementUnknown,
                 &n.notebook_instance_name,
                 "only a list-notebook-instances summary describes this notebook (no subnet, security groups or direct internet access): save `aws sagemaker describe-notebook-instance` output for it; its verdicts are unknown".into(),
             );
@@ -641,7 +642,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         if n.subnet_id.is_some() && n.direct_internet_access.is_none() {
             diag(
                 Severity::Warning,
-                "MISSING_FIELD",
+                Code::MissingField,
                 &n.notebook_instance_name,
                 "DirectInternetAccess is not reported; assumed Disabled (describe-notebook-instance always reports it: check the snapshot)".into(),
             );
@@ -668,13 +669,13 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
                 match net.prefix_lists.get(p) {
                     None => diag(
                         Severity::Error,
-                        "MISSING_PREFIX_LIST",
+                        Code::MissingPrefixList,
                         &rt.id,
                         format!("a route's destination prefix list {p} is not in PrefixLists"),
                     ),
                     Some(pl) if pl.cidrs.is_none() => diag(
                         Severity::Error,
-                        "PREFIX_LIST_ENTRIES_UNKNOWN",
+                        Code::PrefixListEntriesUnknown,
                         &rt.id,
                         format!(
                             "a route's destination prefix list {p} is described without its entries (describe-managed-prefix-lists); save its entries with get-managed-prefix-list-entries"
@@ -686,7 +687,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
             if r.state == RouteState::Active && !target_known(&net, &r.target) {
                 diag(
                     Severity::Error,
-                    "DANGLING_REFERENCE",
+                    Code::DanglingReference,
                     &rt.id,
                     format!(
                         "route {} → {} is active but {} is not in the snapshot",
@@ -716,7 +717,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         if listed {
             diag(
                 Severity::Error,
-                "PREFIX_LIST_ENTRIES_UNKNOWN",
+                Code::PrefixListEntriesUnknown,
                 &g,
                 format!(
                     "a rule names prefix list {p}, which is described without its entries (describe-managed-prefix-lists); save its entries with get-managed-prefix-list-entries"
@@ -725,7 +726,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         } else {
             diag(
                 Severity::Error,
-                "MISSING_PREFIX_LIST",
+                Code::MissingPrefixList,
                 &g,
                 format!("a rule names prefix list {p}, which is not in PrefixLists"),
             );
@@ -753,14 +754,14 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         if v.dns_support.is_none() && notebook_vpcs.contains(v.id.as_str()) {
             diag(
                 Severity::Warning,
-                "MISSING_VPC_ATTRIBUTES",
+                Code::MissingVpcAttributes,
                 &v.id,
                 "enableDnsSupport is not in VpcAttributes: whether the VPC resolves any AWS service name is not known, so every service check of its notebooks is unknown".into(),
             );
         } else if has_interface_ep && (v.dns_support.is_none() || v.dns_hostnames.is_none()) {
             diag(
                 Severity::Warning,
-                "MISSING_VPC_ATTRIBUTES",
+                Code::MissingVpcAttributes,
                 &v.id,
                 "enableDnsSupport/enableDnsHostnames are not in VpcAttributes; interface endpoints with private DNS cannot be judged".into(),
             );
@@ -769,7 +770,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
     if net.region.is_none() {
         diag(
             Severity::Warning,
-            "UNKNOWN_REGION",
+            Code::UnknownRegion,
             "(snapshot)",
             "the region is neither given (key \"Region\") nor inferable from availability zones; service names cannot be matched".into(),
         );
@@ -902,7 +903,7 @@ fn region_of(snap: &Snapshot) -> Result<Option<String>, ConvertError> {
 fn resolve_dns_servers(
     snap: &Snapshot,
     net: &mut Network,
-    diag: &mut impl FnMut(Severity, &'static str, &str, String),
+    diag: &mut impl FnMut(Severity, Code, &str, String),
 ) {
     let incomplete = snap
         .incomplete
@@ -920,7 +921,7 @@ fn resolve_dns_servers(
         if !net.vpcs.is_empty() {
             diag(
                 Severity::Info,
-                "DHCP_OPTIONS_ASSUMED",
+                Code::DhcpOptionsAssumed,
                 "(snapshot)",
                 "the snapshot has no DhcpOptions (describe-dhcp-options): every VPC is assumed to use AmazonProvidedDNS".into(),
             );
@@ -938,7 +939,7 @@ fn resolve_dns_servers(
             None => {
                 diag(
                     Severity::Warning,
-                    "MISSING_FIELD",
+                    Code::MissingField,
                     &v.id,
                     "the VPC has no DhcpOptionsId, so its DNS servers are not known".into(),
                 );
@@ -949,7 +950,7 @@ fn resolve_dns_servers(
                 None => {
                     diag(
                         Severity::Error,
-                        "DANGLING_REFERENCE",
+                        Code::DanglingReference,
                         &v.id,
                         format!("the VPC's DHCP option set {id} is not in DhcpOptions"),
                     );

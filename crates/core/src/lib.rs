@@ -9,6 +9,7 @@
 //! [`report::Report`] into text.
 
 pub mod analysis;
+pub mod codes;
 pub mod model;
 pub mod regions;
 pub mod report;

@@ -369,7 +369,7 @@ pub fn render(report: &Report, m: &ReportMeta, d: &Diagrams) -> String {
             let _ = write!(
                 out,
                 "<tr><td>{sev}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                id(dg.code),
+                id(dg.code.as_str()),
                 id(&dg.resource),
                 escape(&dg.message)
             );

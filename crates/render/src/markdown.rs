@@ -240,7 +240,7 @@ pub fn render(report: &Report, m: &ReportMeta) -> String {
             let _ = writeln!(
                 out,
                 "| {sev} | {} | {} | {} |",
-                code(d.code),
+                code(d.code.as_str()),
                 code(&d.resource),
                 escape(&d.message)
             );

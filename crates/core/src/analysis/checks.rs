@@ -145,7 +145,7 @@ pub fn service_diagnostics(net: &Network, services: &[String]) -> Vec<Diagnostic
         if let (Err(b), _) = public_addrs(net, &name) {
             out.push(Diagnostic {
                 severity: Severity::Error,
-                code: "MISSING_PREFIX_LIST",
+                code: crate::codes::Code::MissingPrefixList,
                 resource: name.clone(),
                 message: format!(
                     "{}; {svc} checks that use the public path are unknown",

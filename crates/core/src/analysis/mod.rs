@@ -8,7 +8,6 @@
 //! `unknown`, never `unreachable`.
 
 pub mod checks;
-pub mod codes;
 pub mod explain;
 pub mod filters;
 pub mod reply;
@@ -21,7 +20,7 @@ use serde::Serialize;
 use crate::model::{Diagnostic, Network, Notebook, TargetKind};
 use crate::space::Packet;
 
-pub use codes::Code;
+pub use crate::codes::Code;
 
 /// The services a notebook needs by default (DESIGN §3).
 pub const DEFAULT_SERVICES: &[&str] = &["s3", "sagemaker.api", "sagemaker.runtime", "sts", "logs"];

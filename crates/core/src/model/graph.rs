@@ -116,7 +116,7 @@ impl ForwardingGraph {
                     .collect();
                 Diagnostic {
                     severity: Severity::Warning,
-                    code: "ROUTING_LOOP",
+                    code: crate::codes::Code::RoutingLoop,
                     resource: names[0].clone(),
                     message: format!("routes form a loop: {}", names.join(" → ")),
                 }

@@ -488,7 +488,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: crate::codes::Code,
     /// The resource the problem is about (`rtb-…`).
     pub resource: String,
     pub message: String,

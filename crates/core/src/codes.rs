@@ -1,4 +1,5 @@
-//! The explanation codes that appear in `blocked_by` and `unknown_because`.
+//! Every code vpcreach reports: the explanation codes of `blocked_by` and `unknown_because`, and
+//! the codes of diagnostics about the input.
 //!
 //! One enum, one stable UPPER_SNAKE string and one description per code (cargo-deny's pattern):
 //! a test snapshots the list so that no code is renamed by accident, and `docs/codes.md` documents
@@ -75,7 +76,7 @@ codes! {
         "The interface endpoint's private DNS serves only queries through an inbound Resolver endpoint (PrivateDnsOnlyForInboundResolverEndpoint): clients in the VPC resolve the service's public addresses and use the gateway endpoint or the public path.";
     DnsRecordIpTypeMismatch = "DNS_RECORD_IP_TYPE_MISMATCH",
         "The interface endpoint's private DNS holds records of an address family the notebook cannot use (DnsRecordIpType ipv6 for a notebook without an IPv6 address), so the service's name gives it no address.";
-    // --- undecided (unknown_because) ---
+    // --- undecided (unknown_because; several also name diagnostics about the input) ---
     LeavesModelledScope = "LEAVES_MODELLED_SCOPE",
         "The packets leave the modelled scope (transit gateway, peering, virtual private gateway, instance or interface target, Gateway Load Balancer endpoint, local/carrier gateway, core network); what happens next is not known.";
     DanglingReference = "DANGLING_REFERENCE",
@@ -92,6 +93,23 @@ codes! {
         "The VPC's DHCP options name DNS servers other than AmazonProvidedDNS (or none): which addresses a service's name resolves to is outside the model.";
     PrefixListEntriesUnknown = "PREFIX_LIST_ENTRIES_UNKNOWN",
         "A rule or route needs the entries of a prefix list that the snapshot describes without them (describe-managed-prefix-lists output); the packets it could claim are undecided.";
+    // --- diagnostics about the input only ---
+    IncompleteData = "INCOMPLETE_DATA",
+        "Diagnostic: a snapshot key could not be collected completely (a failed API call recorded under `Incomplete`); verdicts that depend on it are unknown.";
+    MissingRouteTable = "MISSING_ROUTE_TABLE",
+        "Diagnostic: a subnet has no associated route table and its VPC's main route table is not in the snapshot.";
+    MissingNetworkAcl = "MISSING_NETWORK_ACL",
+        "Diagnostic: a subnet has no associated network ACL and its VPC's default ACL is not in the snapshot.";
+    MissingInterface = "MISSING_INTERFACE",
+        "Diagnostic: a network interface (a notebook's or an endpoint's) is not in NetworkInterfaces; the subnet's range stands in for its address.";
+    MissingField = "MISSING_FIELD",
+        "Diagnostic: a field the analysis uses is absent (e.g. DirectInternetAccess, DhcpOptionsId); what was assumed is said.";
+    MissingPrefixList = "MISSING_PREFIX_LIST",
+        "Diagnostic: a route, security-group rule or service check names a prefix list that is not in PrefixLists.";
+    UnknownRegion = "UNKNOWN_REGION",
+        "Diagnostic: the snapshot's region is neither given nor inferable, so service names cannot be matched.";
+    DhcpOptionsAssumed = "DHCP_OPTIONS_ASSUMED",
+        "Diagnostic (info): the snapshot has no DhcpOptions, so every VPC is assumed to use AmazonProvidedDNS.";
     NotebookPlacementUnknown = "NOTEBOOK_PLACEMENT_UNKNOWN",
         "Only a list-notebook-instances summary describes the notebook (no subnet, security groups or direct internet access), so none of its verdicts can be decided; save describe-notebook-instance output.";
 }
