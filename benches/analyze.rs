@@ -63,24 +63,21 @@ fn main() {
         .ok()
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![10, 50, 100]);
-    println!("copies  vpcs  subnets  notebooks  load+convert  analyze  per-notebook  render-json");
+    println!("copies  vpcs  subnets  notebooks  load+convert  assess  per-notebook  render-json");
     for n in sizes {
         let text = organisation(n);
         let t0 = Instant::now();
         let snap = vpcreach::aws::load_str(Path::new("bench.json"), &text).unwrap();
         let net = vpcreach::aws::convert(&snap).unwrap();
         let t1 = Instant::now();
-        let analysis = vpcreach::analysis::analyze(&net, &vpcreach::analysis::Config::default());
+        // The one engine entry point the CLI uses.
+        let mut reports = vpcreach::assess::assess(
+            std::slice::from_ref(&net),
+            &vpcreach::assess::Options::default(),
+        )
+        .unwrap();
+        let (_, report) = reports.pop().unwrap();
         let t2 = Instant::now();
-        let report = vpcreach::report::build(
-            &net,
-            analysis,
-            vpcreach::report::Judgement {
-                profile: vpcreach::report::Profile::Isolated,
-                allow_unknown: false,
-            },
-            Vec::new(),
-        );
         let json = vpcreach::render::json::render(&report);
         let t3 = Instant::now();
         let nbs = net.notebooks.len().max(1);

@@ -6,7 +6,7 @@
 //! loading, conversion) → [`model`] (vendor-free network) → [`space`] (packet sets) → [`analysis`]
 //! (exhaustive verdicts with evidence) → [`report`] → [`render`] (every output format).
 
-pub use vpcreach_core::{analysis, codes, model, regions, report, space};
+pub use vpcreach_core::{analysis, assess, codes, model, regions, report, space};
 pub use vpcreach_render as render;
 
 /// The AWS layer (`vpcreach-aws`), and with the cargo feature `aws` the live collector

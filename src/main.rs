@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use vpcreach::analysis::{self, Config, DEFAULT_SERVICES, services};
+use vpcreach::analysis::{self, DEFAULT_SERVICES, services};
+use vpcreach::assess::{self, AssessError, Options};
 use vpcreach::render::{self, Format};
 use vpcreach::report::{self, Judgement, Profile};
 
@@ -236,12 +237,11 @@ enum ColorChoice {
     Never,
 }
 
-/// The validated configuration a report is produced with.
+/// The validated configuration a report is produced with: the engine's options plus how to
+/// render.
 struct RunConfig {
     format: Format,
-    judgement: Judgement,
-    analysis: Config,
-    notebooks: Vec<String>,
+    options: Options,
     color: bool,
     dot_dir: Option<PathBuf>,
     timestamp: bool,
@@ -249,20 +249,16 @@ struct RunConfig {
 
 impl RunConfig {
     fn resolve(a: RunArgs) -> Result<RunConfig> {
-        let mut services: Vec<String> = Vec::new();
-        for s in a.require {
-            if s.trim().is_empty() {
-                continue;
-            }
-            // Region-independent checks now; the region of a full name once the snapshot is read.
-            let s = services::canonical(&s, None).map_err(|e| anyhow::anyhow!("--require: {e}"))?;
-            if !services.contains(&s) {
-                services.push(s);
-            }
-        }
-        if services.is_empty() {
-            bail!("--require: give at least one service, e.g. --require s3,sts");
-        }
+        let options = Options {
+            services: a.require,
+            notebooks: a.notebook,
+            judgement: Judgement {
+                profile: a.profile.into(),
+                allow_unknown: a.allow_unknown,
+            },
+        };
+        // Region-independent checks now; the region of a full name once the snapshot is read.
+        assess::validate_services(&options).map_err(|e| anyhow::anyhow!("--require: {e}"))?;
         let color = match a.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -272,12 +268,7 @@ impl RunConfig {
         };
         Ok(RunConfig {
             format: a.format.into(),
-            judgement: Judgement {
-                profile: a.profile.into(),
-                allow_unknown: a.allow_unknown,
-            },
-            analysis: Config { services },
-            notebooks: a.notebook,
+            options,
             color,
             dot_dir: a.dot,
             timestamp: a.timestamp,
@@ -293,67 +284,12 @@ fn convert(loaded: &aws::Loaded) -> Result<model::Network> {
     })
 }
 
-/// The services to check in `region`: full names must be of that region (DESIGN §2: a snapshot is
-/// never judged against another region's service names).
-fn services_for(cfg: &RunConfig, region: Option<&str>) -> Result<Config> {
-    let mut out = Vec::new();
-    for s in &cfg.analysis.services {
-        out.push(services::canonical(s, region).map_err(|e| anyhow::anyhow!("--require: {e}"))?);
-    }
-    Ok(Config { services: out })
-}
-
-/// Which notebooks `--notebook` selects, matched case-insensitively; an unknown name is an error
-/// that lists close matches.
-fn select_notebooks(wanted: &[String], known: &[&str]) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for w in wanted {
-        let hits: Vec<&str> = known
-            .iter()
-            .copied()
-            .filter(|k| k.eq_ignore_ascii_case(w))
-            .collect();
-        if hits.is_empty() {
-            let close = services::close_matches(
-                &w.to_ascii_lowercase(),
-                &known.iter().map(|k| k.as_ref()).collect::<Vec<&str>>(),
-            );
-            bail!(
-                "--notebook {w}: no such notebook in the snapshot{}{}",
-                services::suggestion(&close),
-                if known.len() <= 20 {
-                    format!(
-                        " (it has: {})",
-                        if known.is_empty() {
-                            "none".to_string()
-                        } else {
-                            known.join(", ")
-                        }
-                    )
-                } else {
-                    String::new()
-                }
-            );
-        }
-        out.extend(hits.into_iter().map(str::to_string));
-    }
-    Ok(out)
-}
-
-/// Why there is nothing to judge: no notebook in any region. A CI gate must never pass on a
-/// snapshot that holds no notebook (or on the wrong file), so this is an input error.
-fn no_notebooks(regions: &[aws::Loaded]) -> anyhow::Error {
+/// The message for input without any notebook: what the input does hold, and how to add them.
+fn no_notebooks(regions: &[aws::Loaded], e: &AssessError) -> anyhow::Error {
     let keys: std::collections::BTreeSet<&str> = regions
         .iter()
         .flat_map(|l| l.keys.iter().map(String::as_str))
         .collect();
-    let unread = regions.iter().find_map(|l| {
-        l.snapshot
-            .incomplete
-            .iter()
-            .find(|i| i.key == "NotebookInstances")
-            .map(|i| i.reason.clone())
-    });
     let found = if keys.is_empty() {
         String::new()
     } else {
@@ -365,66 +301,53 @@ fn no_notebooks(regions: &[aws::Loaded]) -> anyhow::Error {
                 .join(", ")
         )
     };
-    match unread {
-        Some(why) => {
-            anyhow::anyhow!("no notebook instance could be read ({why}){found}: nothing to judge")
-        }
-        None => anyhow::anyhow!(
-            "no notebook instance in the snapshot{found}: nothing to judge. Add the output of `aws sagemaker describe-notebook-instance` for each notebook (key \"NotebookInstances\", see README)"
-        ),
-    }
+    anyhow::anyhow!(
+        "{e}{found}: nothing to judge. Add the output of `aws sagemaker describe-notebook-instance` for each notebook (key \"NotebookInstances\", see README)"
+    )
 }
 
-/// One report per region that holds (selected) notebooks, in region order; the exit status is
-/// the worst. No notebook in any region is an input error (exit 2).
+/// Judge every region (the one engine entry point) and render one report per region that holds
+/// (selected) notebooks, in region order; the exit status is the worst. Malformed values come
+/// first (they are the more precise error); no notebook in any region is an input error (exit 2).
 fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String, i32)> {
-    // Malformed values first: they are the more precise error.
     let mut nets = Vec::new();
     for loaded in &regions {
         nets.push(convert(loaded)?);
     }
-    if nets.iter().all(|n| n.notebooks.is_empty()) {
-        return Err(no_notebooks(&regions));
-    }
-    let names: Vec<&str> = nets
-        .iter()
-        .flat_map(|n| n.notebooks.iter().map(|nb| nb.name.as_str()))
-        .collect();
-    let chosen = select_notebooks(&cfg.notebooks, &names)?;
-    let mut text = String::new();
-    let mut code = 0;
-    for (loaded, mut net) in regions.into_iter().zip(nets) {
-        net.notebooks
-            .retain(|n| cfg.notebooks.is_empty() || chosen.contains(&n.name));
-        if net.notebooks.is_empty() {
-            if cfg.notebooks.is_empty() {
+    let reports = match assess::assess(&nets, &cfg.options) {
+        Ok(r) => r,
+        Err(e @ AssessError::NoNotebooks { .. }) => return Err(no_notebooks(&regions, &e)),
+        Err(e @ AssessError::Notebook { .. }) => bail!("--notebook: {e}"),
+        Err(e) => bail!("--require: {e}"),
+    };
+    if cfg.options.notebooks.is_empty() {
+        for (i, net) in nets.iter().enumerate() {
+            if !reports.iter().any(|(j, _)| *j == i) {
                 eprintln!(
                     "note: {} holds no notebook instance; no report for it",
                     net.region.as_deref().unwrap_or("the snapshot")
                 );
             }
-            continue;
         }
-        let (t, c) = report_on(loaded, net, cfg)?;
+    }
+    let mut text = String::new();
+    let mut code = 0;
+    for (i, mut report) in reports {
+        report.sources = regions[i].sources.clone();
         if !text.is_empty() {
             text.push('\n');
         }
-        text.push_str(&t);
-        code = code.max(c);
+        text.push_str(&render_report(&report, &nets[i], cfg)?);
+        code = code.max(report.exit_code());
     }
     Ok((text, code))
 }
 
-/// Analyse one region's network (its notebooks already selected) and render the report: the part
-/// every command shares.
-fn report_on(loaded: aws::Loaded, net: model::Network, cfg: &RunConfig) -> Result<(String, i32)> {
-    let services = services_for(cfg, net.region.as_deref())?;
-    let verdicts = analysis::analyze(&net, &services);
-    let mut report = report::build(&net, verdicts, cfg.judgement, loaded.sources);
-    label_accounts(&mut report, &loaded.snapshot);
+/// Render one region's report in the chosen format (and its diagrams with `--dot`).
+fn render_report(report: &report::Report, net: &model::Network, cfg: &RunConfig) -> Result<String> {
     if let Some(dir) = &cfg.dot_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        for f in render::dot::per_notebook_and_vpc(&net, &report, false) {
+        for f in render::dot::per_notebook_and_vpc(net, report, false) {
             let path = dir.join(&f.file_name);
             std::fs::write(&path, f.dot).with_context(|| format!("writing {}", path.display()))?;
         }
@@ -434,46 +357,12 @@ fn report_on(loaded: aws::Loaded, net: model::Network, cfg: &RunConfig) -> Resul
             .timestamp
             .then(|| render::meta::rfc3339(std::time::SystemTime::now())),
     };
-    let text = match cfg.format {
-        Format::Table => render::table::render(&report, render::table::Style { color: cfg.color }),
-        Format::Json => render::json::render(&report),
-        Format::Markdown => render::markdown::render(&report, &meta),
-        Format::Html => {
-            render::html::render(&report, &meta, &render::html::Diagrams::Graphviz(&net))
-        }
-    };
-    Ok((text, exit_code(&report, &loaded.snapshot, cfg)))
-}
-
-/// Each notebook carries its account ID, read from its ARN (so that a scan of several accounts
-/// through `--assume-role`, or such a scan saved, says which account each notebook is in).
-fn label_accounts(report: &mut report::Report, snap: &aws::Snapshot) {
-    let accounts: std::collections::BTreeMap<&str, &str> = snap
-        .notebook_instances
-        .iter()
-        .filter_map(|n| {
-            let arn = n.notebook_instance_arn.as_deref()?;
-            Some((
-                n.notebook_instance_name.as_str(),
-                aws::arn::account_of(arn)?,
-            ))
-        })
-        .collect();
-    for n in &mut report.notebooks {
-        n.account_id = accounts.get(n.name.as_str()).map(|a| a.to_string());
-    }
-}
-
-/// The report's exit status, except that notebooks that could not be read (a failed
-/// `ListNotebookInstances` / `DescribeNotebookInstance`) are like `unknown` verdicts: they fail
-/// the run unless `--allow-unknown`.
-fn exit_code(report: &report::Report, snap: &aws::Snapshot, cfg: &RunConfig) -> i32 {
-    let unread = snap.incomplete.iter().any(|i| i.key == "NotebookInstances");
-    if unread && !cfg.judgement.allow_unknown {
-        report.exit_code().max(1)
-    } else {
-        report.exit_code()
-    }
+    Ok(match cfg.format {
+        Format::Table => render::table::render(report, render::table::Style { color: cfg.color }),
+        Format::Json => render::json::render(report),
+        Format::Markdown => render::markdown::render(report, &meta),
+        Format::Html => render::html::render(report, &meta, &render::html::Diagrams::Graphviz(net)),
+    })
 }
 
 /// Keep the regions `wanted` names (all when empty); a region the snapshot lacks is an error.
@@ -538,19 +427,37 @@ fn diagram(a: DiagramArgs) -> Result<(String, i32)> {
         ),
     };
     let net = convert(&loaded)?;
-    let services = services
-        .iter()
-        .map(|s| services::canonical(s, net.region.as_deref()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| anyhow::anyhow!("--check: {e}"))?;
     let names: Vec<&str> = net.notebooks.iter().map(|n| n.name.as_str()).collect();
-    let notebooks = select_notebooks(&a.notebook, &names)?;
-    let verdicts = analysis::analyze(&net, &Config { services });
-    let judgement = Judgement {
-        profile: a.profile.into(),
-        allow_unknown: a.allow_unknown,
+    let notebooks = assess::select_notebooks(&a.notebook, &names)
+        .map_err(|e| anyhow::anyhow!("--notebook: {e}"))?;
+    let options = Options {
+        services,
+        notebooks: Vec::new(),
+        judgement: Judgement {
+            profile: a.profile.into(),
+            allow_unknown: a.allow_unknown,
+        },
     };
-    let report = report::build(&net, verdicts, judgement, loaded.sources);
+    // A diagram may show a network without notebooks; otherwise it draws what `analyze` judges.
+    let mut report = match assess::assess(std::slice::from_ref(&net), &options) {
+        Ok(mut r) => r
+            .pop()
+            .map(|(_, r)| r)
+            .expect("a network with notebooks gives a report"),
+        Err(AssessError::NoNotebooks { .. }) => report::build(
+            &net,
+            analysis::analyze(
+                &net,
+                &analysis::Config {
+                    services: Vec::new(),
+                },
+            ),
+            options.judgement,
+            Vec::new(),
+        ),
+        Err(e) => bail!("--check: {e}"),
+    };
+    report.sources = loaded.sources;
     let opts = render::dot::Options {
         selection: render::dot::Selection {
             notebooks,

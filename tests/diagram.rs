@@ -270,7 +270,7 @@ fn selections_are_validated() {
     for (args, want) in [
         (
             vec!["--notebook", "nb-nope"],
-            "--notebook nb-nope: no such notebook",
+            "--notebook: no such notebook: nb-nope",
         ),
         (vec!["--vpc", "vpc-0nope"], "--vpc vpc-0nope: no such VPC"),
         (vec!["--check", "dynamo;db"], "not a service name"),

@@ -80,6 +80,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         let dataset = match i.key.as_str() {
             "VpcEndpoints" => "endpoints",
             "NetworkInterfaces" => "interfaces",
+            "NotebookInstances" => "notebooks",
             other => other,
         };
         let e = net.incomplete.entry(dataset.to_string()).or_default();
@@ -650,6 +651,11 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         net.notebooks.push(Notebook {
             name: n.notebook_instance_name.clone(),
             arn: n.notebook_instance_arn.clone(),
+            account_id: n
+                .notebook_instance_arn
+                .as_deref()
+                .and_then(crate::arn::account_of)
+                .map(str::to_string),
             status: n.notebook_instance_status.clone(),
             subnet_id: n.subnet_id.clone(),
             vpc_id,

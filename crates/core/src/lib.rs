@@ -9,6 +9,7 @@
 //! [`report::Report`] into text.
 
 pub mod analysis;
+pub mod assess;
 pub mod codes;
 pub mod model;
 pub mod regions;

@@ -112,12 +112,20 @@ pub struct Report {
     /// The snapshot files the report was computed from (not part of the JSON contract).
     #[serde(skip)]
     pub sources: Vec<SourceFile>,
+    /// Some notebooks could not be read at all (failed collection): like an `unknown` verdict,
+    /// that fails the run unless unknowns are allowed.
+    #[serde(skip)]
+    pub unread_notebooks: Option<String>,
+    #[serde(skip)]
+    allow_unknown: bool,
 }
 
 impl Report {
-    /// Exit status per DESIGN §4: 0 when every notebook is compliant, else 1.
+    /// Exit status per DESIGN §4: 0 when every notebook is compliant, else 1 — also when notebooks
+    /// could not be read and unknowns are not allowed.
     pub fn exit_code(&self) -> i32 {
-        if self.notebooks.iter().all(|n| n.compliant) {
+        let unread = self.unread_notebooks.is_some() && !self.allow_unknown;
+        if self.notebooks.iter().all(|n| n.compliant) && !unread {
             0
         } else {
             1
@@ -298,7 +306,7 @@ pub fn build(net: &Network, analysis: Analysis, j: Judgement, sources: Vec<Sourc
         }
         notebooks.push(NotebookReport {
             name: nb.name.clone(),
-            account_id: None,
+            account_id: nb.account_id.clone(),
             subnet_id: nb.subnet_id.clone(),
             vpc_id: nb.vpc_id.clone(),
             security_group_ids: nb.security_groups.clone(),
@@ -327,5 +335,7 @@ pub fn build(net: &Network, analysis: Analysis, j: Judgement, sources: Vec<Sourc
             d
         },
         sources,
+        unread_notebooks: net.notebooks_incomplete().map(str::to_string),
+        allow_unknown: j.allow_unknown,
     }
 }

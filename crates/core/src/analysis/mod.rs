@@ -196,9 +196,15 @@ pub struct Analysis {
 
 /// Analyse every notebook of the network.
 pub fn analyze(net: &Network, cfg: &Config) -> Analysis {
+    analyze_selected(net, cfg, &|_| true)
+}
+
+/// Analyse the notebooks whose name `selected` accepts.
+pub fn analyze_selected(net: &Network, cfg: &Config, selected: &dyn Fn(&str) -> bool) -> Analysis {
     let notebooks = net
         .notebooks
         .iter()
+        .filter(|nb| selected(&nb.name))
         .map(|nb| analyze_notebook(net, nb, cfg))
         .collect();
     Analysis {

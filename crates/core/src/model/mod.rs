@@ -461,6 +461,8 @@ impl Toggle {
 pub struct Notebook {
     pub name: String,
     pub arn: Option<String>,
+    /// The AWS account the notebook is in (from its ARN), when known.
+    pub account_id: Option<String>,
     pub status: Option<String>,
     pub subnet_id: Option<String>,
     /// The subnet's VPC, when the subnet is in the snapshot.
@@ -507,6 +509,12 @@ impl Network {
     /// Why the list of VPC endpoints is incomplete (failed collection), if it is.
     pub fn endpoints_incomplete(&self) -> Option<&str> {
         self.incomplete.get("endpoints").map(String::as_str)
+    }
+
+    /// Why the list of notebooks is incomplete (a failed ListNotebookInstances or
+    /// DescribeNotebookInstance), if it is: notebooks may be missing from the network.
+    pub fn notebooks_incomplete(&self) -> Option<&str> {
+        self.incomplete.get("notebooks").map(String::as_str)
     }
 
     /// Why the list of network interfaces is incomplete (failed collection), if it is.
