@@ -238,11 +238,21 @@ fn show_verdict(v: &Verdict) -> String {
         v.witness,
         v.blocked_by
             .iter()
-            .map(|b| format!("{:?} {} {}", b.code, b.component, b.detail))
+            .map(|b| format!(
+                "{:?} {} {}",
+                b.code,
+                b.component(),
+                vpcreach::render::words::block_detail(b)
+            ))
             .collect::<Vec<_>>(),
         v.unknown_because
             .iter()
-            .map(|b| format!("{:?} {} {}", b.code, b.component, b.detail))
+            .map(|b| format!(
+                "{:?} {} {}",
+                b.code,
+                b.component(),
+                vpcreach::render::words::block_detail(b)
+            ))
             .collect::<Vec<_>>(),
     )
 }
@@ -807,7 +817,10 @@ fn generator_covers_every_verdict() {
                     .or_default() += 1;
             }
             for b in &v.unknown_because {
-                let detail: String = b.detail.chars().take(40).collect();
+                let detail: String = vpcreach::render::words::block_detail(b)
+                    .chars()
+                    .take(40)
+                    .collect();
                 *simulated
                     .entry(format!("why {:?} {detail}", b.code))
                     .or_default() += 1;
@@ -818,7 +831,15 @@ fn generator_covers_every_verdict() {
                     .or_default() += 1;
                 for b in v.blocked_by.iter().chain(&v.unknown_because) {
                     *codes.entry(format!("{:?}", b.code)).or_default() += 1;
-                    if b.detail.contains("the reply") {
+                    use vpcreach::analysis::Cause;
+                    if matches!(
+                        b.cause,
+                        Cause::ReplyRoute { .. }
+                            | Cause::ReplyRouteSplit { .. }
+                            | Cause::ReplyRouteContested { .. }
+                            | Cause::ReplyRouteTableMissing { .. }
+                            | Cause::AclReplyDenied { .. }
+                    ) {
                         *codes.entry(format!("reply {:?}", b.code)).or_default() += 1;
                     }
                 }

@@ -557,20 +557,13 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
         let mut ingress = Vec::new();
         let mut egress = Vec::new();
         for (i, p) in g.ip_permissions.iter().enumerate() {
-            sg_rules(
-                &g.group_id,
-                &format!("IpPermissions[{i}]"),
-                p,
-                "from",
-                &mut ingress,
-            )?;
+            sg_rules(&g.group_id, &format!("IpPermissions[{i}]"), p, &mut ingress)?;
         }
         for (i, p) in g.ip_permissions_egress.iter().enumerate() {
             sg_rules(
                 &g.group_id,
                 &format!("IpPermissionsEgress[{i}]"),
                 p,
-                "to",
                 &mut egress,
             )?;
         }
@@ -1115,20 +1108,6 @@ fn convert_route(
     })
 }
 
-fn proto_name(p: &ProtoSet) -> String {
-    if *p == ProtoSet::all() {
-        return "all traffic".into();
-    }
-    match p.first() {
-        Some(TCP) => "tcp".into(),
-        Some(UDP) => "udp".into(),
-        Some(ICMP) => "icmp".into(),
-        Some(ICMPV6) => "icmpv6".into(),
-        Some(n) => format!("protocol {n}"),
-        None => "nothing".into(),
-    }
-}
-
 /// Port dimension for a rule: TCP/UDP port ranges, ICMP type/code encoded as `type<<8 | code`.
 fn rule_ports(
     key: &'static str,
@@ -1182,26 +1161,6 @@ fn rule_ports(
     }
 }
 
-fn ports_text(protos: &ProtoSet, p: &PortRange) -> String {
-    let name = proto_name(protos);
-    if *p == PortRange::ALL {
-        return name;
-    }
-    let icmp = *protos == ProtoSet::single(ICMP) || *protos == ProtoSet::single(ICMPV6);
-    if icmp {
-        let t = p.lo >> 8;
-        if p.lo == p.hi {
-            format!("{name} type {t} code {}", p.lo & 0xff)
-        } else {
-            format!("{name} type {t}")
-        }
-    } else if p.lo == p.hi {
-        format!("{name} {}", p.lo)
-    } else {
-        format!("{name} {}-{}", p.lo, p.hi)
-    }
-}
-
 fn parse_protocol(
     key: &'static str,
     id: &str,
@@ -1215,7 +1174,6 @@ fn sg_rules(
     gid: &str,
     at: &str,
     p: &aws::IpPermission,
-    dir: &str,
     out: &mut Vec<SgRule>,
 ) -> Result<(), ConvertError> {
     let key = "SecurityGroups";
@@ -1228,18 +1186,16 @@ fn sg_rules(
         p.from_port,
         p.to_port,
     )?;
-    let what = ports_text(&protocols, &ports);
-    let mut push = |peer: SgPeer, shown: &str| {
+    let mut push = |peer: SgPeer| {
         out.push(SgRule {
             protocols,
             ports,
             peer,
-            text: format!("{what} {dir} {shown}"),
         })
     };
     for (i, r) in p.ip_ranges.iter().enumerate() {
         let n = parse_net(key, gid, &format!("{at}.IpRanges[{i}].CidrIp"), &r.cidr_ip)?;
-        push(SgPeer::Cidr(n), &r.cidr_ip);
+        push(SgPeer::Cidr(n));
     }
     for (i, r) in p.ipv6_ranges.iter().enumerate() {
         let n = parse_net(
@@ -1248,13 +1204,10 @@ fn sg_rules(
             &format!("{at}.Ipv6Ranges[{i}].CidrIpv6"),
             &r.cidr_ipv6,
         )?;
-        push(SgPeer::Cidr(n), &r.cidr_ipv6);
+        push(SgPeer::Cidr(n));
     }
     for r in &p.prefix_list_ids {
-        push(
-            SgPeer::PrefixList(r.prefix_list_id.clone()),
-            &r.prefix_list_id,
-        );
+        push(SgPeer::PrefixList(r.prefix_list_id.clone()));
     }
     for (i, r) in p.user_id_group_pairs.iter().enumerate() {
         let g = r.group_id.clone().ok_or_else(|| {
@@ -1265,7 +1218,7 @@ fn sg_rules(
                 "missing".into(),
             )
         })?;
-        push(SgPeer::Group(g.clone()), &g);
+        push(SgPeer::Group(g.clone()));
     }
     Ok(())
 }
@@ -1299,15 +1252,9 @@ fn convert_acl_entry(
             pr.to,
         )?
     };
-    let (cidr_text, cidr) = match (&e.cidr_block, &e.ipv6_cidr_block) {
-        (Some(c), _) => (
-            c.clone(),
-            parse_net(key, acl, &format!("{at}.CidrBlock"), c)?,
-        ),
-        (None, Some(c)) => (
-            c.clone(),
-            parse_net(key, acl, &format!("{at}.Ipv6CidrBlock"), c)?,
-        ),
+    let cidr = match (&e.cidr_block, &e.ipv6_cidr_block) {
+        (Some(c), _) => parse_net(key, acl, &format!("{at}.CidrBlock"), c)?,
+        (None, Some(c)) => parse_net(key, acl, &format!("{at}.Ipv6CidrBlock"), c)?,
         (None, None) => {
             return Err(bad(
                 key,
@@ -1329,23 +1276,12 @@ fn convert_acl_entry(
             ));
         }
     };
-    let dir = if e.egress { "to" } else { "from" };
     Ok(AclEntry {
         rule_number: e.rule_number,
         protocols,
         ports,
         cidr,
         allow,
-        text: format!(
-            "#{} {} {} {dir} {cidr_text}",
-            if e.rule_number == 32767 {
-                "*".to_string()
-            } else {
-                e.rule_number.to_string()
-            },
-            if allow { "allow" } else { "deny" },
-            ports_text(&protocols, &ports)
-        ),
     })
 }
 

@@ -1,13 +1,13 @@
 //! The one report type every output format renders (DESIGN §4), and the profile's judgement.
 //!
 //! The analysis produces verdicts; this module adds what a reader needs around them — Security Hub
-//! findings (SageMaker.1/.2/.3), whether each check passes the chosen profile, and whether the
-//! notebook is compliant — so that renderers only format, never decide.
+//! findings (SageMaker.1/.2/.3), whether each check passes the chosen profile, whether the notebook
+//! is compliant and why not — so that renderers only format, never decide. Like the evidence, the
+//! findings and reasons are data: `vpcreach-render` words them.
 
 use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
 
-use crate::analysis::{Analysis, Status, Verdict, Via};
+use crate::analysis::{Analysis, Block, Status, Verdict, Via};
 use crate::model::{Diagnostic, Network, TargetKind, Toggle};
 
 /// What "compliant" means.
@@ -44,12 +44,58 @@ pub struct SourceFile {
     pub sha256: String,
 }
 
-/// A Security Hub control finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub code: &'static str,
-    pub severity: &'static str,
-    pub detail: String,
+/// A Security Hub control finding about a notebook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finding {
+    /// SageMaker.1: direct internet access is enabled.
+    DirectInternetAccess,
+    /// SageMaker.2: the notebook is not in a custom VPC.
+    NoVpc,
+    /// SageMaker.3: root access is enabled.
+    RootAccess,
+    /// SageMaker.3: root access is not reported (SageMaker's default is Enabled).
+    RootAccessNotReported,
+}
+
+impl Finding {
+    /// The Security Hub control ID.
+    pub fn code(self) -> &'static str {
+        match self {
+            Finding::DirectInternetAccess => "SageMaker.1",
+            Finding::NoVpc => "SageMaker.2",
+            Finding::RootAccess | Finding::RootAccessNotReported => "SageMaker.3",
+        }
+    }
+
+    pub fn severity(self) -> &'static str {
+        "high"
+    }
+}
+
+/// Why a notebook is not compliant: one per failing check or finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The check is undecided (or decided only by an undecided part); `why`: the first reason.
+    Unknown { check: String, why: Option<Block> },
+    /// `internet` under `nat-egress`: out through a NAT for what is decided, the rest undecided.
+    InternetPartlyUndecided { why: Option<Block> },
+    /// `internet` reachable under `isolated`.
+    InternetReachable { via: Option<Via> },
+    /// `internet` reachable other than through a NAT gateway under `nat-egress`.
+    InternetNotOnlyNat { vias: Vec<Via> },
+    /// A service reachable, but not privately, under `isolated` (`note`: why an endpoint was
+    /// passed over, if one was).
+    NotPrivate {
+        check: String,
+        via: Option<Via>,
+        note: Option<Block>,
+    },
+    /// A service only partly reachable.
+    Partial { check: String, first: Option<Block> },
+    /// A service unreachable.
+    Unreachable { check: String, first: Option<Block> },
+    /// A Security Hub finding the profile does not allow (SageMaker.1/.2 under `isolated`).
+    Finding(Finding),
 }
 
 /// One check's verdict plus the profile's judgement of it.
@@ -65,24 +111,13 @@ pub struct CheckReport {
     pub undecided: bool,
 }
 
-/// Serialises as the JSON object `{"internet": {...}, "s3": {...}}` in check order.
+/// The checks of a notebook, `internet` first, then the services in the order asked.
 #[derive(Debug, Clone, Default)]
 pub struct Checks(pub Vec<CheckReport>);
 
-impl Serialize for Checks {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for c in &self.0 {
-            m.serialize_entry(&c.name, &c.verdict)?;
-        }
-        m.end()
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct NotebookReport {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     pub subnet_id: Option<String>,
     pub vpc_id: Option<String>,
@@ -92,8 +127,8 @@ pub struct NotebookReport {
     pub checks: Checks,
     pub findings: Vec<Finding>,
     pub compliant: bool,
-    /// Why the notebook is not compliant, one sentence each (empty when compliant).
-    pub reasons: Vec<String>,
+    /// Why the notebook is not compliant (empty when compliant).
+    pub reasons: Vec<Reason>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -102,7 +137,7 @@ pub struct Summary {
     pub compliant: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Report {
     pub region: Option<String>,
     pub profile: Profile,
@@ -110,13 +145,10 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
     /// The snapshot files the report was computed from (not part of the JSON contract).
-    #[serde(skip)]
     pub sources: Vec<SourceFile>,
     /// Some notebooks could not be read at all (failed collection): like an `unknown` verdict,
     /// that fails the run unless unknowns are allowed.
-    #[serde(skip)]
     pub unread_notebooks: Option<String>,
-    #[serde(skip)]
     allow_unknown: bool,
 }
 
@@ -146,30 +178,14 @@ pub fn findings(
         return f;
     }
     if *dia == Toggle::Enabled {
-        f.push(Finding {
-            code: "SageMaker.1",
-            severity: "high",
-            detail: "direct internet access is enabled".into(),
-        });
+        f.push(Finding::DirectInternetAccess);
     }
     if subnet.is_none() {
-        f.push(Finding {
-            code: "SageMaker.2",
-            severity: "high",
-            detail: "the notebook is not in a custom VPC (no subnet): it runs in the SageMaker service VPC".into(),
-        });
+        f.push(Finding::NoVpc);
     }
     match root {
-        Toggle::Enabled => f.push(Finding {
-            code: "SageMaker.3",
-            severity: "high",
-            detail: "root access is enabled".into(),
-        }),
-        Toggle::Missing => f.push(Finding {
-            code: "SageMaker.3",
-            severity: "high",
-            detail: "root access is not reported; SageMaker's default is Enabled".into(),
-        }),
+        Toggle::Enabled => f.push(Finding::RootAccess),
+        Toggle::Missing => f.push(Finding::RootAccessNotReported),
         _ => {}
     }
     f
@@ -178,88 +194,58 @@ pub fn findings(
 /// How a verdict fares under the profile.
 enum Judged {
     Pass,
-    Fail(String),
+    Fail(Reason),
     /// Decided by an undecided part: passes only with `--allow-unknown`.
-    Undecided(String),
+    Undecided(Reason),
 }
 
 /// Does `v` (the check named `name`) satisfy the profile? (DESIGN §4; profiles judge every part
 /// of the set, DESIGN §3.)
 fn judge_check(j: Judgement, name: &str, v: &Verdict) -> Judged {
-    let why_unknown = || {
-        v.unknown_because
-            .first()
-            .map(|b| format!("{}: {}", b.code, b.detail))
-            .unwrap_or_else(|| "undecided".into())
-    };
+    let why = v.unknown_because.first().cloned();
     if v.status == Status::Unknown {
-        return Judged::Undecided(format!("{name}: unknown ({})", why_unknown()));
+        return Judged::Undecided(Reason::Unknown {
+            check: name.to_string(),
+            why,
+        });
     }
+    let only_nat = v
+        .vias
+        .iter()
+        .all(|x| *x == Via::Target(TargetKind::NatGateway));
     if name == "internet"
         && j.profile == Profile::NatEgress
         && v.status == Status::Reachable
         && !v.unknown_because.is_empty()
-        && v.vias
-            .iter()
-            .all(|x| *x == Via::Target(TargetKind::NatGateway))
+        && only_nat
     {
         // Out through a NAT for what is decided, but nothing says the undecided rest does not
         // leave some other way.
-        return Judged::Undecided(format!(
-            "internet: reachable through a NAT gateway, but part of the traffic is undecided ({})",
-            why_unknown()
-        ));
+        return Judged::Undecided(Reason::InternetPartlyUndecided { why });
     }
-    match judge_decided(j, name, v) {
-        Ok(()) => Judged::Pass,
-        Err(e) => Judged::Fail(e),
-    }
-}
-
-/// The profile's judgement of a verdict with no undecided part that matters.
-fn judge_decided(j: Judgement, name: &str, v: &Verdict) -> Result<(), String> {
-    let via = v.via.map(|v| v.as_str()).unwrap_or("?");
-    let first_block = || {
-        v.blocked_by
-            .first()
-            .map(|b| format!(" ({} at {})", b.code, b.component))
-            .unwrap_or_default()
-    };
+    let first = v.blocked_by.first().cloned();
+    let fail = |r: Reason| Judged::Fail(r);
     if name == "internet" {
         return match (j.profile, v.status) {
-            (_, Status::Unreachable) => Ok(()),
-            (Profile::NatEgress, Status::Reachable)
-                if v.vias
-                    .iter()
-                    .all(|x| *x == Via::Target(TargetKind::NatGateway)) =>
-            {
-                Ok(())
-            }
-            (Profile::NatEgress, _) => Err(format!(
-                "internet: reachable other than through a NAT gateway (via {})",
-                v.vias
-                    .iter()
-                    .map(|x| x.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-            (Profile::Isolated, _) => Err(format!("internet: reachable via {via}")),
+            (_, Status::Unreachable) => Judged::Pass,
+            (Profile::NatEgress, Status::Reachable) if only_nat => Judged::Pass,
+            (Profile::NatEgress, _) => fail(Reason::InternetNotOnlyNat {
+                vias: v.vias.clone(),
+            }),
+            (Profile::Isolated, _) => fail(Reason::InternetReachable { via: v.via }),
         };
     }
+    let check = name.to_string();
     match (j.profile, v.status) {
-        (Profile::Isolated, Status::Reachable) if v.private => Ok(()),
-        (Profile::Isolated, Status::Reachable) => Err(format!(
-            "{name}: reachable but not privately (via {via}){}",
-            {
-                v.blocked_by
-                    .first()
-                    .map(|b| format!("; {}: {}", b.code, b.detail))
-                    .unwrap_or_default()
-            }
-        )),
-        (Profile::NatEgress, Status::Reachable) => Ok(()),
-        (_, Status::Partial) => Err(format!("{name}: only partly reachable{}", first_block())),
-        _ => Err(format!("{name}: unreachable{}", first_block())),
+        (Profile::Isolated, Status::Reachable) if v.private => Judged::Pass,
+        (Profile::Isolated, Status::Reachable) => fail(Reason::NotPrivate {
+            check,
+            via: v.via,
+            note: first,
+        }),
+        (Profile::NatEgress, Status::Reachable) => Judged::Pass,
+        (_, Status::Partial) => fail(Reason::Partial { check, first }),
+        _ => fail(Reason::Unreachable { check, first }),
     }
 }
 
@@ -299,8 +285,8 @@ pub fn build(net: &Network, analysis: Analysis, j: Judgement, sources: Vec<Sourc
         }
         if j.profile == Profile::Isolated {
             for f in &findings {
-                if matches!(f.code, "SageMaker.1" | "SageMaker.2") {
-                    reasons.push(format!("{}: {}", f.code, f.detail));
+                if matches!(f, Finding::DirectInternetAccess | Finding::NoVpc) {
+                    reasons.push(Reason::Finding(*f));
                 }
             }
         }

@@ -103,9 +103,9 @@ fn evidence(out: &mut String, c: &CheckReport) {
             let _ = write!(
                 out,
                 "<li>{} {} — {}</li>",
-                escape(h.kind),
-                id(&h.component),
-                escape(&h.detail)
+                escape(h.at.kind()),
+                id(&h.at.id()),
+                escape(&crate::words::hop_detail(h))
             );
         }
         out.push_str("</ol>");
@@ -222,7 +222,7 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
     if !n.reasons.is_empty() {
         out.push_str("<p>Why not compliant:</p><ul class=\"reasons\">");
         for r in &n.reasons {
-            let _ = write!(out, "<li>{}</li>", escape(r));
+            let _ = write!(out, "<li>{}</li>", escape(&crate::words::reason(r)));
         }
         out.push_str("</ul>");
     }
@@ -265,9 +265,9 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
             let _ = write!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                id(f.code),
-                escape(f.severity),
-                escape(&f.detail)
+                id(f.code()),
+                escape(f.severity()),
+                escape(crate::words::finding_detail(*f))
             );
         }
         out.push_str("</tbody></table>");

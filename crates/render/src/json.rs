@@ -1,10 +1,246 @@
-//! JSON output: exactly the object of DESIGN §4, pretty-printed, keys in a fixed order.
+//! JSON output: exactly the object of DESIGN §4, pretty-printed, keys in a fixed order. The JSON
+//! shape lives here (the report itself is typed data): every `detail` is worded by [`words`], and
+//! evidence carries, beside the words, the structured fields a tool can act on — the `rule` that
+//! decided (ACL entry, security-group rule, route) and, for a block, the `resource_to_change`.
 
-use vpcreach_core::report::Report;
+use serde::Serialize;
+use vpcreach_core::analysis::evidence::{Component, RuleRef, Step};
+use vpcreach_core::analysis::filters::Dir;
+use vpcreach_core::analysis::{Block, Hop, Status, Verdict, Via, Witness};
+use vpcreach_core::model::Diagnostic;
+use vpcreach_core::report::{Profile, Report, Summary};
+
+use crate::words;
 
 /// Render the report as pretty JSON with a trailing newline.
 pub fn render(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(report).expect("the report always serialises");
+    let mut s = serde_json::to_string_pretty(&JsonReport::of(report))
+        .expect("the report always serialises");
     s.push('\n');
     s
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    region: &'a Option<String>,
+    profile: Profile,
+    notebooks: Vec<JsonNotebook<'a>>,
+    diagnostics: &'a [Diagnostic],
+    summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct JsonNotebook<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: &'a Option<String>,
+    subnet_id: &'a Option<String>,
+    vpc_id: &'a Option<String>,
+    security_group_ids: &'a [String],
+    direct_internet_access: &'a Option<String>,
+    root_access: &'a Option<String>,
+    checks: ChecksMap<'a>,
+    findings: Vec<JsonFinding>,
+    compliant: bool,
+    reasons: Vec<String>,
+}
+
+/// `{"internet": {...}, "s3": {...}}` in check order (never re-sorted).
+struct ChecksMap<'a>(Vec<(&'a str, JsonCheck<'a>)>);
+
+impl Serialize for ChecksMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFinding {
+    code: &'static str,
+    severity: &'static str,
+    detail: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonCheck<'a> {
+    status: Status,
+    private: bool,
+    via: Option<Via>,
+    witness: &'a Option<Witness>,
+    path: Vec<JsonHop>,
+    blocked_by: Vec<JsonBlock>,
+    unknown_because: Vec<JsonBlock>,
+    vias: &'a [Via],
+}
+
+#[derive(Serialize)]
+struct JsonHop {
+    component: String,
+    kind: &'static str,
+    detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<JsonRule>,
+}
+
+#[derive(Serialize)]
+struct JsonBlock {
+    code: &'static str,
+    component: String,
+    detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<JsonRule>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_to_change: Option<String>,
+}
+
+/// A rule as structured data: `{"type": "acl-entry", "network_acl": …, "direction": …,
+/// "rule_number": 100}` (null rule number: the implicit deny), `{"type": "security-group-rule",
+/// "security_group": …, "direction": …, "index": 0}` (its position among the group's rules of that
+/// direction), `{"type": "route", "route_table": …, "destination": …, "target": …}`.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+enum JsonRule {
+    AclEntry {
+        network_acl: String,
+        direction: &'static str,
+        rule_number: Option<i64>,
+    },
+    SecurityGroupRule {
+        security_group: String,
+        direction: &'static str,
+        index: usize,
+    },
+    Route {
+        route_table: String,
+        destination: String,
+        target: String,
+    },
+}
+
+fn direction(d: Dir) -> &'static str {
+    match d {
+        Dir::Ingress => "ingress",
+        Dir::Egress => "egress",
+    }
+}
+
+fn rule(r: &RuleRef) -> JsonRule {
+    match r {
+        RuleRef::AclEntry {
+            acl,
+            direction: d,
+            entry,
+        } => JsonRule::AclEntry {
+            network_acl: acl.clone(),
+            direction: direction(*d),
+            rule_number: entry.as_ref().map(|e| e.rule_number),
+        },
+        RuleRef::SgRule {
+            group,
+            direction: d,
+            index,
+            ..
+        } => JsonRule::SecurityGroupRule {
+            security_group: group.clone(),
+            direction: direction(*d),
+            index: *index,
+        },
+        RuleRef::Route { table, route } => JsonRule::Route {
+            route_table: table.clone(),
+            destination: route.dest.to_string(),
+            target: route.target.id.clone(),
+        },
+    }
+}
+
+fn hop(h: &Hop) -> JsonHop {
+    let r = match (&h.step, &h.at) {
+        (Step::Route { route }, Component::RouteTable(t)) => Some(JsonRule::Route {
+            route_table: t.clone(),
+            destination: route.dest.to_string(),
+            target: route.target.id.clone(),
+        }),
+        (Step::ReplyRoute { route, .. }, Component::RouteTable(t)) => Some(JsonRule::Route {
+            route_table: t.clone(),
+            destination: route.dest.to_string(),
+            target: route.target.id.clone(),
+        }),
+        _ => h.rule().map(rule),
+    };
+    JsonHop {
+        component: h.at.id(),
+        kind: h.at.kind(),
+        detail: words::hop_detail(h),
+        rule: r,
+    }
+}
+
+fn block(b: &Block) -> JsonBlock {
+    JsonBlock {
+        code: b.code.as_str(),
+        component: b.component(),
+        detail: words::block_detail(b),
+        rule: b.rule().map(rule),
+        resource_to_change: b.resource_to_change(),
+    }
+}
+
+fn check(v: &Verdict) -> JsonCheck<'_> {
+    JsonCheck {
+        status: v.status,
+        private: v.private,
+        via: v.via,
+        witness: &v.witness,
+        path: v.path.iter().map(hop).collect(),
+        blocked_by: v.blocked_by.iter().map(block).collect(),
+        unknown_because: v.unknown_because.iter().map(block).collect(),
+        vias: &v.vias,
+    }
+}
+
+impl<'a> JsonReport<'a> {
+    fn of(r: &'a Report) -> Self {
+        JsonReport {
+            region: &r.region,
+            profile: r.profile,
+            notebooks: r
+                .notebooks
+                .iter()
+                .map(|n| JsonNotebook {
+                    name: &n.name,
+                    account_id: &n.account_id,
+                    subnet_id: &n.subnet_id,
+                    vpc_id: &n.vpc_id,
+                    security_group_ids: &n.security_group_ids,
+                    direct_internet_access: &n.direct_internet_access,
+                    root_access: &n.root_access,
+                    checks: ChecksMap(
+                        n.checks
+                            .0
+                            .iter()
+                            .map(|c| (c.name.as_str(), check(&c.verdict)))
+                            .collect(),
+                    ),
+                    findings: n
+                        .findings
+                        .iter()
+                        .map(|f| JsonFinding {
+                            code: f.code(),
+                            severity: f.severity(),
+                            detail: words::finding_detail(*f),
+                        })
+                        .collect(),
+                    compliant: n.compliant,
+                    reasons: n.reasons.iter().map(words::reason).collect(),
+                })
+                .collect(),
+            diagnostics: &r.diagnostics,
+            summary: &r.summary,
+        }
+    }
 }

@@ -8,6 +8,7 @@ pub mod json;
 pub mod markdown;
 pub mod meta;
 pub mod table;
+pub mod words;
 
 /// The output formats of `analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

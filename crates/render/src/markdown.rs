@@ -56,9 +56,9 @@ fn evidence(c: &CheckReport) -> String {
         lines.push(format!(
             "{}. {} {} — {}",
             i + 1,
-            escape(h.kind),
-            code(&h.component),
-            escape(&h.detail)
+            escape(h.at.kind()),
+            code(&h.at.id()),
+            escape(&crate::words::hop_detail(h))
         ));
     }
     for b in &v.blocked_by {
@@ -121,7 +121,7 @@ fn notebook_section(out: &mut String, n: &NotebookReport) {
     if !n.reasons.is_empty() {
         let _ = writeln!(out, "Why not compliant:\n");
         for r in &n.reasons {
-            let _ = writeln!(out, "- {}", escape(r));
+            let _ = writeln!(out, "- {}", escape(&crate::words::reason(r)));
         }
         out.push('\n');
     }
@@ -157,9 +157,9 @@ fn notebook_section(out: &mut String, n: &NotebookReport) {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
-                code(f.code),
-                escape(f.severity),
-                escape(&f.detail)
+                code(f.code()),
+                escape(f.severity()),
+                escape(crate::words::finding_detail(*f))
             );
         }
         out.push('\n');

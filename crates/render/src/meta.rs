@@ -123,7 +123,7 @@ pub fn witness(w: &Witness) -> String {
 pub fn block(b: &Block) -> (String, String, String) {
     (
         b.code.as_str().to_string(),
-        b.component.clone(),
-        b.detail.clone(),
+        b.component(),
+        crate::words::block_detail(b),
     )
 }

@@ -97,7 +97,7 @@ pub fn render(report: &Report, style: Style) -> String {
         for n in failing {
             let _ = writeln!(out, "  {}", n.name);
             for r in &n.reasons {
-                let _ = writeln!(out, "    - {r}");
+                let _ = writeln!(out, "    - {}", crate::words::reason(r));
             }
         }
     }
@@ -112,7 +112,10 @@ pub fn render(report: &Report, style: Style) -> String {
             let _ = writeln!(
                 out,
                 "  {} {} ({}): {}",
-                n.name, f.code, f.severity, f.detail
+                n.name,
+                f.code(),
+                f.severity(),
+                crate::words::finding_detail(*f)
             );
         }
     }

@@ -19,7 +19,7 @@ use super::explain;
 use super::reply;
 use super::resolve::{Resolved, public_addrs, resolve};
 use super::walk::{Branch, Dest, End, origin, walk_notebook};
-use super::{Block, Hop, Status, Verdict, Via, Witness};
+use super::{Block, Hop, Status, Step, Verdict, Via, Witness};
 
 pub use super::reply::{CLIENT_PORTS, NAT_PORTS};
 
@@ -29,13 +29,17 @@ fn push_unique(v: &mut Vec<Block>, b: Block) {
     }
 }
 
-/// Fill in each hop's detail for the witness packet.
+/// Fill in each hop's rule for the witness packet.
 fn finalize(net: &Network, hops: &[Hop], p: &Packet) -> Vec<Hop> {
     hops.iter()
         .map(|h| {
             let mut h = h.clone();
-            if let Some(d) = explain::detail(net, &h.probe, p) {
-                h.detail = d;
+            let matched = explain::matched_rule(net, &h.probe, p);
+            match &mut h.step {
+                Step::SgEgress { rule } | Step::SgIngress { rule } | Step::Acl { rule, .. } => {
+                    *rule = matched
+                }
+                _ => {}
             }
             h
         })
@@ -143,13 +147,22 @@ pub fn service_diagnostics(net: &Network, services: &[String]) -> Vec<Diagnostic
     for svc in services {
         let name = net.service_name(svc);
         if let (Err(b), _) = public_addrs(net, &name) {
+            let listed = b.code == crate::codes::Code::PrefixListEntriesUnknown;
             out.push(Diagnostic {
                 severity: Severity::Error,
-                code: crate::codes::Code::MissingPrefixList,
+                code: if listed {
+                    crate::codes::Code::PrefixListEntriesUnknown
+                } else {
+                    crate::codes::Code::MissingPrefixList
+                },
                 resource: name.clone(),
                 message: format!(
-                    "{}; {svc} checks that use the public path are unknown",
-                    b.detail
+                    "the AWS-managed prefix list {name} (the service's addresses) {}; {svc} checks that use the public path are unknown",
+                    if listed {
+                        "is described without its entries"
+                    } else {
+                        "is not in PrefixLists"
+                    }
                 ),
             });
         }

@@ -1,12 +1,13 @@
 //! Evidence for one concrete packet: which rule of a security group or network ACL passed the
 //! witness. The walk works on sets and records *where* it passed a filter (a [`Probe`]); once a
-//! witness is chosen, the path's details are filled in by finding the rule that matches it.
+//! witness is chosen, each hop's rule is filled in by finding the one that matches it.
 
 use std::net::IpAddr;
 
 use crate::model::{AclEntry, Network, SgPeer};
 use crate::space::{AddrSet, Family, Packet, PacketSet, nat64};
 
+use super::evidence::RuleRef;
 use super::filters::{AddrRole, Dir, Source, acl_entries, peer_addrs};
 
 /// Where a hop's detail can be made specific for a witness.
@@ -47,39 +48,53 @@ pub fn acl_match<'a>(entries: &'a [AclEntry], p: &Packet, role: &AddrRole) -> Op
     })
 }
 
-/// The detail for a hop, given the witness packet as it crosses that hop.
-pub fn detail(net: &Network, probe: &Probe, p: &Packet) -> Option<String> {
+/// The rule that passes the witness packet `p` where the walk recorded `probe`.
+pub fn matched_rule(net: &Network, probe: &Probe, p: &Packet) -> Option<RuleRef> {
     match probe {
         Probe::None => None,
         Probe::Nat64(inner) => {
             let four = nat64::to_v4(&PacketSet::single(p)).representative()?;
-            detail(net, inner, &four)
+            matched_rule(net, inner, &four)
         }
         Probe::SgEgress(groups) => groups.iter().find_map(|g| {
             let sg = net.security_groups.get(g)?;
-            sg.egress.iter().find_map(|r| {
+            sg.egress.iter().enumerate().find_map(|(index, r)| {
                 let a = peer_addrs(net, &r.peer)?;
                 (r.protocols.contains(p.protocol)
                     && r.ports.contains(p.port)
                     && a.contains(p.destination))
-                .then(|| format!("egress rule of {g} allows {}", r.text))
+                .then(|| RuleRef::SgRule {
+                    group: g.clone(),
+                    direction: Dir::Egress,
+                    index,
+                    rule: r.clone(),
+                })
             })
         }),
         Probe::SgIngress { groups, src } => groups.iter().find_map(|g| {
             let sg = net.security_groups.get(g)?;
-            sg.ingress.iter().find_map(|r| {
+            sg.ingress.iter().enumerate().find_map(|(index, r)| {
                 let peer_ok = match &r.peer {
                     SgPeer::Group(pg) => src.groups.contains(pg),
                     other => peer_addrs(net, other).is_some_and(|a| src.addrs.is_subset(&a)),
                 };
-                (peer_ok && r.protocols.contains(p.protocol) && r.ports.contains(p.port))
-                    .then(|| format!("ingress rule of {g} allows {}", r.text))
+                (peer_ok && r.protocols.contains(p.protocol) && r.ports.contains(p.port)).then(
+                    || RuleRef::SgRule {
+                        group: g.clone(),
+                        direction: Dir::Ingress,
+                        index,
+                        rule: r.clone(),
+                    },
+                )
             })
         }),
         Probe::Acl { acl, dir, role } => {
             let a = net.acls.get(acl)?;
-            acl_match(acl_entries(a, *dir), p, role)
-                .map(|e| format!("{} rule {} matches", dir.word(), e.text))
+            acl_match(acl_entries(a, *dir), p, role).map(|e| RuleRef::AclEntry {
+                acl: acl.clone(),
+                direction: *dir,
+                entry: Some(e.clone()),
+            })
         }
     }
 }

@@ -12,6 +12,9 @@ use crate::model::{
 };
 use crate::space::{AddrSet, Family, PacketSet, PortRange, ProtoSet};
 
+use super::Code;
+use super::evidence::{Cause, Missing, SgGap, SgGapWhy};
+
 /// How the address side of a rule is matched for one crossing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AddrRole {
@@ -45,7 +48,7 @@ fn cover(fixed: &AddrSet, rule: &AddrSet) -> Cover {
 pub struct AclOutcome {
     pub allowed: PacketSet,
     /// Denied packets, per denying entry (`None` = the implicit deny after the last entry).
-    pub denied: Vec<(Option<String>, PacketSet)>,
+    pub denied: Vec<(Option<AclEntry>, PacketSet)>,
     /// Packets an entry matches only for some of the fixed addresses.
     pub undecided: PacketSet,
 }
@@ -103,7 +106,7 @@ fn acl_eval_one(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> AclOu
         } else if e.allow {
             out.allowed = out.allowed.union(&hit);
         } else {
-            out.denied.push((Some(e.text.clone()), hit));
+            out.denied.push((Some(e.clone()), hit));
         }
     }
     if !remaining.is_empty() {
@@ -113,7 +116,7 @@ fn acl_eval_one(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> AclOu
 }
 
 /// Which direction of an ACL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Dir {
     Ingress,
     Egress,
@@ -151,35 +154,56 @@ pub fn peer_addrs(net: &Network, peer: &SgPeer) -> Option<AddrSet> {
     }
 }
 
-/// Why a rule naming prefix list `p` cannot be decided.
-pub fn prefix_list_gap(net: &Network, p: &str) -> String {
-    if net.prefix_lists.contains_key(p) {
-        format!("prefix list {p} is described without its entries")
-    } else {
-        format!("prefix list {p} is not in the snapshot")
+/// What a prefix list the analysis cannot read is: missing from the snapshot, or described
+/// without its entries.
+pub fn prefix_list_gap(net: &Network, p: &str) -> Missing {
+    Missing::PrefixList {
+        id: p.to_string(),
+        listed: net.prefix_lists.contains_key(p),
     }
 }
 
 /// The code for an undecidable prefix list: entries not given, or the list missing altogether.
-pub fn prefix_list_code(net: &Network, p: &str) -> super::Code {
+pub fn prefix_list_code(net: &Network, p: &str) -> Code {
     if net.prefix_lists.contains_key(p) {
-        super::Code::PrefixListEntriesUnknown
+        Code::PrefixListEntriesUnknown
     } else {
-        super::Code::MissingData
+        Code::MissingData
     }
 }
 
-fn gap_of(net: &Network, g: &str, r: &crate::model::SgRule) -> (super::Code, String) {
-    match &r.peer {
+fn gap_of(net: &Network, g: &str, direction: Dir, r: &crate::model::SgRule) -> (Code, SgGap) {
+    let (code, why) = match &r.peer {
         SgPeer::PrefixList(p) => (
             prefix_list_code(net, p),
-            format!("{g} rule \"{}\" needs {}", r.text, prefix_list_gap(net, p)),
+            SgGapWhy::PrefixList {
+                id: p.clone(),
+                listed: net.prefix_lists.contains_key(p),
+            },
         ),
-        _ => (
-            super::Code::MissingData,
-            format!("{g} rule \"{}\" needs data the snapshot lacks", r.text),
-        ),
-    }
+        _ => (Code::MissingData, SgGapWhy::GroupMissing),
+    };
+    (
+        code,
+        SgGap {
+            group: g.to_string(),
+            direction,
+            rule: Some(r.clone()),
+            why,
+        },
+    )
+}
+
+fn group_missing(g: &str, direction: Dir) -> (Code, SgGap) {
+    (
+        Code::MissingData,
+        SgGap {
+            group: g.to_string(),
+            direction,
+            rule: None,
+            why: SgGapWhy::GroupMissing,
+        },
+    )
 }
 
 /// The result of a security-group stage.
@@ -188,25 +212,21 @@ pub struct SgOutcome {
     pub allowed: PacketSet,
     pub denied: PacketSet,
     pub undecided: PacketSet,
-    /// Why the undecided part is undecided: a code and a sentence per reason.
-    pub why: Vec<(super::Code, String)>,
+    /// Why the undecided part is undecided: a code and the rule per reason.
+    pub why: Vec<(Code, SgGap)>,
 }
 
 impl SgOutcome {
     /// The code of the first reason the undecided part is undecided.
-    pub fn code(&self) -> super::Code {
-        self.why
-            .first()
-            .map_or(super::Code::MissingData, |(c, _)| *c)
+    pub fn code(&self) -> Code {
+        self.why.first().map_or(Code::MissingData, |(c, _)| *c)
     }
 
-    /// Every reason, as one sentence.
-    pub fn why_text(&self) -> String {
-        self.why
-            .iter()
-            .map(|(_, w)| w.as_str())
-            .collect::<Vec<_>>()
-            .join("; ")
+    /// Every reason, as the cause of an undecided block.
+    pub fn cause(&self) -> Cause {
+        Cause::SgUndecided {
+            gaps: self.why.iter().map(|(_, g)| g.clone()).collect(),
+        }
     }
 }
 
@@ -219,10 +239,7 @@ pub fn sg_egress(net: &Network, groups: &[String], set: &PacketSet) -> SgOutcome
     for g in groups {
         let Some(sg) = net.security_groups.get(g) else {
             maybe = set.clone();
-            why.push((
-                super::Code::MissingData,
-                format!("security group {g} is not in the snapshot"),
-            ));
+            why.push(group_missing(g, Dir::Egress));
             continue;
         };
         for r in &sg.egress {
@@ -235,7 +252,7 @@ pub fn sg_egress(net: &Network, groups: &[String], set: &PacketSet) -> SgOutcome
                     let hit =
                         set.intersect(&PacketSet::matching(r.protocols, &AddrSet::all(), r.ports));
                     maybe = maybe.union(&hit);
-                    why.push(gap_of(net, g, r));
+                    why.push(gap_of(net, g, Dir::Egress, r));
                 }
             }
         }
@@ -285,10 +302,7 @@ fn sg_ingress_one(net: &Network, groups: &[String], src: &Source, set: &PacketSe
     for g in groups {
         let Some(sg) = net.security_groups.get(g) else {
             maybe = set.clone();
-            why.push((
-                super::Code::MissingData,
-                format!("security group {g} is not in the snapshot"),
-            ));
+            why.push(group_missing(g, Dir::Ingress));
             continue;
         };
         for r in &sg.ingress {
@@ -302,17 +316,19 @@ fn sg_ingress_one(net: &Network, groups: &[String], src: &Source, set: &PacketSe
                         Cover::None => Some(false),
                         Cover::Part => {
                             why.push((
-                                super::Code::DependsOnSourceAddress,
-                                format!(
-                                    "{g} rule \"{}\" covers only part of the notebook's possible addresses",
-                                    r.text
-                                ),
+                                Code::DependsOnSourceAddress,
+                                SgGap {
+                                    group: g.clone(),
+                                    direction: Dir::Ingress,
+                                    rule: Some(r.clone()),
+                                    why: SgGapWhy::PartOfSource,
+                                },
                             ));
                             None
                         }
                     },
                     None => {
-                        why.push(gap_of(net, g, r));
+                        why.push(gap_of(net, g, Dir::Ingress, r));
                         None
                     }
                 },

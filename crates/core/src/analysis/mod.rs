@@ -8,6 +8,7 @@
 //! `unknown`, never `unreachable`.
 
 pub mod checks;
+pub mod evidence;
 pub mod explain;
 pub mod filters;
 pub mod reply;
@@ -21,6 +22,7 @@ use crate::model::{Diagnostic, Network, Notebook, TargetKind};
 use crate::space::Packet;
 
 pub use crate::codes::Code;
+pub use evidence::{Block, Cause, Component, Hop, RuleRef, Step};
 
 /// The services a notebook needs by default (DESIGN §3).
 pub const DEFAULT_SERVICES: &[&str] = &["s3", "sagemaker.api", "sagemaker.runtime", "sts", "logs"];
@@ -93,26 +95,8 @@ impl Serialize for Via {
     }
 }
 
-/// One hop of a path: the component, its kind, and the rule or route that passed the witness.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Hop {
-    pub component: String,
-    pub kind: &'static str,
-    pub detail: String,
-    #[serde(skip)]
-    pub(crate) probe: explain::Probe,
-}
-
-/// A blocking (or undeciding) component, with the code and the rule or missing thing.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Block {
-    pub code: Code,
-    pub component: String,
-    pub detail: String,
-}
-
 /// The verdict of one check.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Verdict {
     pub status: Status,
     pub private: bool,
@@ -219,14 +203,11 @@ pub fn analyze_notebook(net: &Network, nb: &Notebook, cfg: &Config) -> NotebookV
         // A list-notebook-instances summary: where the notebook is, nobody said.
         let unknown = || {
             Verdict::unknown(
-                vec![Block {
-                    code: Code::NotebookPlacementUnknown,
-                    component: nb.name.clone(),
-                    detail: format!(
-                        "only a list-notebook-instances summary describes {}: its subnet, security groups and direct internet access are not known (save describe-notebook-instance output)",
-                        nb.name
-                    ),
-                }],
+                vec![Block::new(
+                    Code::NotebookPlacementUnknown,
+                    Component::Notebook(nb.name.clone()),
+                    Cause::PlacementUnknown,
+                )],
                 Vec::new(),
             )
         };

@@ -11,11 +11,12 @@
 //!   blackhole drops it; any other target (an appliance interface, a Gateway Load Balancer or
 //!   Network Firewall endpoint: middlebox routing) leaves the modelled scope.
 
-use crate::model::{Network, RouteState, TargetKind};
+use crate::model::{Network, Route, RouteState, TargetKind};
 use crate::space::{AddrSet, Family, Packet, PacketSet, PortRange, ProtoSet, TCP};
 
-use super::explain;
-use super::filters::{acl_entries, acl_eval, route_split};
+use super::evidence::{Cause, Component, Missing, ReplyOf, RuleRef, Step};
+use super::explain::{self, Probe};
+use super::filters::{AddrRole, acl_entries, acl_eval, route_split};
 use super::walk::{Branch, ReplyCheck, ReplyStep, RouteReply};
 use super::{Block, Code, Hop};
 
@@ -51,33 +52,36 @@ pub struct ReplyOutcome {
 /// The fate of a reply route lookup (the same for every connection of a branch: it depends only
 /// on where the reply goes).
 enum RouteFate {
-    Pass(String),
+    Pass(Hop),
     Drop(Block),
     Undecided(Block),
 }
 
 /// Evaluate one reply route lookup for the replies of family `fam`.
 fn route_fate(net: &Network, step: &RouteReply, fam: Family) -> Option<RouteFate> {
-    let dest = step.dest.intersect(&AddrSet::all_of(fam));
+    let dest = step.reply.dest.intersect(&AddrSet::all_of(fam));
     if dest.is_empty() {
         return None;
     }
-    let Some(rt) = step.table.as_ref().and_then(|t| net.route_tables.get(t)) else {
-        return Some(RouteFate::Undecided(Block {
-            code: Code::MissingData,
-            component: step.at.clone(),
-            detail: format!(
-                "{} is routed by {}'s route table ({}), which is not in the snapshot",
-                step.from,
-                step.at,
-                step.table.as_deref().unwrap_or("none")
-            ),
-        }));
+    let reply = |dest: &AddrSet| ReplyOf {
+        from: step.reply.from.clone(),
+        dest: dest.clone(),
     };
+    let Some(rt) = step.table.as_ref().and_then(|t| net.route_tables.get(t)) else {
+        return Some(RouteFate::Undecided(Block::new(
+            Code::MissingData,
+            Component::Subnet(step.at.clone()),
+            Cause::ReplyRouteTableMissing {
+                reply: reply(&dest),
+                table: step.table.clone(),
+            },
+        )));
+    };
+    let table = Component::RouteTable(rt.id.clone());
     let probe = PacketSet::matching(ProtoSet::single(TCP), &dest, PortRange::ALL);
     let split = route_split(net, rt, &probe);
     let mut pass = AddrSet::empty();
-    let mut local_route: Option<String> = None;
+    let mut local_route: Option<Route> = None;
     let mut drops: Vec<Block> = Vec::new();
     let mut dropped = AddrSet::empty();
     let mut undecided: Option<Block> = None;
@@ -86,57 +90,51 @@ fn route_fate(net: &Network, step: &RouteReply, fam: Family) -> Option<RouteFate
             // A gateway endpoint's list holds public service addresses only: never the reply's.
             continue;
         }
-        undecided.get_or_insert_with(|| Block {
-            code: super::filters::prefix_list_code(net, &rt.routes[*i].dest.to_string()),
-            component: rt.id.clone(),
-            detail: format!(
-                "{} to {} may be claimed by route {} → {} of {}, whose prefix list is not fully in the snapshot",
-                step.from,
-                dest.describe(2),
-                rt.routes[*i].dest,
-                rt.routes[*i].target.id,
-                rt.id
-            ),
+        let r = &rt.routes[*i];
+        undecided.get_or_insert_with(|| {
+            Block::new(
+                super::filters::prefix_list_code(net, &r.dest.to_string()),
+                table.clone(),
+                Cause::ReplyRouteContested {
+                    reply: reply(&dest),
+                    route: r.clone(),
+                },
+            )
         });
     }
     for (i, part) in &split.routed {
         let r = &rt.routes[*i];
         let addrs = part.addresses();
-        let text = format!("route {} → {}", r.dest, r.target.id);
         match (&r.state, r.target.kind) {
             (RouteState::Blackhole, _) | (RouteState::Other(_), _) => {
                 dropped = dropped.union(&addrs);
-                drops.push(Block {
-                    code: Code::BadStateRoute,
-                    component: rt.id.clone(),
-                    detail: format!(
-                        "{} to {} matches {text} in {}, which is {}: the reply is dropped",
-                        step.from,
-                        addrs.describe(2),
-                        rt.id,
-                        match &r.state {
-                            RouteState::Other(s) => s.as_str(),
-                            _ => "a blackhole",
-                        }
-                    ),
-                });
+                drops.push(Block::new(
+                    Code::BadStateRoute,
+                    table.clone(),
+                    Cause::ReplyRoute {
+                        reply: reply(&addrs),
+                        table: rt.id.clone(),
+                        route: Some(r.clone()),
+                    },
+                ));
             }
             (RouteState::Active, TargetKind::Local) => {
                 pass = pass.union(&addrs);
-                local_route.get_or_insert(text);
+                local_route.get_or_insert_with(|| r.clone());
             }
             (RouteState::Active, kind) => {
-                undecided.get_or_insert_with(|| Block {
-                    code: Code::LeavesModelledScope,
-                    component: r.target.id.clone(),
-                    detail: format!(
-                        "{} to {} matches {text} in {} (middlebox routing): it goes to {} {}, which the model does not follow",
-                        step.from,
-                        addrs.describe(2),
-                        rt.id,
-                        kind.as_str(),
-                        r.target.id
-                    ),
+                // Middlebox routing: an appliance interface, a Gateway Load Balancer or Network
+                // Firewall endpoint (or any other target) takes the reply.
+                undecided.get_or_insert_with(|| {
+                    Block::new(
+                        Code::LeavesModelledScope,
+                        Component::target(kind, &r.target.id),
+                        Cause::ReplyRoute {
+                            reply: reply(&addrs),
+                            table: rt.id.clone(),
+                            route: Some(r.clone()),
+                        },
+                    )
                 });
             }
         }
@@ -144,39 +142,39 @@ fn route_fate(net: &Network, step: &RouteReply, fam: Family) -> Option<RouteFate
     if !split.unrouted.is_empty() {
         let addrs = split.unrouted.addresses();
         dropped = dropped.union(&addrs);
-        drops.push(Block {
-            code: Code::NoRouteToDestination,
-            component: rt.id.clone(),
-            detail: format!(
-                "{} to {} has no route in {}",
-                step.from,
-                addrs.describe(2),
-                rt.id
-            ),
-        });
+        drops.push(Block::new(
+            Code::NoRouteToDestination,
+            table.clone(),
+            Cause::ReplyRoute {
+                reply: reply(&addrs),
+                table: rt.id.clone(),
+                route: None,
+            },
+        ));
     }
     Some(if let Some(b) = undecided {
         RouteFate::Undecided(b)
     } else if !drops.is_empty() && !pass.is_empty() {
         // The notebook has one address, but the snapshot does not say which.
-        RouteFate::Undecided(Block {
-            code: Code::DependsOnSourceAddress,
-            component: rt.id.clone(),
-            detail: format!(
-                "{} is dropped in {} for some of the possible addresses ({}) and carried for others",
-                step.from,
-                rt.id,
-                dropped.describe(2)
-            ),
-        })
+        RouteFate::Undecided(Block::new(
+            Code::DependsOnSourceAddress,
+            table,
+            Cause::ReplyRouteSplit {
+                reply: reply(&dest),
+                dropped,
+            },
+        ))
     } else if let Some(b) = drops.into_iter().next() {
         RouteFate::Drop(b)
     } else {
-        RouteFate::Pass(format!(
-            "{} to {}: {}",
-            step.from,
-            dest.describe(2),
-            local_route.unwrap_or_else(|| "local".into())
+        RouteFate::Pass(Hop::new(
+            table,
+            Step::ReplyRoute {
+                from: step.reply.from.clone(),
+                dest,
+                route: local_route.expect("every address passed through a local route"),
+            },
+            Probe::None,
         ))
     })
 }
@@ -197,7 +195,7 @@ pub fn replies(net: &Network, b: &Branch) -> ReplyOutcome {
     // its evidence.
     enum Passed<'a> {
         Acl(&'a ReplyCheck, PacketSet),
-        Route(String, String),
+        Route(Box<Hop>),
     }
     let mut passed: Vec<Passed> = Vec::new();
     for step in b.replies.iter().rev() {
@@ -214,9 +212,7 @@ pub fn replies(net: &Network, b: &Branch) -> ReplyOutcome {
                     }
                     match route_fate(net, rr, fam) {
                         None => {}
-                        Some(RouteFate::Pass(detail)) => {
-                            passed.push(Passed::Route(rr.table.clone().unwrap_or_default(), detail))
-                        }
+                        Some(RouteFate::Pass(hop)) => passed.push(Passed::Route(Box::new(hop))),
                         Some(RouteFate::Drop(bl)) => {
                             out.failed = true;
                             push_unique(&mut out.blocked, bl);
@@ -232,11 +228,14 @@ pub fn replies(net: &Network, b: &Branch) -> ReplyOutcome {
             }
         };
         let Some(acl) = rc.acl.as_ref().and_then(|a| net.acls.get(a)) else {
-            out.unknown.push(Block {
-                code: Code::MissingData,
-                component: rc.subnet.clone(),
-                detail: format!("the network ACL of {} is not in the snapshot", rc.subnet),
-            });
+            out.unknown.push(Block::new(
+                Code::MissingData,
+                Component::Subnet(rc.subnet.clone()),
+                Cause::Missing(Missing::Acl {
+                    subnet: rc.subnet.clone(),
+                    acl: rc.acl.clone(),
+                }),
+            ));
             return out;
         };
         let entries = acl_entries(acl, rc.dir);
@@ -246,42 +245,42 @@ pub fn replies(net: &Network, b: &Branch) -> ReplyOutcome {
             conns.clone()
         };
         let r = acl_eval(entries, &set, &rc.role);
-        let ports = if rc.nat_ports {
-            "the NAT gateway's ports"
-        } else {
-            "the client's ports"
-        };
-        for (rule, denied) in &r.denied {
+        for (entry, denied) in &r.denied {
             out.failed = true;
-            let why = match rule {
-                Some(t) => format!("{} rule {t} denies", rc.dir.word()),
-                None => format!("no {} rule allows (implicit deny)", rc.dir.word()),
-            };
             push_unique(
                 &mut out.blocked,
-                Block {
-                    code: Code::AclReturnTraffic,
-                    component: acl.id.clone(),
-                    detail: format!(
-                        "return traffic to {ports}: {why} {} in {}",
-                        denied.describe(),
-                        rc.subnet
-                    ),
-                },
+                Block::new(
+                    Code::AclReturnTraffic,
+                    Component::NetworkAcl(acl.id.clone()),
+                    Cause::AclReplyDenied {
+                        subnet: rc.subnet.clone(),
+                        direction: rc.dir,
+                        rule: RuleRef::AclEntry {
+                            acl: acl.id.clone(),
+                            direction: rc.dir,
+                            entry: entry.clone(),
+                        },
+                        packets: denied.clone().into(),
+                        nat_ports: rc.nat_ports,
+                    },
+                ),
             );
         }
         if !r.undecided.is_empty() {
             push_unique(
                 &mut out.unknown,
-                Block {
-                    code: Code::DependsOnSourceAddress,
-                    component: acl.id.clone(),
-                    detail: format!(
-                        "a {} rule of {} covers only part of the notebook's possible addresses",
-                        rc.dir.word(),
-                        acl.id
-                    ),
-                },
+                Block::new(
+                    Code::DependsOnSourceAddress,
+                    Component::NetworkAcl(acl.id.clone()),
+                    Cause::AclPartialSource {
+                        direction: rc.dir,
+                        source: match &rc.role {
+                            AddrRole::Fixed(a) => a.clone(),
+                            AddrRole::Packet => AddrSet::empty(),
+                        },
+                        reply: true,
+                    },
+                ),
             );
         }
         if rc.nat_ports {
@@ -310,12 +309,7 @@ pub fn replies(net: &Network, b: &Branch) -> ReplyOutcome {
     };
     for p in passed {
         match p {
-            Passed::Route(table, detail) => out.hops.push(Hop {
-                component: table,
-                kind: "route-table",
-                detail,
-                probe: explain::Probe::None,
-            }),
+            Passed::Route(hop) => out.hops.push(*hop),
             Passed::Acl(rc, allowed) => {
                 let probe_port = if rc.nat_ports {
                     allowed
@@ -330,25 +324,26 @@ pub fn replies(net: &Network, b: &Branch) -> ReplyOutcome {
                     destination: c.destination,
                     port: probe_port,
                 };
-                let detail = net
+                let acl = rc.acl.clone().unwrap_or_default();
+                let rule = net
                     .acls
-                    .get(rc.acl.as_deref().unwrap_or_default())
+                    .get(&acl)
                     .and_then(|a| explain::acl_match(acl_entries(a, rc.dir), &p, &rc.role))
-                    .map(|e| {
-                        format!(
-                            "return traffic from {} to port {probe_port}: {} rule {} matches",
-                            c.destination,
-                            rc.dir.word(),
-                            e.text
-                        )
-                    })
-                    .unwrap_or_default();
-                out.hops.push(Hop {
-                    component: rc.acl.clone().unwrap_or_default(),
-                    kind: "network-acl",
-                    detail,
-                    probe: explain::Probe::None,
-                });
+                    .map(|e| RuleRef::AclEntry {
+                        acl: acl.clone(),
+                        direction: rc.dir,
+                        entry: Some(e.clone()),
+                    });
+                out.hops.push(Hop::new(
+                    Component::NetworkAcl(acl),
+                    Step::ReplyAcl {
+                        source: c.destination,
+                        port: probe_port,
+                        direction: rc.dir,
+                        rule,
+                    },
+                    Probe::None,
+                ));
             }
         }
     }

@@ -13,6 +13,7 @@
 use crate::model::{Network, Notebook, Resolver, ResourceState};
 use crate::space::{AddrSet, Family};
 
+use super::evidence::{Cause, Component, Dataset, Missing};
 use super::walk::origin;
 use super::{Block, Code};
 
@@ -48,12 +49,8 @@ impl Resolution {
     }
 }
 
-fn block(code: Code, component: &str, detail: String) -> Block {
-    Block {
-        code,
-        component: component.to_string(),
-        detail,
-    }
+fn block(code: Code, at: Component, cause: Cause) -> Block {
+    Block::new(code, at, cause)
 }
 
 /// Public addresses of a service: S3 and DynamoDB publish theirs as an AWS-managed prefix list;
@@ -73,11 +70,11 @@ pub fn public_addrs(net: &Network, name: &str) -> (Result<AddrSet, Block>, Optio
                 None => (
                     Err(block(
                         Code::PrefixListEntriesUnknown,
-                        &p.id,
-                        format!(
-                            "the AWS-managed prefix list {name} ({}) is described without its entries (the service's addresses)",
-                            p.id
-                        ),
+                        Component::PrefixList(p.id.clone()),
+                        Cause::Missing(Missing::ServicePrefixList {
+                            service: name.to_string(),
+                            listed: Some(p.id.clone()),
+                        }),
                     )),
                     None,
                 ),
@@ -85,10 +82,11 @@ pub fn public_addrs(net: &Network, name: &str) -> (Result<AddrSet, Block>, Optio
             None => (
                 Err(block(
                     Code::MissingData,
-                    name,
-                    format!(
-                        "the AWS-managed prefix list {name} (the service's addresses) is not in PrefixLists"
-                    ),
+                    Component::Service(name.to_string()),
+                    Cause::Missing(Missing::ServicePrefixList {
+                        service: name.to_string(),
+                        listed: None,
+                    }),
                 )),
                 None,
             ),
@@ -103,12 +101,11 @@ pub fn public_addrs(net: &Network, name: &str) -> (Result<AddrSet, Block>, Optio
                 caveat.get_or_insert_with(|| {
                     block(
                         Code::PrefixListEntriesUnknown,
-                        &p.id,
-                        format!(
-                            "the AWS-managed prefix list {} ({}) is described without its entries, so which public addresses belong to {name} rather than to it is not exact",
-                            p.name.as_deref().unwrap_or_default(),
-                            p.id
-                        ),
+                        Component::PrefixList(p.id.clone()),
+                        Cause::ManagedListInexact {
+                            list_name: p.name.clone(),
+                            service: name.to_string(),
+                        },
                     )
                 });
             }
@@ -128,16 +125,13 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
             return Resolution::plain(
                 Resolved::Unknown(block(
                     Code::MissingData,
-                    nb.vpc_id
-                        .as_deref()
-                        .or(nb.subnet_id.as_deref())
-                        .unwrap_or_default(),
-                    format!(
-                        "the notebook's VPC ({}) is not in the snapshot, so how {name} resolves there is not known",
-                        nb.vpc_id
-                            .as_deref()
-                            .unwrap_or("its subnet is not described either")
-                    ),
+                    match &nb.vpc_id {
+                        Some(v) => Component::Vpc(v.clone()),
+                        None => Component::Subnet(nb.subnet_id.clone().unwrap_or_default()),
+                    },
+                    Cause::Missing(Missing::NotebookVpc {
+                        vpc: nb.vpc_id.clone(),
+                    }),
                 )),
                 Vec::new(),
             );
@@ -161,22 +155,22 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
                 .map(|ep| {
                     block(
                         Code::VpcDnsDisabled,
-                        &vpc.id,
-                        format!(
-                            "{} has enableDnsSupport=false: the private DNS of {} does not take effect",
-                            vpc.id, ep.id
-                        ),
+                        Component::Vpc(vpc.id.clone()),
+                        Cause::VpcDnsOff {
+                            endpoint: ep.id.clone(),
+                            support: vpc.dns_support,
+                            hostnames: vpc.dns_hostnames,
+                        },
                     )
                 })
                 .collect();
             return Resolution::plain(
                 Resolved::Nothing(block(
                     Code::DnsResolutionDisabled,
-                    &vpc.id,
-                    format!(
-                        "{} has enableDnsSupport=false: the VPC's resolver answers no query, so {name} does not resolve and cannot be reached by name",
-                        vpc.id
-                    ),
+                    Component::Vpc(vpc.id.clone()),
+                    Cause::DnsDisabled {
+                        service: name.to_string(),
+                    },
                 )),
                 notes,
             );
@@ -185,11 +179,12 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
             return Resolution::plain(
                 Resolved::Unknown(block(
                     Code::MissingVpcAttributes,
-                    &vpc.id,
-                    format!(
-                        "whether {} resolves {name} at all depends on its enableDnsSupport, which the snapshot lacks (VpcAttributes)",
-                        vpc.id
-                    ),
+                    Component::Vpc(vpc.id.clone()),
+                    Cause::Missing(Missing::VpcAttribute {
+                        vpc: vpc.id.clone(),
+                        hostnames: false,
+                        endpoint: None,
+                    }),
                 )),
                 Vec::new(),
             );
@@ -202,18 +197,10 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
             return Resolution::plain(
                 Resolved::Unknown(block(
                     Code::CustomDnsServers,
-                    &vpc.id,
-                    if servers.is_empty() {
-                        format!(
-                            "the DHCP options of {} name no DNS server: what {name} resolves to (if anything) is outside the model",
-                            vpc.id
-                        )
-                    } else {
-                        format!(
-                            "the DHCP options of {} name DNS servers {}: what {name} resolves to through them is outside the model",
-                            vpc.id,
-                            servers.join(", ")
-                        )
+                    Component::Vpc(vpc.id.clone()),
+                    Cause::CustomDns {
+                        servers: servers.clone(),
+                        service: name.to_string(),
                     },
                 )),
                 Vec::new(),
@@ -223,8 +210,8 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
             return Resolution::plain(
                 Resolved::Unknown(block(
                     Code::MissingData,
-                    &vpc.id,
-                    format!("which DNS servers {} uses is not known: {why}", vpc.id),
+                    Component::Vpc(vpc.id.clone()),
+                    Cause::Missing(Missing::DhcpOptions { why: why.clone() }),
                 )),
                 Vec::new(),
             );
@@ -234,11 +221,11 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
         return Resolution::plain(
             Resolved::Unknown(block(
                 Code::MissingData,
-                &vpc.id,
-                format!(
-                    "whether {} has an interface endpoint for {name} is not known: VPC endpoints could not be collected ({why})",
-                    vpc.id
-                ),
+                Component::Vpc(vpc.id.clone()),
+                Cause::Missing(Missing::Collection {
+                    what: Dataset::Endpoints,
+                    why: why.to_string(),
+                }),
             )),
             Vec::new(),
         );
@@ -252,33 +239,32 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
         if ep.state != ResourceState::Available {
             notes.push(block(
                 Code::EndpointNotAvailable,
-                &ep.id,
-                format!(
-                    "interface endpoint {} for {name} is in state {}",
-                    ep.id, ep.state
-                ),
+                Component::InterfaceEndpoint(ep.id.clone()),
+                Cause::EndpointNotAvailable {
+                    service: name.to_string(),
+                    state: ep.state.clone(),
+                },
             ));
             continue;
         }
         if !ep.private_dns {
             notes.push(block(
                 Code::PrivateDnsDisabled,
-                &ep.id,
-                format!(
-                    "interface endpoint {} has private DNS disabled: {name}'s name resolves to public addresses",
-                    ep.id
-                ),
+                Component::InterfaceEndpoint(ep.id.clone()),
+                Cause::PrivateDnsDisabled {
+                    service: name.to_string(),
+                },
             ));
             continue;
         }
         if ep.private_dns_inbound_only {
             notes.push(block(
                 Code::PrivateDnsInboundResolverOnly,
-                &ep.id,
-                format!(
-                    "interface endpoint {} serves its private DNS only to inbound Resolver endpoints (PrivateDnsOnlyForInboundResolverEndpoint): clients in {} resolve {name} to its public addresses",
-                    ep.id, vpc.id
-                ),
+                Component::InterfaceEndpoint(ep.id.clone()),
+                Cause::PrivateDnsInboundOnly {
+                    service: name.to_string(),
+                    vpc: vpc.id.clone(),
+                },
             ));
             continue;
         }
@@ -287,14 +273,12 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
             Some(_) => {
                 notes.push(block(
                     Code::VpcDnsDisabled,
-                    &vpc.id,
-                    format!(
-                        "{} has enableDnsSupport={} and enableDnsHostnames={}: the private DNS of {} does not take effect",
-                        vpc.id,
-                        vpc.dns_support.unwrap_or_default(),
-                        vpc.dns_hostnames.unwrap_or_default(),
-                        ep.id
-                    ),
+                    Component::Vpc(vpc.id.clone()),
+                    Cause::VpcDnsOff {
+                        endpoint: ep.id.clone(),
+                        support: vpc.dns_support,
+                        hostnames: vpc.dns_hostnames,
+                    },
                 ));
                 continue;
             }
@@ -302,11 +286,12 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
                 return Resolution::plain(
                     Resolved::Unknown(block(
                         Code::MissingVpcAttributes,
-                        &vpc.id,
-                        format!(
-                            "whether {} is used depends on {}'s enableDnsHostnames, which the snapshot lacks",
-                            ep.id, vpc.id
-                        ),
+                        Component::Vpc(vpc.id.clone()),
+                        Cause::Missing(Missing::VpcAttribute {
+                            vpc: vpc.id.clone(),
+                            hostnames: true,
+                            endpoint: Some(ep.id.clone()),
+                        }),
                     )),
                     notes,
                 );
@@ -319,11 +304,10 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
             return Resolution::plain(
                 Resolved::Unknown(block(
                     Code::MissingData,
-                    &ep.id,
-                    format!(
-                        "interface endpoint {} has DnsRecordIpType {:?}: which records its private DNS holds is not modelled",
-                        ep.id, ep.record_ip_type
-                    ),
+                    Component::InterfaceEndpoint(ep.id.clone()),
+                    Cause::RecordTypeNotModelled {
+                        record: ep.record_ip_type.clone(),
+                    },
                 )),
                 notes,
             );
@@ -341,12 +325,11 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
             mismatch.get_or_insert_with(|| {
                 block(
                     Code::DnsRecordIpTypeMismatch,
-                    &ep.id,
-                    format!(
-                        "interface endpoint {}'s private DNS holds {} records only, and the notebook has no address of that family: {name} gives it no address",
-                        ep.id,
-                        if v6 { "IPv6 (AAAA)" } else { "IPv4 (A)" }
-                    ),
+                    Component::InterfaceEndpoint(ep.id.clone()),
+                    Cause::RecordTypeMismatch {
+                        service: name.to_string(),
+                        v6,
+                    },
                 )
             });
         }
@@ -359,8 +342,8 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
                 (true, Some(b)) => Resolved::Nothing(b),
                 (true, None) => Resolved::Unknown(block(
                     Code::MissingData,
-                    name,
-                    format!("no address is known for the interface endpoint(s) of {name}"),
+                    Component::Service(name.to_string()),
+                    Cause::Missing(Missing::EndpointAddresses),
                 )),
             },
             Vec::new(),
@@ -377,8 +360,8 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
             if a.is_empty() {
                 Resolved::Unknown(block(
                     Code::MissingData,
-                    name,
-                    format!("no address of {name} is known that the notebook could connect to"),
+                    Component::Service(name.to_string()),
+                    Cause::Missing(Missing::ServiceAddresses),
                 ))
             } else {
                 Resolved::Addrs(a)

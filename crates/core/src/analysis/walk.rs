@@ -14,6 +14,9 @@ use crate::model::{
 };
 use crate::space::{AddrSet, Family, ICMP, ICMPV6, PacketSet, ProtoSet, TCP, UDP, nat64};
 
+use super::evidence::{
+    Cause, Component, Missing, ReplyOf, RuleRef, ServiceNetworkReason, Step, route_ref,
+};
 use super::explain::Probe;
 use super::filters::{
     AddrRole, Dir, Source, acl_entries, acl_eval, route_split, sg_egress, sg_ingress,
@@ -47,10 +50,8 @@ pub struct RouteReply {
     pub table: Option<String>,
     /// Where the table applies: the subnet, or the internet gateway of an edge association.
     pub at: String,
-    /// Where the reply goes.
-    pub dest: AddrSet,
-    /// What sends it, for evidence (`the reply from vpce-…`).
-    pub from: String,
+    /// What sends the reply, and where it goes.
+    pub reply: ReplyOf,
 }
 
 /// A stateless ACL the *reply* of a connection must pass.
@@ -126,9 +127,7 @@ pub fn origin(net: &Network, nb: &Notebook) -> Origin {
         // DESIGN §3: no public IPv4 address unless the interface shows one.
         public_v4: eni.is_some_and(|e| e.public_ips.iter().any(|ip| ip.is_ipv4())),
         public_v4_unknown: match (eni, net.interfaces_incomplete()) {
-            (None, Some(why)) => Some(format!(
-                "the notebook's network interface could not be collected ({why}), so a public IPv4 address cannot be ruled out"
-            )),
+            (None, Some(why)) => Some(why.to_string()),
             _ => None,
         },
         has_v6,
@@ -146,7 +145,7 @@ pub fn walk_notebook(net: &Network, nb: &Notebook, set: &PacketSet, dest: &Dest)
         return w.out;
     }
     let Some(subnet_id) = &nb.subnet_id else {
-        w.service_network(Vec::new(), set.clone(), "the notebook has no subnet: it runs in the SageMaker service VPC, whose traffic goes out through the service network");
+        w.service_network(Vec::new(), set.clone(), ServiceNetworkReason::NoSubnet);
         return w.out;
     };
     let Some(subnet) = net.subnets.get(subnet_id) else {
@@ -155,8 +154,11 @@ pub fn walk_notebook(net: &Network, nb: &Notebook, set: &PacketSet, dest: &Dest)
             set.clone(),
             None,
             Code::MissingData,
-            subnet_id,
-            format!("the notebook's subnet {subnet_id} is not in the snapshot"),
+            Component::Subnet(subnet_id.clone()),
+            Cause::Missing(Missing::Subnet {
+                subnet: subnet_id.clone(),
+                notebooks: true,
+            }),
         );
         return w.out;
     };
@@ -170,7 +172,7 @@ pub fn walk_notebook(net: &Network, nb: &Notebook, set: &PacketSet, dest: &Dest)
         eni_part = set.restrict_addrs(&vpc_cidrs);
         let out = set.difference(&eni_part);
         if !out.is_empty() {
-            w.service_network(Vec::new(), out, "direct internet access is enabled: traffic to anything outside the VPC's CIDRs leaves through the SageMaker service network, not the notebook's subnet");
+            w.service_network(Vec::new(), out, ServiceNetworkReason::DirectInternetAccess);
         }
     }
     if eni_part.is_empty() {
@@ -200,13 +202,8 @@ struct Walker<'a> {
     out: Vec<Branch>,
 }
 
-fn hop(component: &str, kind: &'static str, detail: String, probe: Probe) -> Hop {
-    Hop {
-        component: component.to_string(),
-        kind,
-        detail,
-        probe,
-    }
+fn hop(at: Component, step: Step, probe: Probe) -> Hop {
+    Hop::new(at, step, probe)
 }
 
 impl Walker<'_> {
@@ -221,16 +218,12 @@ impl Walker<'_> {
         }
     }
 
-    fn dropped(&mut self, ctx: &Ctx, set: PacketSet, code: Code, component: &str, detail: String) {
+    fn dropped(&mut self, ctx: &Ctx, set: PacketSet, code: Code, at: Component, cause: Cause) {
         self.push(
             ctx.hops.clone(),
             ctx.replies.clone(),
             set,
-            End::Dropped(Block {
-                code,
-                component: component.to_string(),
-                detail,
-            }),
+            End::Dropped(Block::new(code, at, cause)),
         );
     }
 
@@ -240,8 +233,8 @@ impl Walker<'_> {
         set: PacketSet,
         via: Option<Via>,
         code: Code,
-        component: &str,
-        detail: String,
+        at: Component,
+        cause: Cause,
     ) {
         self.push(
             hops,
@@ -249,21 +242,16 @@ impl Walker<'_> {
             set,
             End::Undecided {
                 via,
-                why: Block {
-                    code,
-                    component: component.to_string(),
-                    detail,
-                },
+                why: Block::new(code, at, cause),
             },
         );
     }
 
-    fn service_network(&mut self, hops: Vec<Hop>, set: PacketSet, why: &str) {
+    fn service_network(&mut self, hops: Vec<Hop>, set: PacketSet, why: ServiceNetworkReason) {
         let mut hops = hops;
         hops.push(hop(
-            "sagemaker-service-network",
-            "service-network",
-            why.to_string(),
+            Component::ServiceNetwork,
+            Step::ServiceNetwork(why),
             Probe::None,
         ));
         self.push(
@@ -297,37 +285,31 @@ impl Walker<'_> {
                 set,
                 None,
                 Code::MissingData,
-                &nb.name,
-                "the notebook lists no security groups".into(),
+                Component::Notebook(nb.name.clone()),
+                Cause::Missing(Missing::NoSecurityGroups),
             );
             return;
         }
         let sg = sg_egress(self.net, groups, &set);
-        let names = groups.join(", ");
+        let at = Component::SecurityGroups(groups.clone());
         if !sg.denied.is_empty() {
             self.dropped(
                 &ctx,
                 sg.denied.clone(),
                 Code::EniSgRulesMismatch,
-                &names,
-                format!("no egress rule of {names} allows {}", sg.denied.describe()),
+                at.clone(),
+                Cause::SgEgressDenied {
+                    packets: sg.denied.clone().into(),
+                },
             );
         }
         if !sg.undecided.is_empty() {
             // Allowed or denied depending on data the snapshot lacks: denied is a drop, so these
             // packets are dropped for sure only if the rest of the path drops them too.
-            let why = Block {
-                code: sg.code(),
-                component: names.clone(),
-                detail: sg.why_text(),
-            };
+            let why = Block::new(sg.code(), at.clone(), sg.cause());
             let mut c = ctx.clone();
-            c.hops.push(hop(
-                &names,
-                "security-group",
-                "egress may be allowed (a rule's prefix list is not fully in the snapshot)".into(),
-                Probe::None,
-            ));
+            c.hops
+                .push(hop(at.clone(), Step::SgEgressMaybe, Probe::None));
             let undecided = sg.undecided.clone();
             self.uncertain(why, |w| w.route_in(c, undecided));
         }
@@ -335,9 +317,8 @@ impl Walker<'_> {
             return;
         }
         ctx.hops.push(hop(
-            &names,
-            "security-group",
-            "egress rules allow the packets".into(),
+            at,
+            Step::SgEgress { rule: None },
             Probe::SgEgress(groups.clone()),
         ));
         self.route_in(ctx, sg.allowed);
@@ -352,8 +333,11 @@ impl Walker<'_> {
                 set,
                 None,
                 Code::MissingData,
-                &ctx.subnet,
-                format!("subnet {} is not in the snapshot", ctx.subnet),
+                Component::Subnet(ctx.subnet.clone()),
+                Cause::Missing(Missing::Subnet {
+                    subnet: ctx.subnet.clone(),
+                    notebooks: false,
+                }),
             );
             return;
         };
@@ -367,15 +351,11 @@ impl Walker<'_> {
                 set,
                 None,
                 Code::MissingData,
-                &subnet.id,
-                format!(
-                    "the route table of subnet {} ({}) is not in the snapshot",
-                    subnet.id,
-                    subnet
-                        .route_table
-                        .as_deref()
-                        .unwrap_or("no association, no main table")
-                ),
+                Component::Subnet(subnet.id.clone()),
+                Cause::Missing(Missing::RouteTable {
+                    subnet: subnet.id.clone(),
+                    table: subnet.route_table.clone(),
+                }),
             );
             return;
         };
@@ -400,13 +380,11 @@ impl Walker<'_> {
                 &ctx,
                 unrouted.clone(),
                 Code::NoRouteToDestination,
-                &rt.id,
-                format!(
-                    "route table {} (subnet {}) has no route for {}",
-                    rt.id,
-                    subnet.id,
-                    unrouted.describe()
-                ),
+                Component::RouteTable(rt.id.clone()),
+                Cause::NoRoute {
+                    subnet: subnet.id.clone(),
+                    packets: unrouted.clone().into(),
+                },
             );
         }
         // Routes to prefix lists the snapshot lacks: their destinations are unknown, so the packets
@@ -489,29 +467,22 @@ impl Walker<'_> {
         }
         let r = &rt.routes[i];
         let mut c = ctx;
-        let route_text = format!("route {} → {}", r.dest, r.target.id);
-        c.hops
-            .push(hop(&rt.id, "route-table", route_text.clone(), Probe::None));
-        match &r.state {
-            RouteState::Active => {}
-            RouteState::Blackhole => {
-                return self.dropped(
-                    &c,
-                    part,
-                    Code::BadStateRoute,
-                    &rt.id,
-                    format!("{route_text} is a blackhole (its target no longer exists)"),
-                );
-            }
-            RouteState::Other(s) => {
-                return self.dropped(
-                    &c,
-                    part,
-                    Code::BadStateRoute,
-                    &rt.id,
-                    format!("{route_text} is in state {s}"),
-                );
-            }
+        c.hops.push(hop(
+            Component::RouteTable(rt.id.clone()),
+            Step::Route { route: r.clone() },
+            Probe::None,
+        ));
+        if r.state != RouteState::Active {
+            return self.dropped(
+                &c,
+                part,
+                Code::BadStateRoute,
+                Component::RouteTable(rt.id.clone()),
+                Cause::RouteNotActive {
+                    route: route_ref(&rt.id, r),
+                    state: r.state.clone(),
+                },
+            );
         }
         self.target(c, part, &r.target.kind, &r.target.id);
     }
@@ -544,32 +515,31 @@ impl Walker<'_> {
                 set,
                 None,
                 Code::MissingData,
-                subnet_id,
-                format!(
-                    "the network ACL of subnet {subnet_id} ({}) is not in the snapshot",
-                    acl_id
-                        .as_deref()
-                        .unwrap_or("no association, no default ACL")
-                ),
+                Component::Subnet(subnet_id.to_string()),
+                Cause::Missing(Missing::Acl {
+                    subnet: subnet_id.to_string(),
+                    acl: acl_id.clone(),
+                }),
             );
             return PacketSet::empty();
         };
         let out = acl_eval(acl_entries(acl, dir), &set, &role);
-        for (rule, denied) in &out.denied {
-            let detail = match rule {
-                Some(t) => format!("{} rule {t} denies {}", dir.word(), denied.describe()),
-                None => format!(
-                    "no {} rule allows {} (implicit deny)",
-                    dir.word(),
-                    denied.describe()
-                ),
-            };
+        for (entry, denied) in &out.denied {
             self.dropped(
                 ctx,
                 denied.clone(),
                 Code::SubnetAclRestriction,
-                &acl.id,
-                detail,
+                Component::NetworkAcl(acl.id.clone()),
+                Cause::AclDenied {
+                    subnet: subnet_id.to_string(),
+                    direction: dir,
+                    rule: RuleRef::AclEntry {
+                        acl: acl.id.clone(),
+                        direction: dir,
+                        entry: entry.clone(),
+                    },
+                    packets: denied.clone().into(),
+                },
             );
         }
         if !out.undecided.is_empty() {
@@ -578,20 +548,22 @@ impl Walker<'_> {
                 out.undecided.clone(),
                 None,
                 Code::DependsOnSourceAddress,
-                &acl.id,
-                format!(
-                    "an {} rule of {} covers only part of the source's possible addresses ({})",
-                    dir.word(),
-                    acl.id,
-                    ctx.src.addrs.describe(4)
-                ),
+                Component::NetworkAcl(acl.id.clone()),
+                Cause::AclPartialSource {
+                    direction: dir,
+                    source: ctx.src.addrs.clone(),
+                    reply: false,
+                },
             );
         }
         if !out.allowed.is_empty() {
             ctx.hops.push(hop(
-                &acl.id,
-                "network-acl",
-                format!("{} rules of {subnet_id} allow the packets", dir.word()),
+                Component::NetworkAcl(acl.id.clone()),
+                Step::Acl {
+                    subnet: subnet_id.to_string(),
+                    direction: dir,
+                    rule: None,
+                },
                 Probe::Acl {
                     acl: acl.id.clone(),
                     dir,
@@ -615,15 +587,17 @@ impl Walker<'_> {
             TargetKind::Local => self.local(ctx, set),
             TargetKind::InternetGateway => {
                 let Some(igw) = net.internet_gateways.get(id) else {
-                    return self.dangling(&ctx, set, id);
+                    return self.dangling(&ctx, set, *kind, id);
                 };
                 if !igw.attached_to(&ctx.vpc) {
                     return self.dropped(
                         &ctx,
                         set,
                         Code::IgwNotAttached,
-                        id,
-                        format!("{id} is not attached to {}", ctx.vpc),
+                        Component::target(*kind, id),
+                        Cause::NotAttached {
+                            vpc: ctx.vpc.clone(),
+                        },
                     );
                 }
                 let set = self.cross_out(&mut ctx, set);
@@ -632,23 +606,27 @@ impl Walker<'_> {
                     ctx.replies.push(ReplyStep::Route(RouteReply {
                         table: Some(edge.clone()),
                         at: id.to_string(),
-                        dest: ctx.src.addrs.clone(),
-                        from: format!("the reply entering through {id}"),
+                        reply: ReplyOf {
+                            from: Component::target(TargetKind::InternetGateway, id),
+                            dest: ctx.src.addrs.clone(),
+                        },
                     }));
                 }
                 self.public_exit(ctx, set, id, Via::Target(TargetKind::InternetGateway));
             }
             TargetKind::EgressOnlyInternetGateway => {
                 let Some(g) = net.egress_only_gateways.get(id) else {
-                    return self.dangling(&ctx, set, id);
+                    return self.dangling(&ctx, set, *kind, id);
                 };
                 if !g.attached_to(&ctx.vpc) {
                     return self.dropped(
                         &ctx,
                         set,
                         Code::IgwNotAttached,
-                        id,
-                        format!("{id} is not attached to {}", ctx.vpc),
+                        Component::target(*kind, id),
+                        Cause::NotAttached {
+                            vpc: ctx.vpc.clone(),
+                        },
                     );
                 }
                 let v4 = set.restrict_addrs(&AddrSet::all_of(Family::V4));
@@ -657,8 +635,10 @@ impl Walker<'_> {
                         &ctx,
                         v4.clone(),
                         Code::EgressOnlyIgwIpv6Only,
-                        id,
-                        format!("{id} carries IPv6 only; dropped: {}", v4.describe()),
+                        Component::target(*kind, id),
+                        Cause::Ipv6Only {
+                            packets: v4.clone().into(),
+                        },
                     );
                 }
                 let v6 = set.difference(&v4);
@@ -672,15 +652,14 @@ impl Walker<'_> {
             }
             TargetKind::NatGateway => self.nat(ctx, set, id),
             TargetKind::GatewayEndpoint => self.gateway_endpoint(ctx, set, id),
-            TargetKind::VpcEndpoint => self.dangling(&ctx, set, id),
+            TargetKind::VpcEndpoint => self.dangling(&ctx, set, *kind, id),
             k if k.leaves_scope() => {
                 let set = self.cross_out(&mut ctx, set);
                 let via = Via::Target(*k);
                 let mut hops = ctx.hops.clone();
                 hops.push(hop(
-                    id,
-                    k.as_str(),
-                    "leaves the modelled scope".into(),
+                    Component::target(*k, id),
+                    Step::LeavesScope,
                     Probe::None,
                 ));
                 self.undecided(
@@ -688,31 +667,33 @@ impl Walker<'_> {
                     set,
                     Some(ctx.first_via.unwrap_or(via)),
                     Code::LeavesModelledScope,
-                    id,
-                    format!(
-                        "the packets leave the modelled scope through {} {id}; what lies beyond is not in the model",
-                        k.as_str()
-                    ),
+                    Component::target(*k, id),
+                    Cause::LeavesScope { kind: *k },
                 );
             }
-            _ => self.dangling(&ctx, set, id),
+            _ => self.dangling(&ctx, set, *kind, id),
         }
     }
 
-    fn dangling(&mut self, ctx: &Ctx, set: PacketSet, id: &str) {
+    fn dangling(&mut self, ctx: &Ctx, set: PacketSet, kind: TargetKind, id: &str) {
         self.undecided(
             ctx.hops.clone(),
             set,
             None,
             Code::DanglingReference,
-            id,
-            format!("an active route leads to {id}, which is not in the snapshot"),
+            Component::target(kind, id),
+            Cause::Dangling,
         );
     }
 
     /// Out through an internet or egress-only gateway: IPv4 needs a public source address,
     /// IPv6 an IPv6 source address.
     fn public_exit(&mut self, mut ctx: Ctx, set: PacketSet, gw: &str, via: Via) {
+        let kind = match via {
+            Via::Target(k) => k,
+            _ => TargetKind::InternetGateway,
+        };
+        let at = Component::target(kind, gw);
         if set.is_empty() {
             return;
         }
@@ -728,20 +709,19 @@ impl Walker<'_> {
                     v4.clone(),
                     None,
                     Code::MissingData,
-                    gw,
-                    why,
+                    at.clone(),
+                    Cause::PublicIpUnknown { why },
                 );
             } else {
                 self.dropped(
                     &ctx,
                     v4.clone(),
                     Code::IgwPublicIpAssociationForEgress,
-                    gw,
-                    format!(
-                        "the source ({}) has no public IPv4 address, so {gw} drops {}",
-                        ctx.src.addrs.describe(2),
-                        v4.describe()
-                    ),
+                    at.clone(),
+                    Cause::NoPublicIpv4 {
+                        source: ctx.src.addrs.clone(),
+                        packets: v4.clone().into(),
+                    },
                 );
             }
         }
@@ -753,21 +733,14 @@ impl Walker<'_> {
                     &ctx,
                     v6.clone(),
                     Code::NoIpv6Address,
-                    gw,
-                    format!("the source has no IPv6 address; dropped: {}", v6.describe()),
+                    at.clone(),
+                    Cause::NoIpv6 {
+                        packets: v6.clone().into(),
+                    },
                 );
             }
         }
-        let kind = match via {
-            Via::Target(k) => k.as_str(),
-            _ => "gateway",
-        };
-        ctx.hops.push(hop(
-            gw,
-            kind,
-            "forwards to the internet".into(),
-            Probe::None,
-        ));
+        ctx.hops.push(hop(at, Step::ToInternet, Probe::None));
         let dest_ok = match self.dest {
             Dest::Internet | Dest::Service(_) => ok,
         };
@@ -777,25 +750,22 @@ impl Walker<'_> {
     fn nat(&mut self, mut ctx: Ctx, set: PacketSet, id: &str) {
         let net = self.net;
         let Some(nat) = net.nat_gateways.get(id) else {
-            return self.dangling(&ctx, set, id);
+            return self.dangling(&ctx, set, TargetKind::NatGateway, id);
         };
+        let at = Component::NatGateway(id.to_string());
         if nat.state != ResourceState::Available {
             return self.dropped(
                 &ctx,
                 set,
                 Code::BadState,
-                id,
-                format!("{id} is in state {}", nat.state),
+                at,
+                Cause::NotAvailable {
+                    state: nat.state.clone(),
+                },
             );
         }
         if ctx.visited.iter().any(|v| v == id) {
-            return self.dropped(
-                &ctx,
-                set,
-                Code::RoutingLoop,
-                id,
-                format!("the packets return to {id}: routing loop"),
-            );
+            return self.dropped(&ctx, set, Code::RoutingLoop, at, Cause::RoutingLoop);
         }
         let Some(nat_subnet) = nat
             .subnet_id
@@ -807,8 +777,8 @@ impl Walker<'_> {
                 set,
                 None,
                 Code::MissingData,
-                id,
-                format!("the subnet of {id} is not in the snapshot"),
+                at,
+                Cause::Missing(Missing::NatSubnet(id.to_string())),
             );
         };
         let mut set = set;
@@ -830,11 +800,10 @@ impl Walker<'_> {
                 &ctx,
                 unsupported.clone(),
                 Code::NatGatewayUnsupportedProtocol,
-                id,
-                format!(
-                    "{id} translates only TCP, UDP and ICMP; dropped: {}",
-                    unsupported.describe()
-                ),
+                at.clone(),
+                Cause::NatProtocol {
+                    packets: unsupported.clone().into(),
+                },
             );
         }
         let v4 = v4.restrict_protos(ProtoSet::of(&[TCP, UDP, ICMP]));
@@ -853,28 +822,22 @@ impl Walker<'_> {
                 untranslated.clone(),
                 Some(Via::Target(TargetKind::NatGateway)),
                 Code::Nat64Untranslated,
-                id,
-                format!(
-                    "{id} translates IPv6 only to 64:ff9b::/96 (NAT64, TCP, UDP and ICMPv6 echo); what it does with these is not modelled: {}",
-                    untranslated.describe()
-                ),
+                at.clone(),
+                Cause::Nat64Untranslated {
+                    packets: untranslated.clone().into(),
+                    icmp: false,
+                },
             );
         }
         if v4.is_empty() && nat64.is_empty() && icmp_other.is_empty() {
             return;
         }
-        let shown = nat
-            .public_ips
-            .first()
-            .map(|ip| ip.to_string())
-            .unwrap_or_else(|| "its address".into());
         ctx.hops.push(hop(
-            id,
-            "nat-gateway",
-            if nat.public {
-                format!("translates the source to {shown}, then routes in {nat_subnet}")
-            } else {
-                format!("private NAT: translates the source to its private address, then routes in {nat_subnet}")
+            at.clone(),
+            Step::Nat {
+                public: nat.public,
+                public_ip: nat.public_ips.first().copied(),
+                subnet: nat_subnet.clone(),
             },
             Probe::None,
         ));
@@ -895,8 +858,10 @@ impl Walker<'_> {
                 .get(&nat_subnet)
                 .and_then(|s| s.route_table.clone()),
             at: nat_subnet.clone(),
-            dest: ctx.src.addrs.clone(),
-            from: format!("the reply from {id}"),
+            reply: ReplyOf {
+                from: at.clone(),
+                dest: ctx.src.addrs.clone(),
+            },
         }));
         ctx.visited.push(id.to_string());
         ctx.first_via = ctx.first_via.or(Some(Via::Target(TargetKind::NatGateway)));
@@ -939,28 +904,25 @@ impl Walker<'_> {
             _ => None,
         });
         match first_drop {
-            Some(bl) if sub.out.iter().all(|b| matches!(b.end, End::Dropped(_))) => {
-                self.dropped(
-                    &ctx,
-                    six.clone(),
-                    bl.code,
-                    &bl.component,
-                    format!(
-                        "whatever {id} makes of them (RFC 7915 drops or translates them to ICMP), no ICMP gets further: {}",
-                        bl.detail
-                    ),
-                )
-            }
+            Some(bl) if sub.out.iter().all(|b| matches!(b.end, End::Dropped(_))) => self.dropped(
+                &ctx,
+                six.clone(),
+                bl.code,
+                bl.at,
+                Cause::Nat64IcmpDropped {
+                    after: Box::new(bl.cause),
+                },
+            ),
             _ => self.undecided(
                 ctx.hops.clone(),
                 six.clone(),
                 Some(Via::Target(TargetKind::NatGateway)),
                 Code::Nat64Untranslated,
-                id,
-                format!(
-                    "{id} may translate these ICMPv6 messages to ICMP (RFC 7915) or drop them; which is not modelled: {}",
-                    six.describe()
-                ),
+                Component::NatGateway(id.to_string()),
+                Cause::Nat64Untranslated {
+                    packets: six.clone().into(),
+                    icmp: true,
+                },
             ),
         }
     }
@@ -970,9 +932,8 @@ impl Walker<'_> {
     /// evidence after the gateway probes the translated packet.
     fn nat64(&mut self, mut ctx: Ctx, six: &PacketSet, id: &str) {
         ctx.hops.push(hop(
-            id,
-            "nat-gateway",
-            "NAT64: translates 64:ff9b::/96 to the embedded IPv4 address".into(),
+            Component::NatGateway(id.to_string()),
+            Step::Nat64,
             Probe::None,
         ));
         let from = ctx.hops.len();
@@ -993,18 +954,21 @@ impl Walker<'_> {
 
     fn gateway_endpoint(&mut self, mut ctx: Ctx, set: PacketSet, id: &str) {
         let Some(ep) = self.net.endpoints.get(id) else {
-            return self.dangling(&ctx, set, id);
+            return self.dangling(&ctx, set, TargetKind::GatewayEndpoint, id);
         };
         if ep.kind != EndpointKind::Gateway {
-            return self.dangling(&ctx, set, id);
+            return self.dangling(&ctx, set, TargetKind::GatewayEndpoint, id);
         }
+        let at = Component::GatewayEndpoint(id.to_string());
         if ep.state != ResourceState::Available {
             return self.dropped(
                 &ctx,
                 set,
                 Code::BadState,
-                id,
-                format!("{id} is in state {}", ep.state),
+                at,
+                Cause::NotAvailable {
+                    state: ep.state.clone(),
+                },
             );
         }
         let non_tcp = set.restrict_protos(ProtoSet::all().difference(&ProtoSet::single(TCP)));
@@ -1013,11 +977,10 @@ impl Walker<'_> {
                 &ctx,
                 non_tcp.clone(),
                 Code::VpceGatewayProtocolRestriction,
-                id,
-                format!(
-                    "gateway endpoint {id} carries TCP only; dropped: {}",
-                    non_tcp.describe()
-                ),
+                at.clone(),
+                Cause::GatewayEndpointTcpOnly {
+                    packets: non_tcp.clone().into(),
+                },
             );
         }
         let tcp = set.restrict_protos(ProtoSet::single(TCP));
@@ -1026,9 +989,10 @@ impl Walker<'_> {
             return;
         }
         ctx.hops.push(hop(
-            id,
-            "gateway-endpoint",
-            format!("gateway endpoint for {}", ep.service),
+            at.clone(),
+            Step::GatewayEndpoint {
+                service: ep.service.clone(),
+            },
             Probe::None,
         ));
         match self.dest {
@@ -1036,12 +1000,11 @@ impl Walker<'_> {
                 &ctx,
                 tcp.clone(),
                 Code::GatewayEndpointServiceOnly,
-                id,
-                format!(
-                    "{} enters gateway endpoint {id}, which reaches only {}, not the internet",
-                    tcp.describe(),
-                    ep.service
-                ),
+                at,
+                Cause::GatewayEndpointServiceOnly {
+                    service: ep.service.clone(),
+                    packets: tcp.clone().into(),
+                },
             ),
             Dest::Service(name) if *name == ep.service => {
                 self.delivered(&ctx, tcp, Via::Target(TargetKind::GatewayEndpoint))
@@ -1052,8 +1015,11 @@ impl Walker<'_> {
                     &ctx,
                     tcp,
                     Code::GatewayEndpointServiceMismatch,
-                    id,
-                    format!("{id} is a gateway endpoint for {}, not {name}", ep.service),
+                    at,
+                    Cause::GatewayEndpointOtherService {
+                        service: ep.service.clone(),
+                        wanted: name,
+                    },
                 )
             }
         }
@@ -1094,23 +1060,19 @@ impl Walker<'_> {
                     continue;
                 }
                 let sg = sg_ingress(net, &ep.groups, &c.src, &p);
-                let names = if ep.groups.is_empty() {
-                    "(no security groups)".to_string()
-                } else {
-                    ep.groups.join(", ")
-                };
+                let at = Component::InterfaceEndpoint(ep.id.clone());
                 if !sg.denied.is_empty() {
                     self.dropped(
                         &c,
                         sg.denied.clone(),
                         Code::EndpointSgIngressMismatch,
-                        &ep.id,
-                        format!(
-                            "no ingress rule of {names} (endpoint {}) admits {} from the notebook ({})",
-                            ep.id,
-                            sg.denied.describe(),
-                            c.src.addrs.describe(2)
-                        ),
+                        at.clone(),
+                        Cause::SgIngressDenied {
+                            endpoint: ep.id.clone(),
+                            groups: ep.groups.clone(),
+                            packets: sg.denied.clone().into(),
+                            source: c.src.addrs.clone(),
+                        },
                     );
                 }
                 if !sg.undecided.is_empty() {
@@ -1119,34 +1081,37 @@ impl Walker<'_> {
                         sg.undecided.clone(),
                         None,
                         sg.code(),
-                        &ep.id,
-                        sg.why_text(),
+                        at.clone(),
+                        sg.cause(),
                     );
                 }
                 if sg.allowed.is_empty() {
                     continue;
                 }
                 c.hops.push(hop(
-                    &names,
-                    "security-group",
-                    "ingress rules admit the notebook".into(),
+                    Component::SecurityGroups(ep.groups.clone()),
+                    Step::SgIngress { rule: None },
                     Probe::SgIngress {
                         groups: ep.groups.clone(),
                         src: c.src.clone(),
                     },
                 ));
                 c.hops.push(hop(
-                    &ep.id,
-                    "interface-endpoint",
-                    format!("interface endpoint for {} in {}", ep.service, s.id),
+                    at.clone(),
+                    Step::InterfaceEndpoint {
+                        service: ep.service.clone(),
+                        subnet: s.id.clone(),
+                    },
                     Probe::None,
                 ));
                 // The reply leaves the endpoint's interface through its subnet's route table.
                 c.replies.push(ReplyStep::Route(RouteReply {
                     table: s.route_table.clone(),
                     at: s.id.clone(),
-                    dest: c.src.addrs.clone(),
-                    from: format!("the reply from {}", ep.id),
+                    reply: ReplyOf {
+                        from: at,
+                        dest: c.src.addrs.clone(),
+                    },
                 }));
                 self.delivered(&c, sg.allowed, Via::InterfaceEndpoint);
             }
@@ -1156,30 +1121,28 @@ impl Walker<'_> {
                     remaining,
                     None,
                     Code::MissingData,
-                    &ep.id,
-                    format!(
-                        "addresses of endpoint {} lie in no subnet of {}",
-                        ep.id, ctx.vpc
-                    ),
+                    Component::InterfaceEndpoint(ep.id.clone()),
+                    Cause::Missing(Missing::EndpointOutsideSubnets {
+                        vpc: ctx.vpc.clone(),
+                    }),
                 );
             }
         }
         if !rest.is_empty() {
-            let detail = format!(
-                "{} stays inside {} (local route): it is not {}",
-                rest.describe(),
-                ctx.vpc,
-                match self.dest {
-                    Dest::Internet => "the internet".to_string(),
-                    Dest::Service(n) => n.clone(),
-                }
-            );
             let rt = ctx
                 .hops
                 .last()
-                .map(|h| h.component.clone())
-                .unwrap_or_default();
-            self.dropped(&ctx, rest, Code::NoRouteToDestination, &rt, detail);
+                .map(|h| h.at.clone())
+                .unwrap_or_else(|| Component::Vpc(ctx.vpc.clone()));
+            let cause = Cause::StaysLocal {
+                vpc: ctx.vpc.clone(),
+                packets: rest.clone().into(),
+                service: match self.dest {
+                    Dest::Internet => None,
+                    Dest::Service(n) => Some(n.clone()),
+                },
+            };
+            self.dropped(&ctx, rest, Code::NoRouteToDestination, rt, cause);
         }
     }
 }
@@ -1199,17 +1162,14 @@ fn contested_block(
         .map(|p| super::filters::prefix_list_code(net, p))
         .min()
         .unwrap_or(Code::MissingData);
-    Block {
+    Block::new(
         code,
-        component: rt.id.clone(),
-        detail: format!(
-            "route table {} has a route to {}; it may claim these packets",
-            rt.id,
-            lists
+        Component::RouteTable(rt.id.clone()),
+        Cause::ContestedRoutes {
+            lists: lists
                 .iter()
                 .map(|p| super::filters::prefix_list_gap(net, p))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
+                .collect(),
+        },
+    )
 }

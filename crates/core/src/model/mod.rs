@@ -135,7 +135,7 @@ pub enum RouteState {
     Other(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     pub dest: RouteDest,
     pub target: Target,
@@ -217,13 +217,11 @@ pub struct Target {
 }
 
 /// A security group rule, one per address source of an AWS permission.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SgRule {
     pub protocols: ProtoSet,
     pub ports: PortRange,
     pub peer: SgPeer,
-    /// Human form of the rule for evidence: `tcp 443 to pl-63a5400a`.
-    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,15 +240,13 @@ pub struct SecurityGroup {
     pub egress: Vec<SgRule>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AclEntry {
     pub rule_number: i64,
     pub protocols: ProtoSet,
     pub ports: PortRange,
     pub cidr: IpNet,
     pub allow: bool,
-    /// `#100 allow tcp 443 from 0.0.0.0/0`.
-    pub text: String,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -8,6 +8,7 @@
 
 use std::net::IpAddr;
 
+use vpcreach_core::analysis::evidence::{Component, RuleRef, Step};
 use vpcreach_core::analysis::{Block, Status};
 use vpcreach_core::model::{EndpointKind, Network, TargetKind};
 use vpcreach_core::report::{CheckReport, NotebookReport};
@@ -17,6 +18,7 @@ use super::scene::{
     notebook_id,
 };
 use super::style::{EdgeKind, NodeKind};
+use crate::words;
 
 /// The kind of a path of a verdict.
 fn path_kind(c: &CheckReport) -> EdgeKind {
@@ -27,35 +29,15 @@ fn path_kind(c: &CheckReport) -> EdgeKind {
     }
 }
 
-/// The hop kinds that hand the packets to their destination (as opposed to leaving the model).
-fn delivers(kind: &str) -> bool {
+/// Whether a hop hands the packets to their destination (as opposed to leaving the model).
+fn delivers(step: &Step) -> bool {
     matches!(
-        kind,
-        "internet-gateway"
-            | "egress-only-internet-gateway"
-            | "gateway-endpoint"
-            | "interface-endpoint"
-            | "service-network"
+        step,
+        Step::ToInternet
+            | Step::GatewayEndpoint { .. }
+            | Step::InterfaceEndpoint { .. }
+            | Step::ServiceNetwork(_)
     )
-}
-
-fn target_kind(kind: &str) -> Option<TargetKind> {
-    Some(match kind {
-        "internet-gateway" => TargetKind::InternetGateway,
-        "egress-only-internet-gateway" => TargetKind::EgressOnlyInternetGateway,
-        "nat-gateway" => TargetKind::NatGateway,
-        "gateway-endpoint" => TargetKind::GatewayEndpoint,
-        "transit-gateway" => TargetKind::TransitGateway,
-        "vpc-peering" => TargetKind::VpcPeering,
-        "virtual-private-gateway" => TargetKind::VirtualPrivateGateway,
-        "network-interface" => TargetKind::NetworkInterface,
-        "instance" => TargetKind::Instance,
-        "gateway-load-balancer-endpoint" => TargetKind::GatewayLoadBalancerEndpoint,
-        "local-gateway" => TargetKind::LocalGateway,
-        "carrier-gateway" => TargetKind::CarrierGateway,
-        "core-network" => TargetKind::CoreNetwork,
-        _ => return None,
-    })
 }
 
 /// The subnet (of the endpoint's subnets) whose interface the witness went to.
@@ -110,73 +92,75 @@ fn add_path(scene: &mut Scene, net: &Network, nb: &NotebookReport, c: &CheckRepo
     let mut nodes = vec![notebook_id(&nb.name)];
     let mut subnet = nb.subnet_id.clone();
     let witness = v.witness.as_ref().map(|w| w.destination);
-    let mut last_kind = "";
+    let mut delivered = false;
+    let edge_place = || {
+        nb.vpc_id
+            .clone()
+            .map(Place::VpcEdge)
+            .unwrap_or(Place::Outside)
+    };
     for h in &v.path {
-        let node = match h.kind {
-            "security-group" | "network-acl" => continue,
-            "route-table" => match subnet.as_ref().filter(|s| scene.nodes.contains_key(*s)) {
-                Some(s) => s.clone(),
-                None => continue,
-            },
-            "interface-endpoint" => {
-                match endpoint_subnet(net, &h.component, witness)
-                    .map(|s| eni_id(&h.component, &s))
-                    .filter(|id| scene.nodes.contains_key(id))
+        let node = match &h.at {
+            Component::RouteTable(_) => {
+                match subnet.as_ref().filter(|s| scene.nodes.contains_key(*s)) {
+                    Some(s) => s.clone(),
+                    None => continue,
+                }
+            }
+            Component::InterfaceEndpoint(id) => {
+                match endpoint_subnet(net, id, witness)
+                    .map(|s| eni_id(id, &s))
+                    .filter(|n| scene.nodes.contains_key(n))
                 {
-                    Some(id) => id,
+                    Some(n) => n,
                     None => {
-                        let place = nb
-                            .vpc_id
-                            .clone()
-                            .map(Place::VpcEdge)
-                            .unwrap_or(Place::Outside);
                         scene.node(
-                            &h.component,
+                            id,
                             NodeKind::InterfaceEndpoint,
-                            vec!["interface endpoint".into(), h.component.clone()],
-                            place,
+                            vec!["interface endpoint".into(), id.clone()],
+                            edge_place(),
                         );
-                        h.component.clone()
+                        id.clone()
                     }
                 }
             }
-            "service-network" => {
+            Component::ServiceNetwork => {
                 add_service_network(scene);
                 SERVICE_NETWORK.to_string()
             }
-            kind => {
-                if let Some(k) = target_kind(kind) {
-                    if !scene.nodes.contains_key(&h.component) {
-                        let place = nb
-                            .vpc_id
-                            .clone()
-                            .map(Place::VpcEdge)
-                            .unwrap_or(Place::Outside);
-                        add_target(scene, net, k, &h.component, place);
-                    }
-                    if k == TargetKind::NatGateway {
-                        subnet = net
-                            .nat_gateways
-                            .get(&h.component)
-                            .and_then(|n| n.subnet_id.clone());
-                    }
+            Component::NatGateway(id)
+            | Component::GatewayEndpoint(id)
+            | Component::Target(_, id) => {
+                let k = match &h.at {
+                    Component::NatGateway(_) => TargetKind::NatGateway,
+                    Component::GatewayEndpoint(_) => TargetKind::GatewayEndpoint,
+                    Component::Target(k, _) => *k,
+                    _ => unreachable!("matched above"),
+                };
+                if !scene.nodes.contains_key(id) {
+                    add_target(scene, net, k, id, edge_place());
                 }
-                if !scene.nodes.contains_key(&h.component) {
+                if k == TargetKind::NatGateway {
+                    subnet = net.nat_gateways.get(id).and_then(|n| n.subnet_id.clone());
+                }
+                if !scene.nodes.contains_key(id) {
                     continue;
                 }
-                h.component.clone()
+                id.clone()
             }
+            // Security groups and ACLs filter within a hop; the rest is not drawn as a node.
+            _ => continue,
         };
-        last_kind = h.kind;
         if nodes.last() != Some(&node) {
             nodes.push(node);
         }
-        if delivers(h.kind) {
+        if delivers(&h.step) {
             // What follows is the reply's way back (ACLs, route lookups), not drawn as a path.
+            delivered = true;
             break;
         }
     }
-    if delivers(last_kind) {
+    if delivered {
         let dest = destination(net, &c.name);
         if scene.nodes.contains_key(&dest) {
             nodes.push(dest);
@@ -213,42 +197,29 @@ fn add_path(scene: &mut Scene, net: &Network, nb: &NotebookReport, c: &CheckRepo
     }
 }
 
-/// The rule a block's detail names (`#100 inbound`), if it names one.
-pub fn rule_of(detail: &str) -> Option<String> {
-    let i = detail.find("rule #")?;
-    let num: String = detail[i + 5..]
-        .chars()
-        .take_while(|c| !c.is_whitespace() && *c != ':' && *c != ',')
-        .collect();
-    let dir = if detail[..i].contains("inbound") {
-        " inbound"
-    } else if detail[..i].contains("outbound") {
-        " outbound"
-    } else {
-        ""
-    };
-    Some(format!("{num}{dir}"))
-}
-
 /// The label note of a block: the code, the component unless the node already is it, and the
-/// rule when the detail names one (or the implicit deny).
+/// ACL entry that decided (or the implicit deny).
 fn note(b: &Block, node: &str) -> String {
     let mut s = b.code.as_str().to_string();
-    if node != b.component {
+    let component = b.component();
+    if node != component {
         s.push(' ');
-        s.push_str(&b.component);
+        s.push_str(&component);
     }
-    if let Some(r) = rule_of(&b.detail) {
-        s.push(' ');
-        s.push_str(&r);
-    } else if b.detail.contains("implicit deny") {
-        s.push_str(" (implicit deny)");
+    match b.rule() {
+        Some(RuleRef::AclEntry { entry: Some(_), .. }) => {
+            s.push(' ');
+            s.push_str(&words::rule_label(b.rule().expect("matched")));
+        }
+        Some(RuleRef::AclEntry { entry: None, .. }) => s.push_str(" (implicit deny)"),
+        _ => {}
     }
     s
 }
 
 /// The node standing for a blocking component, created when the diagram has none yet.
-fn locate(scene: &mut Scene, net: &Network, nb: &NotebookReport, component: &str) -> String {
+fn locate(scene: &mut Scene, net: &Network, nb: &NotebookReport, at: &Component) -> String {
+    let component = &at.id();
     let vpc = nb.vpc_id.clone();
     let edge_place = vpc.clone().map(Place::VpcEdge).unwrap_or(Place::Outside);
     // A subnet of the notebook's VPC whose route table / ACL is `component`: the notebook's own
@@ -271,10 +242,10 @@ fn locate(scene: &mut Scene, net: &Network, nb: &NotebookReport, component: &str
         })
         .filter(|s| scene.nodes.contains_key(s))
     };
-    if component == nb.name {
+    if matches!(at, Component::Notebook(n) if *n == nb.name) {
         return notebook_id(&nb.name);
     }
-    if component.starts_with("sg-") {
+    if let Component::SecurityGroups(_) = at {
         let id = format!("sg/{}", nb.name);
         let place = match &nb.subnet_id {
             Some(s) if scene.subnets.contains_key(s) => Place::Subnet(s.clone()),
@@ -283,18 +254,18 @@ fn locate(scene: &mut Scene, net: &Network, nb: &NotebookReport, component: &str
         scene.node(
             &id,
             NodeKind::SecurityGroups,
-            vec!["security groups".into(), component.to_string()],
+            vec!["security groups".into(), component.clone()],
             place,
         );
         return id;
     }
-    if component.starts_with("rtb-")
-        && let Some(s) = subnet_with(scene, &|s| s.route_table.as_deref() == Some(component))
+    if let Component::RouteTable(id) = at
+        && let Some(s) = subnet_with(scene, &|s| s.route_table.as_deref() == Some(id.as_str()))
     {
         return s;
     }
-    if component.starts_with("acl-")
-        && let Some(s) = subnet_with(scene, &|s| s.acl.as_deref() == Some(component))
+    if let Component::NetworkAcl(id) = at
+        && let Some(s) = subnet_with(scene, &|s| s.acl.as_deref() == Some(id.as_str()))
     {
         return s;
     }
@@ -376,7 +347,7 @@ fn add_block(
     b: &Block,
     kind: EdgeKind,
 ) {
-    let to = locate(scene, net, nb, &b.component);
+    let to = locate(scene, net, nb, &b.at);
     let text = note(b, &to);
     let e = scene.edge(EdgeKey {
         from: notebook_id(&nb.name),
@@ -386,5 +357,5 @@ fn add_block(
     });
     e.notes.entry(text).or_default().insert(c.name.clone());
     e.tooltips
-        .insert(format!("{}: {} {}", c.name, b.code, b.detail));
+        .insert(format!("{}: {} {}", c.name, b.code, words::block_detail(b)));
 }
