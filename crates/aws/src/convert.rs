@@ -423,6 +423,11 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
                 id: p.prefix_list_id.clone(),
                 name: p.prefix_list_name.clone(),
                 cidrs,
+                // AWS-managed lists are named after their service (`com.amazonaws.<region>.s3`).
+                aws_managed: p
+                    .prefix_list_name
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("com.amazonaws.")),
             },
         );
     }

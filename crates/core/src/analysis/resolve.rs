@@ -94,7 +94,7 @@ pub fn public_addrs(net: &Network, name: &str) -> (Result<AddrSet, Block>, Optio
     }
     let mut managed = AddrSet::empty();
     let mut caveat = None;
-    for p in net.prefix_lists.values().filter(|p| p.aws_managed()) {
+    for p in net.prefix_lists.values().filter(|p| p.aws_managed) {
         match &p.cidrs {
             Some(c) => managed = managed.union(&AddrSet::from_nets(c.iter())),
             None => {

@@ -422,15 +422,8 @@ pub struct PrefixList {
     /// The entries; `None` when the list is known to exist but its entries were not given
     /// (`describe-managed-prefix-lists` output): never the same as an empty list.
     pub cidrs: Option<Vec<IpNet>>,
-}
-
-impl PrefixList {
-    /// AWS-managed lists are named after the service (`com.amazonaws.<region>.<service>`).
-    pub fn aws_managed(&self) -> bool {
-        self.name
-            .as_deref()
-            .is_some_and(|n| n.starts_with("com.amazonaws."))
-    }
+    /// An AWS-managed list of an AWS service's public addresses (S3, DynamoDB, …).
+    pub aws_managed: bool,
 }
 
 /// `Enabled` / `Disabled` as SageMaker reports it; anything else is kept verbatim.
