@@ -236,7 +236,7 @@ pub(super) fn interfaces(snap: &Snapshot, net: &mut Network) -> Result<(), Conve
 }
 
 /// VPC endpoints, with their DNS options.
-pub(super) fn endpoints(snap: &Snapshot, net: &mut Network, d: &mut Diags) -> () {
+pub(super) fn endpoints(snap: &Snapshot, net: &mut Network, d: &mut Diags) {
     // VPC endpoints.
     for e in &snap.vpc_endpoints {
         let kind = match e.vpc_endpoint_type.as_deref().map(str::to_ascii_lowercase) {
@@ -298,7 +298,7 @@ pub(super) fn endpoints(snap: &Snapshot, net: &mut Network, d: &mut Diags) -> ()
 }
 
 /// Notebooks, sorted by name; a list summary has no known placement.
-pub(super) fn notebooks(snap: &Snapshot, net: &mut Network, d: &mut Diags) -> () {
+pub(super) fn notebooks(snap: &Snapshot, net: &mut Network, d: &mut Diags) {
     // Notebooks.
     for n in &snap.notebook_instances {
         let vpc_id = n
