@@ -301,9 +301,14 @@ fn no_notebooks(regions: &[aws::Loaded], e: &AssessError) -> anyhow::Error {
                 .join(", ")
         )
     };
-    anyhow::anyhow!(
-        "{e}{found}: nothing to judge. Add the output of `aws sagemaker describe-notebook-instance` for each notebook (key \"NotebookInstances\", see README)"
-    )
+    match e {
+        AssessError::NoNotebooks { unread: Some(why) } => {
+            anyhow::anyhow!("no notebook instance could be read ({why}){found}: nothing to judge")
+        }
+        _ => anyhow::anyhow!(
+            "no notebook instance in the snapshot{found}: nothing to judge. Add the output of `aws sagemaker describe-notebook-instance` for each notebook (key \"NotebookInstances\", see README)"
+        ),
+    }
 }
 
 /// Judge every region (the one engine entry point) and render one report per region that holds

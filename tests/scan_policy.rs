@@ -42,7 +42,7 @@ fn pascal(snake: &str) -> String {
 /// Every `.describe_…(`, `.list_…(`, `.get_…(` call in the collector's source, as an action name
 /// with the service of the client it is called on (`self.ec2.` / `self.sm.`).
 fn called_operations() -> BTreeSet<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/aws/collect");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/collect/src");
     let mut out = BTreeSet::new();
     for e in std::fs::read_dir(&dir).unwrap() {
         let path = e.unwrap().path();
@@ -130,7 +130,7 @@ fn the_policy_the_declared_operations_and_the_calls_are_one_read_only_set() {
     );
     assert_eq!(
         called, declared,
-        "calls in src/aws/collect vs collect::OPERATIONS"
+        "calls in crates/collect/src vs collect::OPERATIONS"
     );
     for a in &declared {
         let action = a.split_once(':').unwrap().1;
