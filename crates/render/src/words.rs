@@ -270,16 +270,11 @@ fn missing_text(m: &Missing, at: &Component) -> String {
             vpc.as_deref()
                 .unwrap_or("its subnet is not described either")
         ),
-        Missing::VpcAttribute {
-            vpc,
-            hostnames: false,
-            ..
-        } => format!(
-            "whether {vpc} resolves AWS service names at all depends on its enableDnsSupport, which the snapshot lacks (VpcAttributes)"
+        Missing::DnsSupport { vpc, service } => format!(
+            "whether {vpc} resolves {service} at all depends on its enableDnsSupport, which the snapshot lacks (VpcAttributes)"
         ),
-        Missing::VpcAttribute { vpc, endpoint, .. } => format!(
-            "whether {} is used depends on {vpc}'s enableDnsHostnames, which the snapshot lacks",
-            endpoint.as_deref().unwrap_or("an interface endpoint")
+        Missing::DnsHostnames { vpc, endpoint } => format!(
+            "whether {endpoint} is used depends on {vpc}'s enableDnsHostnames, which the snapshot lacks"
         ),
         Missing::Collection { what, why } => match what {
             vpcreach_core::analysis::evidence::Dataset::Endpoints => format!(
@@ -466,8 +461,8 @@ fn cause_text(c: &Cause, at: &Component) -> String {
             "{id} may translate these ICMPv6 messages to ICMP (RFC 7915) or drop them; which is not modelled: {}",
             packets.0.describe()
         ),
-        Cause::Nat64IcmpDropped { after } => format!(
-            "whatever the NAT gateway makes of these ICMPv6 messages (RFC 7915 drops or translates them to ICMP), no ICMP gets further: {}",
+        Cause::Nat64IcmpDropped { nat, after } => format!(
+            "whatever {nat} makes of them (RFC 7915 drops or translates them to ICMP), no ICMP gets further: {}",
             cause_text(after, at)
         ),
         Cause::RoutingLoop => format!("the packets return to {id}: routing loop"),
@@ -537,11 +532,7 @@ fn cause_text(c: &Cause, at: &Component) -> String {
         Cause::DnsDisabled { service } => format!(
             "{id} has enableDnsSupport=false: the VPC's resolver answers no query, so {service} does not resolve and cannot be reached by name"
         ),
-        Cause::VpcDnsOff {
-            endpoint,
-            support: Some(false),
-            ..
-        } => format!(
+        Cause::VpcDnsSupportOff { endpoint } => format!(
             "{id} has enableDnsSupport=false: the private DNS of {endpoint} does not take effect"
         ),
         Cause::VpcDnsOff {

@@ -409,7 +409,7 @@ fn resource_state(s: Option<&str>) -> ResourceState {
         Some("failed") => ResourceState::Failed,
         Some("rejected") => ResourceState::Rejected,
         Some("expired") => ResourceState::Expired,
-        _ => ResourceState::Other(s.unwrap_or_default().to_string()),
+        _ => ResourceState::Other(s.unwrap_or_default().to_ascii_lowercase()),
     }
 }
 

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use crate::model::{Diagnostic, Network, Notebook, Severity};
 use crate::space::{AddrSet, Packet, PacketSet, PortRange, ProtoSet, TCP, nat64};
 
+use super::evidence::{Cause, Missing};
 use super::explain;
 use super::reply;
 use super::resolve::{Resolved, public_addrs, resolve};
@@ -147,23 +148,23 @@ pub fn service_diagnostics(net: &Network, services: &[String]) -> Vec<Diagnostic
     for svc in services {
         let name = net.service_name(svc);
         if let (Err(b), _) = public_addrs(net, &name) {
-            let listed = b.code == crate::codes::Code::PrefixListEntriesUnknown;
+            // The same words the block's cause renders to (vpcreach-render's `words`), kept
+            // here because model diagnostics carry their message.
+            let what = match &b.cause {
+                Cause::Missing(Missing::ServicePrefixList {
+                    listed: Some(pl), ..
+                }) => format!(
+                    "the AWS-managed prefix list {name} ({pl}) is described without its entries (the service's addresses)"
+                ),
+                _ => format!(
+                    "the AWS-managed prefix list {name} (the service's addresses) is not in PrefixLists"
+                ),
+            };
             out.push(Diagnostic {
                 severity: Severity::Error,
-                code: if listed {
-                    crate::codes::Code::PrefixListEntriesUnknown
-                } else {
-                    crate::codes::Code::MissingPrefixList
-                },
+                code: crate::codes::Code::MissingPrefixList,
                 resource: name.clone(),
-                message: format!(
-                    "the AWS-managed prefix list {name} (the service's addresses) {}; {svc} checks that use the public path are unknown",
-                    if listed {
-                        "is described without its entries"
-                    } else {
-                        "is not in PrefixLists"
-                    }
-                ),
+                message: format!("{what}; {svc} checks that use the public path are unknown"),
             });
         }
     }

@@ -249,12 +249,11 @@ pub enum Missing {
     ServiceAddresses,
     /// The notebook's VPC (its subnet is described, the VPC is not).
     NotebookVpc { vpc: Option<String> },
-    /// A VPC's DNS attribute (`hostnames`: enableDnsHostnames, else enableDnsSupport).
-    VpcAttribute {
-        vpc: String,
-        hostnames: bool,
-        endpoint: Option<String>,
-    },
+    /// A VPC's enableDnsSupport, on which whether it resolves `service` at all depends.
+    DnsSupport { vpc: String, service: String },
+    /// A VPC's enableDnsHostnames, on which whether interface `endpoint`'s private DNS is used
+    /// depends.
+    DnsHostnames { vpc: String, endpoint: String },
     /// A dataset that could not be collected completely, and why.
     Collection { what: Dataset, why: String },
     /// Which DNS servers a VPC uses (its DHCP options are not known), and why.
@@ -337,9 +336,9 @@ pub enum Cause {
     NatProtocol { packets: Packets },
     /// IPv6 packets a NAT gateway does not translate as modelled.
     Nat64Untranslated { packets: Packets, icmp: bool },
-    /// ICMPv6 other than echo through NAT64: whatever the gateway makes of it, no ICMP gets
-    /// further (`after`: why).
-    Nat64IcmpDropped { after: Box<Cause> },
+    /// ICMPv6 other than echo through NAT64: whatever NAT gateway `nat` makes of it, no ICMP
+    /// gets further (`after`: why, at the block's component).
+    Nat64IcmpDropped { nat: String, after: Box<Cause> },
     /// The packets return to a NAT gateway they already passed.
     RoutingLoop,
     /// A gateway endpoint carries TCP only.
@@ -368,7 +367,11 @@ pub enum Cause {
     Missing(Missing),
     /// The VPC answers no DNS query (enableDnsSupport false).
     DnsDisabled { service: String },
-    /// An interface endpoint is passed over: its VPC's DNS attributes switch its private DNS off.
+    /// An interface endpoint is passed over because its VPC answers no DNS query at all
+    /// (enableDnsSupport false).
+    VpcDnsSupportOff { endpoint: String },
+    /// An interface endpoint is passed over: its VPC's DNS attributes (enableDnsSupport and
+    /// enableDnsHostnames must both be true) switch its private DNS off.
     VpcDnsOff {
         endpoint: String,
         support: Option<bool>,

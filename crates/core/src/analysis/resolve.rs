@@ -156,10 +156,8 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
                     block(
                         Code::VpcDnsDisabled,
                         Component::Vpc(vpc.id.clone()),
-                        Cause::VpcDnsOff {
+                        Cause::VpcDnsSupportOff {
                             endpoint: ep.id.clone(),
-                            support: vpc.dns_support,
-                            hostnames: vpc.dns_hostnames,
                         },
                     )
                 })
@@ -180,10 +178,9 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
                 Resolved::Unknown(block(
                     Code::MissingVpcAttributes,
                     Component::Vpc(vpc.id.clone()),
-                    Cause::Missing(Missing::VpcAttribute {
+                    Cause::Missing(Missing::DnsSupport {
                         vpc: vpc.id.clone(),
-                        hostnames: false,
-                        endpoint: None,
+                        service: name.to_string(),
                     }),
                 )),
                 Vec::new(),
@@ -287,10 +284,9 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
                     Resolved::Unknown(block(
                         Code::MissingVpcAttributes,
                         Component::Vpc(vpc.id.clone()),
-                        Cause::Missing(Missing::VpcAttribute {
+                        Cause::Missing(Missing::DnsHostnames {
                             vpc: vpc.id.clone(),
-                            hostnames: true,
-                            endpoint: Some(ep.id.clone()),
+                            endpoint: ep.id.clone(),
                         }),
                     )),
                     notes,

@@ -275,12 +275,13 @@ pub enum ResourceState {
 }
 
 impl ResourceState {
-    /// The state as AWS prints it (`pendingAcceptance`), for evidence.
+    /// The state in lower case (`pendingacceptance`, as evidence has always printed it; AWS's
+    /// own spelling varies between APIs).
     pub fn as_str(&self) -> &str {
         match self {
             ResourceState::Available => "available",
             ResourceState::Pending => "pending",
-            ResourceState::PendingAcceptance => "pendingAcceptance",
+            ResourceState::PendingAcceptance => "pendingacceptance",
             ResourceState::Deleting => "deleting",
             ResourceState::Deleted => "deleted",
             ResourceState::Failed => "failed",
@@ -475,14 +476,39 @@ pub enum Severity {
     Error,
 }
 
-/// Something conversion (or analysis) wants the user to know about the input.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// Something conversion (or analysis) wants the user to know about the input. Diagnostics are
+/// ordered by severity, then by the code's *string* (alphabetically, as reports list them), then
+/// resource and message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub code: crate::codes::Code,
     /// The resource the problem is about (`rtb-…`).
     pub resource: String,
     pub message: String,
+}
+
+impl Diagnostic {
+    fn sort_key(&self) -> (Severity, &'static str, &str, &str) {
+        (
+            self.severity,
+            self.code.as_str(),
+            &self.resource,
+            &self.message,
+        )
+    }
+}
+
+impl Ord for Diagnostic {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.sort_key().cmp(&other.sort_key())
+    }
+}
+
+impl PartialOrd for Diagnostic {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Network {

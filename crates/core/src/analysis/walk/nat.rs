@@ -186,6 +186,7 @@ impl Walker<'_> {
                 bl.code,
                 bl.at,
                 Cause::Nat64IcmpDropped {
+                    nat: id.to_string(),
                     after: Box::new(bl.cause),
                 },
             ),
