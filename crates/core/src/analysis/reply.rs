@@ -11,7 +11,7 @@
 //!   blackhole drops it; any other target (an appliance interface, a Gateway Load Balancer or
 //!   Network Firewall endpoint: middlebox routing) leaves the modelled scope.
 
-use crate::model::{Network, Route, RouteState, TargetKind};
+use crate::model::{Acl, Network, Route, RouteState, RouteTable, TargetKind};
 use crate::space::{AddrSet, Family, Packet, PacketSet, PortRange, ProtoSet, TCP};
 
 use super::evidence::{Cause, Component, Missing, ReplyOf, RuleRef, Step};
@@ -78,25 +78,74 @@ fn route_fate(net: &Network, step: &RouteReply, fam: Family) -> Option<RouteFate
         )));
     };
     let table = Component::RouteTable(rt.id.clone());
-    let probe = PacketSet::matching(ProtoSet::single(TCP), &dest, PortRange::ALL);
+    let t = route_tally(net, rt, &dest, &reply);
+    Some(if let Some(b) = t.undecided {
+        RouteFate::Undecided(b)
+    } else if !t.drops.is_empty() && !t.pass.is_empty() {
+        // The notebook has one address, but the snapshot does not say which.
+        RouteFate::Undecided(Block::new(
+            Code::DependsOnSourceAddress,
+            table,
+            Cause::ReplyRouteSplit {
+                reply: reply(&dest),
+                dropped: t.dropped,
+            },
+        ))
+    } else if let Some(b) = t.drops.into_iter().next() {
+        RouteFate::Drop(b)
+    } else {
+        RouteFate::Pass(Hop::new(
+            table,
+            Step::ReplyRoute {
+                from: step.reply.from.clone(),
+                dest,
+                route: t
+                    .local_route
+                    .expect("every address passed through a local route"),
+            },
+            Probe::None,
+        ))
+    })
+}
+
+/// Where route table `rt` sends replies to `dest`: carried by `local`, dropped (blackhole or no
+/// route), or undecided (a contested prefix-list route, middlebox routing: the first such reason).
+struct RouteTally {
+    pass: AddrSet,
+    local_route: Option<Route>,
+    drops: Vec<Block>,
+    dropped: AddrSet,
+    undecided: Option<Block>,
+}
+
+fn route_tally(
+    net: &Network,
+    rt: &RouteTable,
+    dest: &AddrSet,
+    reply: &dyn Fn(&AddrSet) -> ReplyOf,
+) -> RouteTally {
+    let table = Component::RouteTable(rt.id.clone());
+    let probe = PacketSet::matching(ProtoSet::single(TCP), dest, PortRange::ALL);
     let split = route_split(net, rt, &probe);
-    let mut pass = AddrSet::empty();
-    let mut local_route: Option<Route> = None;
-    let mut drops: Vec<Block> = Vec::new();
-    let mut dropped = AddrSet::empty();
-    let mut undecided: Option<Block> = None;
+    let mut t = RouteTally {
+        pass: AddrSet::empty(),
+        local_route: None,
+        drops: Vec::new(),
+        dropped: AddrSet::empty(),
+        undecided: None,
+    };
     for (i, may) in &split.contested {
         if may.is_empty() {
             // A gateway endpoint's list holds public service addresses only: never the reply's.
             continue;
         }
         let r = &rt.routes[*i];
-        undecided.get_or_insert_with(|| {
+        t.undecided.get_or_insert_with(|| {
             Block::new(
                 super::filters::prefix_list_code(net, &r.dest.to_string()),
                 table.clone(),
                 Cause::ReplyRouteContested {
-                    reply: reply(&dest),
+                    reply: reply(dest),
                     route: r.clone(),
                 },
             )
@@ -105,35 +154,29 @@ fn route_fate(net: &Network, step: &RouteReply, fam: Family) -> Option<RouteFate
     for (i, part) in &split.routed {
         let r = &rt.routes[*i];
         let addrs = part.addresses();
+        let routed = || Cause::ReplyRoute {
+            reply: reply(&addrs),
+            table: rt.id.clone(),
+            route: Some(r.clone()),
+        };
         match (&r.state, r.target.kind) {
             (RouteState::Blackhole, _) | (RouteState::Other(_), _) => {
-                dropped = dropped.union(&addrs);
-                drops.push(Block::new(
-                    Code::BadStateRoute,
-                    table.clone(),
-                    Cause::ReplyRoute {
-                        reply: reply(&addrs),
-                        table: rt.id.clone(),
-                        route: Some(r.clone()),
-                    },
-                ));
+                t.dropped = t.dropped.union(&addrs);
+                t.drops
+                    .push(Block::new(Code::BadStateRoute, table.clone(), routed()));
             }
             (RouteState::Active, TargetKind::Local) => {
-                pass = pass.union(&addrs);
-                local_route.get_or_insert_with(|| r.clone());
+                t.pass = t.pass.union(&addrs);
+                t.local_route.get_or_insert_with(|| r.clone());
             }
             (RouteState::Active, kind) => {
                 // Middlebox routing: an appliance interface, a Gateway Load Balancer or Network
                 // Firewall endpoint (or any other target) takes the reply.
-                undecided.get_or_insert_with(|| {
+                t.undecided.get_or_insert_with(|| {
                     Block::new(
                         Code::LeavesModelledScope,
                         Component::target(kind, &r.target.id),
-                        Cause::ReplyRoute {
-                            reply: reply(&addrs),
-                            table: rt.id.clone(),
-                            route: Some(r.clone()),
-                        },
+                        routed(),
                     )
                 });
             }
@@ -141,10 +184,10 @@ fn route_fate(net: &Network, step: &RouteReply, fam: Family) -> Option<RouteFate
     }
     if !split.unrouted.is_empty() {
         let addrs = split.unrouted.addresses();
-        dropped = dropped.union(&addrs);
-        drops.push(Block::new(
+        t.dropped = t.dropped.union(&addrs);
+        t.drops.push(Block::new(
             Code::NoRouteToDestination,
-            table.clone(),
+            table,
             Cause::ReplyRoute {
                 reply: reply(&addrs),
                 table: rt.id.clone(),
@@ -152,31 +195,14 @@ fn route_fate(net: &Network, step: &RouteReply, fam: Family) -> Option<RouteFate
             },
         ));
     }
-    Some(if let Some(b) = undecided {
-        RouteFate::Undecided(b)
-    } else if !drops.is_empty() && !pass.is_empty() {
-        // The notebook has one address, but the snapshot does not say which.
-        RouteFate::Undecided(Block::new(
-            Code::DependsOnSourceAddress,
-            table,
-            Cause::ReplyRouteSplit {
-                reply: reply(&dest),
-                dropped,
-            },
-        ))
-    } else if let Some(b) = drops.into_iter().next() {
-        RouteFate::Drop(b)
-    } else {
-        RouteFate::Pass(Hop::new(
-            table,
-            Step::ReplyRoute {
-                from: step.reply.from.clone(),
-                dest,
-                route: local_route.expect("every address passed through a local route"),
-            },
-            Probe::None,
-        ))
-    })
+    t
+}
+
+/// A reply step passed, kept to explain the witness connection afterwards: an ACL check with the
+/// set it allowed, or a route lookup's evidence.
+enum Passed<'a> {
+    Acl(&'a ReplyCheck, PacketSet),
+    Route(Box<Hop>),
 }
 
 /// The replies of the connections of delivered branch `b`: every stateless ACL the forward path
@@ -191,125 +217,149 @@ pub fn replies(net: &Network, b: &Branch) -> ReplyOutcome {
         unknown: Vec::new(),
         hops: Vec::new(),
     };
-    // Per ACL check: the set that passed it (to explain the witness later); per route lookup,
-    // its evidence.
-    enum Passed<'a> {
-        Acl(&'a ReplyCheck, PacketSet),
-        Route(Box<Hop>),
-    }
     let mut passed: Vec<Passed> = Vec::new();
     for step in b.replies.iter().rev() {
         if conns.is_empty() {
             break;
         }
-        let rc = match step {
-            ReplyStep::Acl(rc) => rc,
-            ReplyStep::Route(rr) => {
-                for fam in [Family::V4, Family::V6] {
-                    let fam_conns = conns.restrict_addrs(&AddrSet::all_of(fam));
-                    if fam_conns.is_empty() {
-                        continue;
-                    }
-                    match route_fate(net, rr, fam) {
-                        None => {}
-                        Some(RouteFate::Pass(hop)) => passed.push(Passed::Route(Box::new(hop))),
-                        Some(RouteFate::Drop(bl)) => {
-                            out.failed = true;
-                            push_unique(&mut out.blocked, bl);
-                            conns = conns.difference(&fam_conns);
-                        }
-                        Some(RouteFate::Undecided(bl)) => {
-                            push_unique(&mut out.unknown, bl);
-                            conns = conns.difference(&fam_conns);
-                        }
-                    }
-                }
-                continue;
+        match step {
+            ReplyStep::Route(rr) => reply_route(net, rr, &mut conns, &mut out, &mut passed),
+            ReplyStep::Acl(rc) => {
+                let Some(acl) = rc.acl.as_ref().and_then(|a| net.acls.get(a)) else {
+                    out.unknown.push(Block::new(
+                        Code::MissingData,
+                        Component::Subnet(rc.subnet.clone()),
+                        Cause::Missing(Missing::Acl {
+                            subnet: rc.subnet.clone(),
+                            acl: rc.acl.clone(),
+                        }),
+                    ));
+                    return out;
+                };
+                let allowed = reply_acl(rc, acl, &mut conns, &mut out);
+                passed.push(Passed::Acl(rc, allowed));
             }
-        };
-        let Some(acl) = rc.acl.as_ref().and_then(|a| net.acls.get(a)) else {
-            out.unknown.push(Block::new(
-                Code::MissingData,
-                Component::Subnet(rc.subnet.clone()),
-                Cause::Missing(Missing::Acl {
-                    subnet: rc.subnet.clone(),
-                    acl: rc.acl.clone(),
-                }),
-            ));
-            return out;
-        };
-        let entries = acl_entries(acl, rc.dir);
-        let set = if rc.nat_ports {
-            PacketSet::matching(ProtoSet::single(TCP), &conns.addresses(), NAT_PORTS)
-        } else {
-            conns.clone()
-        };
-        let r = acl_eval(entries, &set, &rc.role);
-        for (entry, denied) in &r.denied {
-            out.failed = true;
-            push_unique(
-                &mut out.blocked,
-                Block::new(
-                    Code::AclReturnTraffic,
-                    Component::NetworkAcl(acl.id.clone()),
-                    Cause::AclReplyDenied {
-                        subnet: rc.subnet.clone(),
-                        direction: rc.dir,
-                        rule: RuleRef::AclEntry {
-                            acl: acl.id.clone(),
-                            direction: rc.dir,
-                            entry: entry.clone(),
-                        },
-                        packets: denied.clone().into(),
-                        nat_ports: rc.nat_ports,
-                    },
-                ),
-            );
         }
-        if !r.undecided.is_empty() {
-            push_unique(
-                &mut out.unknown,
-                Block::new(
-                    Code::DependsOnSourceAddress,
-                    Component::NetworkAcl(acl.id.clone()),
-                    Cause::AclPartialSource {
-                        direction: rc.dir,
-                        source: match &rc.role {
-                            AddrRole::Fixed(a) => a.clone(),
-                            AddrRole::Packet => AddrSet::empty(),
-                        },
-                        reply: true,
-                    },
-                ),
-            );
-        }
-        if rc.nat_ports {
-            // An address works for a connection only if every NAT port the gateway may pick is
-            // let back in; otherwise it works for some connections only (partial).
-            let denied_addrs = r
-                .denied
-                .iter()
-                .fold(AddrSet::empty(), |a, (_, s)| a.union(&s.addresses()))
-                .union(&r.undecided.addresses());
-            let ok_addrs = r.allowed.addresses();
-            let full = ok_addrs.difference(&denied_addrs);
-            if !ok_addrs.difference(&full).is_empty() {
-                out.failed = true;
-            }
-            // Keep partially working addresses as evidence of what works, flagged as failed.
-            conns = conns.restrict_addrs(&ok_addrs.difference(&r.undecided.addresses()));
-        } else {
-            conns = r.allowed.clone();
-        }
-        passed.push(Passed::Acl(rc, r.allowed));
     }
     out.works = conns;
-    let Some(c) = out.works.representative() else {
-        return out;
+    if let Some(c) = out.works.representative() {
+        out.hops = witness_hops(net, passed, &c);
+    }
+    out
+}
+
+/// A reply route lookup, per address family: passing connections stay, dropped or undecided
+/// ones leave `conns` with their reason.
+fn reply_route<'a>(
+    net: &Network,
+    rr: &RouteReply,
+    conns: &mut PacketSet,
+    out: &mut ReplyOutcome,
+    passed: &mut Vec<Passed<'a>>,
+) {
+    for fam in [Family::V4, Family::V6] {
+        let fam_conns = conns.restrict_addrs(&AddrSet::all_of(fam));
+        if fam_conns.is_empty() {
+            continue;
+        }
+        match route_fate(net, rr, fam) {
+            None => {}
+            Some(RouteFate::Pass(hop)) => passed.push(Passed::Route(Box::new(hop))),
+            Some(RouteFate::Drop(bl)) => {
+                out.failed = true;
+                push_unique(&mut out.blocked, bl);
+                *conns = conns.difference(&fam_conns);
+            }
+            Some(RouteFate::Undecided(bl)) => {
+                push_unique(&mut out.unknown, bl);
+                *conns = conns.difference(&fam_conns);
+            }
+        }
+    }
+}
+
+/// A stateless ACL crossed by the replies: denied entries become `ACL_RETURN_TRAFFIC` blocks,
+/// a rule covering part of a fixed source leaves the answer undecided; `conns` keeps what passes.
+/// Returns the set the ACL allowed (the evidence of the witness).
+fn reply_acl(
+    rc: &ReplyCheck,
+    acl: &Acl,
+    conns: &mut PacketSet,
+    out: &mut ReplyOutcome,
+) -> PacketSet {
+    let entries = acl_entries(acl, rc.dir);
+    let set = if rc.nat_ports {
+        PacketSet::matching(ProtoSet::single(TCP), &conns.addresses(), NAT_PORTS)
+    } else {
+        conns.clone()
     };
+    let r = acl_eval(entries, &set, &rc.role);
+    for (entry, denied) in &r.denied {
+        out.failed = true;
+        push_unique(
+            &mut out.blocked,
+            Block::new(
+                Code::AclReturnTraffic,
+                Component::NetworkAcl(acl.id.clone()),
+                Cause::AclReplyDenied {
+                    subnet: rc.subnet.clone(),
+                    direction: rc.dir,
+                    rule: RuleRef::AclEntry {
+                        acl: acl.id.clone(),
+                        direction: rc.dir,
+                        entry: entry.clone(),
+                    },
+                    packets: denied.clone().into(),
+                    nat_ports: rc.nat_ports,
+                },
+            ),
+        );
+    }
+    if !r.undecided.is_empty() {
+        push_unique(
+            &mut out.unknown,
+            Block::new(
+                Code::DependsOnSourceAddress,
+                Component::NetworkAcl(acl.id.clone()),
+                Cause::AclPartialSource {
+                    direction: rc.dir,
+                    source: match &rc.role {
+                        AddrRole::Fixed(a) => a.clone(),
+                        AddrRole::Packet => AddrSet::empty(),
+                    },
+                    reply: true,
+                },
+            ),
+        );
+    }
+    if rc.nat_ports {
+        // An address works for a connection only if every NAT port the gateway may pick is
+        // let back in; otherwise it works for some connections only (partial).
+        let denied_addrs = r
+            .denied
+            .iter()
+            .fold(AddrSet::empty(), |a, (_, s)| a.union(&s.addresses()))
+            .union(&r.undecided.addresses());
+        let ok_addrs = r.allowed.addresses();
+        let full = ok_addrs.difference(&denied_addrs);
+        if !ok_addrs.difference(&full).is_empty() {
+            out.failed = true;
+        }
+        // Keep partially working addresses as evidence of what works, flagged as failed.
+        *conns = conns.restrict_addrs(&ok_addrs.difference(&r.undecided.addresses()));
+    } else {
+        *conns = r.allowed.clone();
+    }
+    r.allowed
+}
+
+/// The evidence hops of the witness connection `c`'s reply: each route lookup as recorded, each
+/// ACL with the entry that let it back (at a NAT port the ACL allowed for that address).
+fn witness_hops(net: &Network, passed: Vec<Passed>, c: &Packet) -> Vec<Hop> {
+    let mut hops = Vec::new();
     for p in passed {
         match p {
-            Passed::Route(hop) => out.hops.push(*hop),
+            Passed::Route(hop) => hops.push(*hop),
             Passed::Acl(rc, allowed) => {
                 let probe_port = if rc.nat_ports {
                     allowed
@@ -334,7 +384,7 @@ pub fn replies(net: &Network, b: &Branch) -> ReplyOutcome {
                         direction: rc.dir,
                         entry: Some(e.clone()),
                     });
-                out.hops.push(Hop::new(
+                hops.push(Hop::new(
                     Component::NetworkAcl(acl),
                     Step::ReplyAcl {
                         source: c.destination,
@@ -347,5 +397,5 @@ pub fn replies(net: &Network, b: &Branch) -> ReplyOutcome {
             }
         }
     }
-    out
+    hops
 }

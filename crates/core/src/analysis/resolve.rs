@@ -10,7 +10,7 @@
 //! hold the families its `DnsRecordIpType` says, and the notebook uses those of its own families.
 //! Otherwise the name resolves to the service's public addresses.
 
-use crate::model::{Network, Notebook, Resolver, ResourceState};
+use crate::model::{Endpoint, Network, Notebook, Resolver, ResourceState, Vpc};
 use crate::space::{AddrSet, Family};
 
 use super::evidence::{Cause, Component, Dataset, Missing};
@@ -119,34 +119,78 @@ pub fn public_addrs(net: &Network, name: &str) -> (Result<AddrSet, Block>, Optio
 /// uses addresses rather than names).
 pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Resolution {
     let Some(vpc) = nb.vpc_id.as_ref().and_then(|v| net.vpcs.get(v)) else {
-        if nb.subnet_id.is_some() {
-            // In a VPC the snapshot does not describe: whether it has an interface endpoint for
-            // the service (and whether its DNS lets it work) is not known.
-            return Resolution::plain(
-                Resolved::Unknown(block(
-                    Code::MissingData,
-                    match &nb.vpc_id {
-                        Some(v) => Component::Vpc(v.clone()),
-                        None => Component::Subnet(nb.subnet_id.clone().unwrap_or_default()),
-                    },
-                    Cause::Missing(Missing::NotebookVpc {
-                        vpc: nb.vpc_id.clone(),
-                    }),
-                )),
-                Vec::new(),
-            );
-        }
-        // The SageMaker service network resolves the public name; it reaches the service wherever
-        // it is.
-        let (addrs, caveat) = public_addrs(net, name);
-        return Resolution {
-            outcome: Resolved::Addrs(addrs.unwrap_or_else(|_| AddrSet::public_v4())),
-            notes: Vec::new(),
-            caveat,
-        };
+        return outside_vpc(net, nb, name);
     };
-    let candidates: Vec<&crate::model::Endpoint> = net.interface_endpoints(&vpc.id, name).collect();
-    // DNS resolution itself: the VPC's resolver must answer, and be the one the model knows.
+    let candidates: Vec<&Endpoint> = net.interface_endpoints(&vpc.id, name).collect();
+    if let Some(silent) = resolver_silent(net, vpc, &candidates, name, assume_dns) {
+        return silent;
+    }
+    let has_v6 = origin(net, nb).has_v6;
+    let found = match endpoint_records(net, vpc, &candidates, name, has_v6) {
+        Ok(found) => found,
+        Err(undecided) => return *undecided,
+    };
+    if found.any_usable {
+        return Resolution::plain(
+            match (found.usable.is_empty(), found.mismatch) {
+                (false, _) => Resolved::Addrs(found.usable),
+                (true, Some(b)) => Resolved::Nothing(b),
+                (true, None) => Resolved::Unknown(block(
+                    Code::MissingData,
+                    Component::Service(name.to_string()),
+                    Cause::Missing(Missing::EndpointAddresses),
+                )),
+            },
+            Vec::new(),
+        );
+    }
+    public_resolution(net, name, has_v6, found.notes)
+}
+
+/// A notebook outside any described VPC: without a subnet it resolves through the SageMaker
+/// service network (the public name, which reaches the service wherever it is); in a VPC the
+/// snapshot does not describe, whether an interface endpoint serves the name is not known.
+fn outside_vpc(net: &Network, nb: &Notebook, name: &str) -> Resolution {
+    if nb.subnet_id.is_some() {
+        return Resolution::plain(
+            Resolved::Unknown(block(
+                Code::MissingData,
+                match &nb.vpc_id {
+                    Some(v) => Component::Vpc(v.clone()),
+                    None => Component::Subnet(nb.subnet_id.clone().unwrap_or_default()),
+                },
+                Cause::Missing(Missing::NotebookVpc {
+                    vpc: nb.vpc_id.clone(),
+                }),
+            )),
+            Vec::new(),
+        );
+    }
+    let (addrs, caveat) = public_addrs(net, name);
+    Resolution {
+        outcome: Resolved::Addrs(addrs.unwrap_or_else(|_| AddrSet::public_v4())),
+        notes: Vec::new(),
+        caveat,
+    }
+}
+
+/// The resolution when the VPC's resolver does not answer as the model knows it: DNS support off
+/// (nothing resolves; `assume_dns` looks past that), the attribute or the DHCP options unknown,
+/// custom DNS servers, or the endpoint list incompletely collected. `None`: the Amazon resolver
+/// answers.
+fn resolver_silent(
+    net: &Network,
+    vpc: &Vpc,
+    candidates: &[&Endpoint],
+    name: &str,
+    assume_dns: bool,
+) -> Option<Resolution> {
+    let unknown = |code, cause| {
+        Some(Resolution::plain(
+            Resolved::Unknown(block(code, Component::Vpc(vpc.id.clone()), cause)),
+            Vec::new(),
+        ))
+    };
     match vpc.dns_support {
         Some(false) if assume_dns => {}
         Some(false) => {
@@ -162,7 +206,7 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
                     )
                 })
                 .collect();
-            return Resolution::plain(
+            return Some(Resolution::plain(
                 Resolved::Nothing(block(
                     Code::DnsResolutionDisabled,
                     Component::Vpc(vpc.id.clone()),
@@ -171,19 +215,15 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
                     },
                 )),
                 notes,
-            );
+            ));
         }
         None => {
-            return Resolution::plain(
-                Resolved::Unknown(block(
-                    Code::MissingVpcAttributes,
-                    Component::Vpc(vpc.id.clone()),
-                    Cause::Missing(Missing::DnsSupport {
-                        vpc: vpc.id.clone(),
-                        service: name.to_string(),
-                    }),
-                )),
-                Vec::new(),
+            return unknown(
+                Code::MissingVpcAttributes,
+                Cause::Missing(Missing::DnsSupport {
+                    vpc: vpc.id.clone(),
+                    service: name.to_string(),
+                }),
             );
         }
         Some(true) => {}
@@ -191,113 +231,76 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
     match &vpc.resolver {
         Resolver::Amazon { .. } => {}
         Resolver::Custom(servers) => {
-            return Resolution::plain(
-                Resolved::Unknown(block(
-                    Code::CustomDnsServers,
-                    Component::Vpc(vpc.id.clone()),
-                    Cause::CustomDns {
-                        servers: servers.clone(),
-                        service: name.to_string(),
-                    },
-                )),
-                Vec::new(),
+            return unknown(
+                Code::CustomDnsServers,
+                Cause::CustomDns {
+                    servers: servers.clone(),
+                    service: name.to_string(),
+                },
             );
         }
         Resolver::Unknown(why) => {
-            return Resolution::plain(
-                Resolved::Unknown(block(
-                    Code::MissingData,
-                    Component::Vpc(vpc.id.clone()),
-                    Cause::Missing(Missing::DhcpOptions { why: why.clone() }),
-                )),
-                Vec::new(),
+            return unknown(
+                Code::MissingData,
+                Cause::Missing(Missing::DhcpOptions { why: why.clone() }),
             );
         }
     }
-    if let Some(why) = net.endpoints_incomplete() {
-        return Resolution::plain(
-            Resolved::Unknown(block(
-                Code::MissingData,
-                Component::Vpc(vpc.id.clone()),
-                Cause::Missing(Missing::Collection {
-                    what: Dataset::Endpoints,
-                    why: why.to_string(),
-                }),
-            )),
-            Vec::new(),
-        );
-    }
-    let has_v6 = origin(net, nb).has_v6;
-    let mut notes = Vec::new();
-    let mut usable = AddrSet::empty();
-    let mut any_usable = false;
-    let mut mismatch: Option<Block> = None;
-    for ep in &candidates {
-        if ep.state != ResourceState::Available {
-            notes.push(block(
-                Code::EndpointNotAvailable,
-                Component::InterfaceEndpoint(ep.id.clone()),
-                Cause::EndpointNotAvailable {
-                    service: name.to_string(),
-                    state: ep.state.clone(),
-                },
-            ));
-            continue;
-        }
-        if !ep.private_dns {
-            notes.push(block(
-                Code::PrivateDnsDisabled,
-                Component::InterfaceEndpoint(ep.id.clone()),
-                Cause::PrivateDnsDisabled {
-                    service: name.to_string(),
-                },
-            ));
-            continue;
-        }
-        if ep.private_dns_inbound_only {
-            notes.push(block(
-                Code::PrivateDnsInboundResolverOnly,
-                Component::InterfaceEndpoint(ep.id.clone()),
-                Cause::PrivateDnsInboundOnly {
-                    service: name.to_string(),
-                    vpc: vpc.id.clone(),
-                },
-            ));
-            continue;
-        }
-        match vpc.dns_hostnames {
-            Some(true) if vpc.dns_support == Some(true) => {}
-            Some(_) => {
-                notes.push(block(
-                    Code::VpcDnsDisabled,
-                    Component::Vpc(vpc.id.clone()),
-                    Cause::VpcDnsOff {
-                        endpoint: ep.id.clone(),
-                        support: vpc.dns_support,
-                        hostnames: vpc.dns_hostnames,
-                    },
-                ));
+    net.endpoints_incomplete().and_then(|why| {
+        unknown(
+            Code::MissingData,
+            Cause::Missing(Missing::Collection {
+                what: Dataset::Endpoints,
+                why: why.to_string(),
+            }),
+        )
+    })
+}
+
+/// What the interface endpoints for a name contribute: the addresses of those whose private DNS
+/// the notebook uses, why the others were passed over, and a record-family mismatch.
+struct EndpointRecords {
+    /// Some endpoint's private DNS is in effect (the name resolves to endpoint records only).
+    any_usable: bool,
+    usable: AddrSet,
+    notes: Vec<Block>,
+    mismatch: Option<Block>,
+}
+
+/// Walk the candidate endpoints in order. `Err`: the answer is undecided (a missing
+/// `enableDnsHostnames`, a record type the model does not know), with the notes so far.
+fn endpoint_records(
+    net: &Network,
+    vpc: &Vpc,
+    candidates: &[&Endpoint],
+    name: &str,
+    has_v6: bool,
+) -> Result<EndpointRecords, Box<Resolution>> {
+    let mut found = EndpointRecords {
+        any_usable: false,
+        usable: AddrSet::empty(),
+        notes: Vec::new(),
+        mismatch: None,
+    };
+    for ep in candidates {
+        match endpoint_use(vpc, ep, name) {
+            Use::Used => {}
+            Use::PassedOver(note) => {
+                found.notes.push(note);
                 continue;
             }
-            None => {
-                return Resolution::plain(
-                    Resolved::Unknown(block(
-                        Code::MissingVpcAttributes,
-                        Component::Vpc(vpc.id.clone()),
-                        Cause::Missing(Missing::DnsHostnames {
-                            vpc: vpc.id.clone(),
-                            endpoint: ep.id.clone(),
-                        }),
-                    )),
-                    notes,
-                );
+            Use::Undecided(why) => {
+                return Err(Box::new(Resolution::plain(
+                    Resolved::Unknown(why),
+                    found.notes,
+                )));
             }
         }
         let (Some(v4), Some(v6)) = (
             ep.record_ip_type.serves(false),
             ep.record_ip_type.serves(true),
         ) else {
-            return Resolution::plain(
+            return Err(Box::new(Resolution::plain(
                 Resolved::Unknown(block(
                     Code::MissingData,
                     Component::InterfaceEndpoint(ep.id.clone()),
@@ -305,10 +308,10 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
                         record: ep.record_ip_type.clone(),
                     },
                 )),
-                notes,
-            );
+                found.notes,
+            )));
         };
-        any_usable = true;
+        found.any_usable = true;
         let all = net.endpoint_addresses(ep);
         let mut got = AddrSet::empty();
         if v4 {
@@ -318,7 +321,7 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
             got = got.union(&all.intersect(&AddrSet::all_of(Family::V6)));
         }
         if got.is_empty() && !all.is_empty() {
-            mismatch.get_or_insert_with(|| {
+            found.mismatch.get_or_insert_with(|| {
                 block(
                     Code::DnsRecordIpTypeMismatch,
                     Component::InterfaceEndpoint(ep.id.clone()),
@@ -329,22 +332,77 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
                 )
             });
         }
-        usable = usable.union(&got);
+        found.usable = found.usable.union(&got);
     }
-    if any_usable {
-        return Resolution::plain(
-            match (usable.is_empty(), mismatch) {
-                (false, _) => Resolved::Addrs(usable),
-                (true, Some(b)) => Resolved::Nothing(b),
-                (true, None) => Resolved::Unknown(block(
-                    Code::MissingData,
-                    Component::Service(name.to_string()),
-                    Cause::Missing(Missing::EndpointAddresses),
-                )),
+    Ok(found)
+}
+
+/// Whether the notebook's resolver uses endpoint `ep`'s private DNS.
+enum Use {
+    Used,
+    /// Not available, private DNS off or only for inbound Resolver endpoints, or the VPC's DNS
+    /// attributes switch it off.
+    PassedOver(Block),
+    /// A missing `enableDnsHostnames` leaves it undecided.
+    Undecided(Block),
+}
+
+fn endpoint_use(vpc: &Vpc, ep: &Endpoint, name: &str) -> Use {
+    let at = || Component::InterfaceEndpoint(ep.id.clone());
+    if ep.state != ResourceState::Available {
+        return Use::PassedOver(block(
+            Code::EndpointNotAvailable,
+            at(),
+            Cause::EndpointNotAvailable {
+                service: name.to_string(),
+                state: ep.state.clone(),
             },
-            Vec::new(),
-        );
+        ));
     }
+    if !ep.private_dns {
+        return Use::PassedOver(block(
+            Code::PrivateDnsDisabled,
+            at(),
+            Cause::PrivateDnsDisabled {
+                service: name.to_string(),
+            },
+        ));
+    }
+    if ep.private_dns_inbound_only {
+        return Use::PassedOver(block(
+            Code::PrivateDnsInboundResolverOnly,
+            at(),
+            Cause::PrivateDnsInboundOnly {
+                service: name.to_string(),
+                vpc: vpc.id.clone(),
+            },
+        ));
+    }
+    match vpc.dns_hostnames {
+        Some(true) if vpc.dns_support == Some(true) => Use::Used,
+        Some(_) => Use::PassedOver(block(
+            Code::VpcDnsDisabled,
+            Component::Vpc(vpc.id.clone()),
+            Cause::VpcDnsOff {
+                endpoint: ep.id.clone(),
+                support: vpc.dns_support,
+                hostnames: vpc.dns_hostnames,
+            },
+        )),
+        None => Use::Undecided(block(
+            Code::MissingVpcAttributes,
+            Component::Vpc(vpc.id.clone()),
+            Cause::Missing(Missing::DnsHostnames {
+                vpc: vpc.id.clone(),
+                endpoint: ep.id.clone(),
+            }),
+        )),
+    }
+}
+
+/// No endpoint's private DNS in effect: the name resolves to the service's public addresses, of
+/// the notebook's families.
+fn public_resolution(net: &Network, name: &str, has_v6: bool, notes: Vec<Block>) -> Resolution {
     let (addrs, caveat) = public_addrs(net, name);
     let outcome = match addrs {
         Ok(a) => {

@@ -2,7 +2,7 @@
 //! route to an interface endpoint (the ACLs between the subnets, the endpoint's security groups,
 //! and the reply route from its interface).
 
-use crate::model::{EndpointKind, ResourceState, TargetKind};
+use crate::model::{Endpoint, EndpointKind, ResourceState, Subnet, TargetKind};
 use crate::space::{AddrSet, PacketSet, ProtoSet, TCP};
 
 use super::super::evidence::{Cause, Component, Missing, ReplyOf, Step};
@@ -89,7 +89,7 @@ impl Walker<'_> {
     /// endpoint of the service asked for is a destination here.
     pub(super) fn local(&mut self, ctx: Ctx, set: PacketSet) {
         let net = self.net;
-        let endpoints: Vec<&crate::model::Endpoint> = match self.dest {
+        let endpoints: Vec<&Endpoint> = match self.dest {
             Dest::Service(name) => net.interface_endpoints(&ctx.vpc, name).collect(),
             Dest::Internet => Vec::new(),
         };
@@ -103,77 +103,14 @@ impl Walker<'_> {
             rest = rest.difference(&part);
             // Per destination subnet: the ACLs between the two subnets, then the endpoint's SGs.
             let mut remaining = part;
-            let subnets: Vec<&crate::model::Subnet> = net.vpc_subnets(&ctx.vpc).collect();
+            let subnets: Vec<&Subnet> = net.vpc_subnets(&ctx.vpc).collect();
             for s in subnets {
                 let p = remaining.restrict_addrs(&AddrSet::from_nets(s.cidrs.iter()));
                 if p.is_empty() {
                     continue;
                 }
                 remaining = remaining.difference(&p);
-                let mut c = ctx.clone();
-                let mut p = p;
-                if s.id != c.subnet {
-                    p = self.cross_out(&mut c, p);
-                    p = self.cross_in(&mut c, p, &s.id);
-                }
-                if p.is_empty() {
-                    continue;
-                }
-                let sg = sg_ingress(net, &ep.groups, &c.src, &p);
-                let at = Component::InterfaceEndpoint(ep.id.clone());
-                if !sg.denied.is_empty() {
-                    self.dropped(
-                        &c,
-                        sg.denied.clone(),
-                        Code::EndpointSgIngressMismatch,
-                        at.clone(),
-                        Cause::SgIngressDenied {
-                            endpoint: ep.id.clone(),
-                            groups: ep.groups.clone(),
-                            packets: sg.denied.clone().into(),
-                            source: c.src.addrs.clone(),
-                        },
-                    );
-                }
-                if !sg.undecided.is_empty() {
-                    self.undecided(
-                        c.hops.clone(),
-                        sg.undecided.clone(),
-                        None,
-                        sg.code(),
-                        at.clone(),
-                        sg.cause(),
-                    );
-                }
-                if sg.allowed.is_empty() {
-                    continue;
-                }
-                c.hops.push(hop(
-                    Component::SecurityGroups(ep.groups.clone()),
-                    Step::SgIngress { rule: None },
-                    Probe::SgIngress {
-                        groups: ep.groups.clone(),
-                        src: c.src.clone(),
-                    },
-                ));
-                c.hops.push(hop(
-                    at.clone(),
-                    Step::InterfaceEndpoint {
-                        service: ep.service.clone(),
-                        subnet: s.id.clone(),
-                    },
-                    Probe::None,
-                ));
-                // The reply leaves the endpoint's interface through its subnet's route table.
-                c.replies.push(ReplyStep::Route(RouteReply {
-                    table: s.route_table.clone(),
-                    at: s.id.clone(),
-                    reply: ReplyOf {
-                        from: at,
-                        dest: c.src.addrs.clone(),
-                    },
-                }));
-                self.delivered(&c, sg.allowed, Via::InterfaceEndpoint);
+                self.endpoint_in_subnet(ctx.clone(), p, ep, s);
             }
             if !remaining.is_empty() {
                 self.undecided(
@@ -204,5 +141,73 @@ impl Walker<'_> {
             };
             self.dropped(&ctx, rest, Code::NoRouteToDestination, rt, cause);
         }
+    }
+
+    /// Packets `p` to the addresses endpoint `ep` has in subnet `s`: the ACLs between the two
+    /// subnets (none within one subnet), then the endpoint's security groups; what they allow is
+    /// delivered, with the reply route lookup from `s` recorded.
+    fn endpoint_in_subnet(&mut self, mut c: Ctx, mut p: PacketSet, ep: &Endpoint, s: &Subnet) {
+        if s.id != c.subnet {
+            p = self.cross_out(&mut c, p);
+            p = self.cross_in(&mut c, p, &s.id);
+        }
+        if p.is_empty() {
+            return;
+        }
+        let sg = sg_ingress(self.net, &ep.groups, &c.src, &p);
+        let at = Component::InterfaceEndpoint(ep.id.clone());
+        if !sg.denied.is_empty() {
+            self.dropped(
+                &c,
+                sg.denied.clone(),
+                Code::EndpointSgIngressMismatch,
+                at.clone(),
+                Cause::SgIngressDenied {
+                    endpoint: ep.id.clone(),
+                    groups: ep.groups.clone(),
+                    packets: sg.denied.clone().into(),
+                    source: c.src.addrs.clone(),
+                },
+            );
+        }
+        if !sg.undecided.is_empty() {
+            self.undecided(
+                c.hops.clone(),
+                sg.undecided.clone(),
+                None,
+                sg.code(),
+                at.clone(),
+                sg.cause(),
+            );
+        }
+        if sg.allowed.is_empty() {
+            return;
+        }
+        c.hops.push(hop(
+            Component::SecurityGroups(ep.groups.clone()),
+            Step::SgIngress { rule: None },
+            Probe::SgIngress {
+                groups: ep.groups.clone(),
+                src: c.src.clone(),
+            },
+        ));
+        c.hops.push(hop(
+            at.clone(),
+            Step::InterfaceEndpoint {
+                service: ep.service.clone(),
+                subnet: s.id.clone(),
+            },
+            Probe::None,
+        ));
+        // The reply leaves the endpoint's interface through its subnet's route table.
+        c.replies.push(ReplyStep::Route(RouteReply {
+            table: s.route_table.clone(),
+            at: s.id.clone(),
+            reply: ReplyOf {
+                from: at,
+                dest: c.src.addrs.clone(),
+            },
+        }));
+        self.delivered(&c, sg.allowed, Via::InterfaceEndpoint);
     }
 }
