@@ -472,7 +472,21 @@ fn diagram(a: DiagramArgs) -> Result<(String, i32)> {
         full: a.full,
         id_prefix: String::new(),
     };
-    let text = render::dot::render(&net, &report, &opts)?;
+    // The engine's selection errors name the value; the flag that gave it is the CLI's to say.
+    let text = render::dot::render(&net, &report, &opts).map_err(|e| {
+        use render::dot::SelectionError as E;
+        match e {
+            E::UnknownNotebook { name, known } => anyhow::anyhow!(
+                "--notebook {name}: no such notebook in the snapshot (it has: {known})"
+            ),
+            E::UnknownVpc { id, known } => {
+                anyhow::anyhow!("--vpc {id}: no such VPC in the snapshot (it has: {known})")
+            }
+            E::UnknownCheck { name, known } => {
+                anyhow::anyhow!("--check {name}: not a check of this report (checks: {known})")
+            }
+        }
+    })?;
     let what = a.output.display().to_string();
     let bytes = match format {
         render::graphviz::OutputFormat::Dot => text.into_bytes(),

@@ -43,11 +43,11 @@ pub struct Options {
 /// A selection that names something the snapshot or report does not have.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SelectionError {
-    #[error("--notebook {name}: no such notebook in the snapshot (it has: {known})")]
+    #[error("no such notebook in the snapshot: {name} (it has: {known})")]
     UnknownNotebook { name: String, known: String },
-    #[error("--vpc {id}: no such VPC in the snapshot (it has: {known})")]
+    #[error("no such VPC in the snapshot: {id} (it has: {known})")]
     UnknownVpc { id: String, known: String },
-    #[error("--check {name}: not a check of this report (checks: {known})")]
+    #[error("not a check of this report: {name} (checks: {known})")]
     UnknownCheck { name: String, known: String },
 }
 
