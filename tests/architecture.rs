@@ -65,3 +65,27 @@ fn each_crate_depends_only_on_what_its_layer_may() {
     assert!(!of("vpcreach-aws").contains("vpcreach-render"));
     assert!(of("vpcreach-collect").iter().any(sdk));
 }
+
+/// README's library example is the doc-tested one of `vpcreach_core::assess`, line for line.
+#[test]
+fn readme_library_example_is_the_doc_tested_one() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = std::fs::read_to_string(root.join("crates/core/src/assess.rs")).unwrap();
+    let doc: Vec<&str> = src
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect();
+    let fenced = |lines: &[&str], open: &str| -> String {
+        let i = lines.iter().position(|l| *l == open).expect(open);
+        let j = i + 1 + lines[i + 1..].iter().position(|l| *l == "```").unwrap();
+        lines[i + 1..j].join("\n")
+    };
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let readme: Vec<&str> = readme.lines().collect();
+    assert_eq!(
+        fenced(&readme, "```rust"),
+        fenced(&doc, "```"),
+        "README.md's library example differs from crates/core/src/assess.rs's doc test"
+    );
+}
