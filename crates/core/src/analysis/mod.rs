@@ -16,6 +16,9 @@ pub mod resolve;
 pub mod services;
 pub mod walk;
 
+#[cfg(test)]
+mod tests;
+
 use serde::Serialize;
 
 use crate::model::{Diagnostic, Network, Notebook, TargetKind};
