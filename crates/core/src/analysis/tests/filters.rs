@@ -67,10 +67,8 @@ fn the_first_matching_acl_entry_decides_and_later_entries_are_not_consulted() {
     assert_same(denied, &tcp(&["10.0.0.0/8"], 443));
     assert_same(&o.allowed, &set.difference(&tcp(&["10.0.0.0/8"], 443)));
     assert!(o.undecided.is_empty());
-}
 
-#[test]
-fn an_allow_numbered_before_a_deny_lets_the_packets_through() {
+    // An allow numbered before a deny of the same packets lets them all through.
     let entries = [
         acl_entry(90, true, ProtoSet::all(), "0.0.0.0/0", ALL),
         acl_entry(100, false, ProtoSet::all(), "0.0.0.0/0", ALL),
@@ -105,8 +103,10 @@ fn packets_no_acl_entry_matches_fall_to_the_implicit_deny() {
 }
 
 #[test]
-fn a_fixed_source_wholly_inside_an_entry_is_decided_by_it_whatever_the_packets_address() {
+fn a_fixed_source_is_decided_by_the_first_entry_covering_it_whatever_the_packets_address() {
+    // Entry 50 misses the source altogether and is skipped; entry 100 covers it wholly.
     let entries = [
+        acl_entry(50, true, ProtoSet::all(), "192.168.0.0/16", ALL),
         acl_entry(100, false, ProtoSet::all(), "10.0.1.0/24", ALL),
         acl_entry(200, true, ProtoSet::all(), "0.0.0.0/0", ALL),
     ];
@@ -133,15 +133,19 @@ fn an_acl_entry_covering_only_part_of_a_fixed_source_is_undecided_and_ends_the_e
 }
 
 #[test]
-fn an_acl_entry_missing_the_fixed_source_is_skipped() {
+#[ignore = "engine bug: an ACL entry covering part of a fixed source is undecided even when every part of the source meets the same verdict"]
+fn an_acl_entry_covering_part_of_a_fixed_source_is_decided_when_every_part_meets_the_same_fate() {
+    // Entry 100 allows 10.0.1.0/25 and entry 200 the rest of 10.0.1.0/24: wherever in the subnet
+    // the notebook is, the packets pass, so nothing here depends on its address.
     let entries = [
-        acl_entry(100, false, ProtoSet::all(), "192.168.0.0/16", ALL),
+        acl_entry(100, true, ProtoSet::all(), "10.0.1.0/25", ALL),
         acl_entry(200, true, ProtoSet::all(), "0.0.0.0/0", ALL),
     ];
     let set = tcp(&["10.0.0.5"], 443);
-    let o = acl_eval(&entries, &set, &fixed(&["10.0.1.10"]));
+    let o = acl_eval(&entries, &set, &fixed(&["10.0.1.0/24"]));
+    assert_acl_partition(&o, &set);
     assert_same(&o.allowed, &set);
-    assert!(o.denied.is_empty() && o.undecided.is_empty());
+    assert!(o.undecided.is_empty() && o.denied.is_empty());
 }
 
 #[test]
@@ -221,7 +225,7 @@ fn an_egress_rule_to_a_prefix_list_allows_exactly_its_entries() {
 }
 
 #[test]
-fn an_egress_rule_to_a_missing_prefix_list_leaves_its_packets_undecided_not_denied() {
+fn an_egress_rule_to_an_unreadable_prefix_list_leaves_its_packets_undecided_not_denied() {
     let mut t = TestNet::new();
     t.sg("sg-a").egress = vec![
         sg_rule(
@@ -255,26 +259,16 @@ fn an_egress_rule_to_a_missing_prefix_list_leaves_its_packets_undecided_not_deni
             listed: false
         }
     );
-}
 
-#[test]
-fn an_egress_rule_to_a_prefix_list_without_entries_is_undecided_as_entries_unknown() {
-    let mut t = TestNet::new();
-    t.prefix_list("pl-x", "some-list", None, false);
-    t.sg("sg-a").egress = vec![sg_rule(
-        ProtoSet::all(),
-        ALL,
-        SgPeer::PrefixList("pl-x".into()),
-    )];
-    let set = tcp(&["8.8.8.8"], 443);
+    // A list described without its entries: the same, with its own code.
+    t.prefix_list("pl-gone", "some-list", None, false);
     let o = sg_egress(&t.net, &["sg-a".into()], &set);
-    assert_same(&o.undecided, &set);
-    assert!(o.allowed.is_empty() && o.denied.is_empty());
+    assert_same(&o.undecided, &tcp(&["8.8.8.8"], 443));
     assert_eq!(o.code(), Code::PrefixListEntriesUnknown);
     assert_eq!(
         o.why[0].1.why,
         SgGapWhy::PrefixList {
-            id: "pl-x".into(),
+            id: "pl-gone".into(),
             listed: true
         }
     );
@@ -363,6 +357,24 @@ fn an_ingress_rule_covering_part_of_the_source_is_undecided_with_depends_on_sour
     assert_eq!(o.code(), Code::DependsOnSourceAddress);
     assert_eq!(o.why[0].1.why, SgGapWhy::PartOfSource);
     assert_eq!(o.why[0].1.direction, Dir::Ingress);
+}
+
+#[test]
+#[ignore = "engine bug: ingress rules that together cover the whole source are each judged alone as partial, so the packets are undecided instead of allowed"]
+fn ingress_rules_that_together_cover_the_whole_source_admit_it() {
+    let mut t = TestNet::new();
+    t.sg("sg-ep").ingress = ["10.0.1.0/25", "10.0.1.128/25"]
+        .map(|c| sg_cidr(ProtoSet::single(TCP), PortRange::single(443), c))
+        .to_vec();
+    let set = tcp(&["10.0.2.5"], 443);
+    let o = sg_ingress(
+        &t.net,
+        &["sg-ep".into()],
+        &nb_source(&["10.0.1.0/24"], &[]),
+        &set,
+    );
+    assert_same(&o.allowed, &set);
+    assert!(o.undecided.is_empty() && o.denied.is_empty());
 }
 
 #[test]
@@ -457,25 +469,7 @@ fn the_longest_prefix_wins_whatever_the_order_of_the_routes() {
 }
 
 #[test]
-fn a_static_route_beats_a_propagated_route_of_equal_prefix() {
-    let mut t = TestNet::new();
-    t.vpc(super::VPC, &[]);
-    let rt = t.route_table("rtb", super::VPC);
-    let mut propagated = route("0.0.0.0/0", TargetKind::VirtualPrivateGateway, "vgw-1");
-    propagated.origin = RouteOrigin::Propagated;
-    rt.routes = vec![
-        propagated,
-        route("0.0.0.0/0", TargetKind::InternetGateway, "igw-1"),
-    ];
-    let rt = rt.clone();
-    let set = tcp(&["8.8.8.8"], 443);
-    let s = route_split(&t.net, &rt, &set);
-    assert_eq!(s.routed.len(), 1);
-    assert_same(&won(&s, 1), &set);
-}
-
-#[test]
-fn a_prefix_list_route_loses_to_a_static_route_and_beats_a_propagated_one_of_equal_prefix() {
+fn equal_prefixes_rank_a_static_route_then_a_prefix_list_route_then_a_propagated_one() {
     let mut t = isolated();
     let mut propagated = route("52.216.0.0/15", TargetKind::VirtualPrivateGateway, "vgw-1");
     propagated.origin = RouteOrigin::Propagated;
@@ -484,12 +478,19 @@ fn a_prefix_list_route_loses_to_a_static_route_and_beats_a_propagated_one_of_equ
     let set = tcp(&["52.216.0.0/15"], 443);
 
     let rt = t.rt_mut(super::RTB_NB);
-    rt.routes = vec![propagated.clone(), pl.clone(), stat];
+    rt.routes = vec![propagated.clone(), pl.clone(), stat.clone()];
     let rt = rt.clone();
     assert_same(&won(&route_split(&t.net, &rt, &set), 2), &set);
 
     let rt = t.rt_mut(super::RTB_NB);
-    rt.routes = vec![propagated, pl];
+    rt.routes = vec![propagated.clone(), pl];
+    let rt = rt.clone();
+    let s = route_split(&t.net, &rt, &set);
+    assert_eq!(s.routed.len(), 1);
+    assert_same(&won(&s, 1), &set);
+
+    let rt = t.rt_mut(super::RTB_NB);
+    rt.routes = vec![propagated, stat];
     let rt = rt.clone();
     let s = route_split(&t.net, &rt, &set);
     assert_eq!(s.routed.len(), 1);

@@ -52,6 +52,14 @@ pub(super) const IGW: &str = "igw-1";
 pub(super) const NAT: &str = "nat-1";
 pub(super) const NAT_IP: &str = "10.0.0.5";
 pub(super) const NAT_EIP: &str = "54.0.0.1";
+/// The endpoint subnet of [`with_endpoint`], its route table, ACL, and the interface endpoint for
+/// `sagemaker.api` with its security group and address.
+pub(super) const SUB_EP: &str = "subnet-ep";
+pub(super) const RTB_EP: &str = "rtb-ep";
+pub(super) const ACL_EP: &str = "acl-ep";
+pub(super) const SG_EP: &str = "sg-ep";
+pub(super) const EP: &str = "vpce-api";
+pub(super) const EP_IP: &str = "10.0.2.5";
 
 /// `s3` → `com.amazonaws.us-east-1.s3`.
 pub(super) fn svc(short: &str) -> String {
@@ -514,6 +522,39 @@ pub(super) fn with_nat() -> TestNet {
     t.nat(NAT, SUB_PUB, NAT_IP, Some(NAT_EIP));
     t.route(RTB_NB, "0.0.0.0/0", TargetKind::NatGateway, NAT);
     t
+}
+
+/// [`isolated`] plus `subnet-ep` (`10.0.2.0/24`, its own route table with the local route, an
+/// ACL allowing everything) holding the interface endpoint `vpce-api` for `sagemaker.api` at
+/// 10.0.2.5, whose group `sg-ep` admits TCP 443 from the VPC.
+pub(super) fn with_endpoint() -> TestNet {
+    let mut t = isolated();
+    t.route_table(RTB_EP, VPC);
+    t.acl(ACL_EP, VPC);
+    t.subnet(SUB_EP, VPC, &["10.0.2.0/24"], RTB_EP, ACL_EP);
+    t.sg(SG_EP).ingress = vec![sg_cidr(
+        ProtoSet::single(TCP),
+        PortRange::single(443),
+        VPC_CIDR,
+    )];
+    t.interface_endpoint(EP, "sagemaker.api", SUB_EP, &[EP_IP], &[SG_EP]);
+    t
+}
+
+/// Give the VPC an IPv6 block (with its `local` route in every route table) and the notebook's
+/// subnet a /64 of it; the notebook's interface gets `2600:1f18:0:1::10` when `eni_v6`.
+pub(super) fn dual_stack(t: &mut TestNet, eni_v6: bool) {
+    t.vpc_mut().cidrs.push(cidr("2600:1f18::/56"));
+    for rt in t.net.route_tables.values_mut() {
+        rt.routes
+            .push(route("2600:1f18::/56", TargetKind::Local, "local"));
+    }
+    let sub = t.net.subnets.get_mut(SUB_NB).unwrap();
+    sub.cidrs.push(cidr("2600:1f18:0:1::/64"));
+    if eni_v6 {
+        let eni = t.net.interfaces.get_mut(ENI_NB).unwrap();
+        eni.ipv6 = vec![ip("2600:1f18:0:1::10")];
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
