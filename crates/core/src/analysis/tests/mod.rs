@@ -3,9 +3,11 @@
 //!
 //! `TestNet` is deliberately small: every resource gets a short deterministic ID (`vpc-1`,
 //! `subnet-nb`, `rtb-nb`, …), routes are active and static unless a test says otherwise, and
-//! [`isolated`] / [`with_nat`] give the two baselines most tests mutate in one respect. Walks go
-//! through [`walk`], which checks the walk's central invariant on every call: the branches
-//! partition the input set exactly (their union is the input, and no two of them overlap).
+//! [`isolated`], [`with_nat`] and [`with_endpoint`] give the baselines most tests mutate in one
+//! respect ([`dual_stack`] adds IPv6). Walks go through [`walk`], which checks the walk's central
+//! invariant on every call: the branches partition the input set exactly (their union is the
+//! input, and no two of them overlap). Nothing here uses `vpcreach-aws`: a dev-dependency's types
+//! are another instance of this crate's in unit tests.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
