@@ -14,10 +14,9 @@ pub mod filters;
 pub mod reply;
 pub mod resolve;
 pub mod services;
-pub mod walk;
-
 #[cfg(test)]
 mod tests;
+pub mod walk;
 
 use serde::Serialize;
 
