@@ -14,6 +14,8 @@ pub mod filters;
 pub mod reply;
 pub mod resolve;
 pub mod services;
+#[cfg(test)]
+mod tests;
 pub mod walk;
 
 use serde::Serialize;
