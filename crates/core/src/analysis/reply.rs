@@ -12,7 +12,7 @@
 //!   Network Firewall endpoint: middlebox routing) leaves the modelled scope.
 
 use crate::model::{Acl, Network, Route, RouteState, RouteTable, TargetKind};
-use crate::space::{AddrSet, Family, Packet, PacketSet, PortRange, ProtoSet, TCP};
+use crate::space::{AddrSet, Family, Packet, PacketSet, PortRange, ProtoSet, TCP, nat64};
 
 use super::evidence::{Cause, Component, Missing, ReplyOf, RuleRef, Step};
 use super::explain::{self, Probe};
@@ -222,6 +222,12 @@ pub fn replies(net: &Network, b: &Branch) -> ReplyOutcome {
         if conns.is_empty() {
             break;
         }
+        // Past a NAT64 gateway the replies are the IPv4 packets it translates back: the step sees
+        // those, and what passes maps back to the connections (inverse on what translates).
+        let nat64 = step.nat64();
+        if nat64 {
+            conns = nat64::to_v4(&conns);
+        }
         match step {
             ReplyStep::Route(rr) => reply_route(net, rr, &mut conns, &mut out, &mut passed),
             ReplyStep::Acl(rc) => {
@@ -239,6 +245,9 @@ pub fn replies(net: &Network, b: &Branch) -> ReplyOutcome {
                 let allowed = reply_acl(rc, acl, &mut conns, &mut out);
                 passed.push(Passed::Acl(rc, allowed));
             }
+        }
+        if nat64 {
+            conns = nat64::to_v6(&conns);
         }
     }
     out.works = conns;
@@ -361,9 +370,17 @@ fn witness_hops(net: &Network, passed: Vec<Passed>, c: &Packet) -> Vec<Hop> {
         match p {
             Passed::Route(hop) => hops.push(*hop),
             Passed::Acl(rc, allowed) => {
+                // The address the reply comes from at this ACL (IPv4 past a NAT64 gateway).
+                let source = if rc.nat64 {
+                    nat64::unembed(&AddrSet::single(c.destination))
+                        .first()
+                        .unwrap_or(c.destination)
+                } else {
+                    c.destination
+                };
                 let probe_port = if rc.nat_ports {
                     allowed
-                        .restrict_addrs(&AddrSet::single(c.destination))
+                        .restrict_addrs(&AddrSet::single(source))
                         .representative()
                         .map_or(NAT_PORTS.lo, |p| p.port)
                 } else {
@@ -371,7 +388,7 @@ fn witness_hops(net: &Network, passed: Vec<Passed>, c: &Packet) -> Vec<Hop> {
                 };
                 let p = Packet {
                     protocol: TCP,
-                    destination: c.destination,
+                    destination: source,
                     port: probe_port,
                 };
                 let acl = rc.acl.clone().unwrap_or_default();
@@ -387,7 +404,7 @@ fn witness_hops(net: &Network, passed: Vec<Passed>, c: &Packet) -> Vec<Hop> {
                 hops.push(Hop::new(
                     Component::NetworkAcl(acl),
                     Step::ReplyAcl {
-                        source: c.destination,
+                        source,
                         port: probe_port,
                         direction: rc.dir,
                         rule,

@@ -319,12 +319,11 @@ fn a_reply_entering_through_an_internet_gateway_follows_its_gateway_route_table(
 }
 
 #[test]
-#[ignore = "engine bug (latent): replies of a NAT64 connection meet the NAT subnet's inbound ACL in their IPv6 (64:ff9b::/96) form, not as the IPv4 packets that enter it"]
 fn the_replies_of_a_nat64_connection_enter_the_nat_subnet_as_ipv4() {
     // The notebook connects to 64:ff9b::8.8.8.x; the NAT gateway sends IPv4 to 8.8.8.x, and the
-    // replies enter the NAT's subnet as IPv4 from 8.8.8.x to a NAT port, which entry 120 allows.
-    // Checks do not reach this today (no service resolves into 64:ff9b::/96), but `replies`
-    // gets it wrong for any NAT64 branch.
+    // replies enter the NAT's subnet as IPv4 from 8.8.8.x to a NAT port, which entry 120 allows
+    // (entry 100 is IPv6-only and must not be what decides). Checks do not reach this today (no
+    // service resolves into 64:ff9b::/96); `replies` must get any NAT64 branch right anyway.
     let mut t = with_nat();
     super::dual_stack(&mut t, true);
     t.route(RTB_NB, "64:ff9b::/96", TargetKind::NatGateway, super::NAT);
@@ -342,4 +341,79 @@ fn the_replies_of_a_nat64_connection_enter_the_nat_subnet_as_ipv4() {
         &r.works,
         &PacketSet::matching(ProtoSet::single(TCP), &six, CLIENT_PORTS),
     );
+    // The witness's reply hop at the NAT subnet's ACL names the IPv4 source and entry 120.
+    let at_nat_acl = r
+        .hops
+        .iter()
+        .find(|h| h.at == Component::NetworkAcl(ACL_PUB.into()))
+        .expect("a reply hop at the NAT subnet's ACL");
+    let Step::ReplyAcl { source, rule, .. } = &at_nat_acl.step else {
+        panic!("ReplyAcl expected: {:?}", at_nat_acl.step)
+    };
+    assert!(addrs(&["8.8.8.0/24"]).contains(*source), "{source}");
+    let Some(RuleRef::AclEntry { entry: Some(e), .. }) = rule else {
+        panic!("the matching entry expected: {rule:?}")
+    };
+    assert_eq!(e.rule_number, 120);
+}
+
+#[test]
+fn an_ipv4_acl_that_denies_nat_ports_fails_a_nat64_connection_with_ipv4_evidence() {
+    let mut t = with_nat();
+    super::dual_stack(&mut t, true);
+    t.route(RTB_NB, "64:ff9b::/96", TargetKind::NatGateway, super::NAT);
+    // IPv6 replies would pass; the IPv4 replies NAT64 actually receives meet the implicit deny.
+    t.acl_mut(ACL_PUB).ingress = vec![acl_entry(
+        100,
+        true,
+        ProtoSet::all(),
+        "::/0",
+        PortRange::ALL,
+    )];
+    let six = nat64::embed(&addrs(&["8.8.8.0/24"]));
+    let set = PacketSet::matching(ProtoSet::single(TCP), &six, PortRange::single(443));
+    let b = super::walk_to(&t, &set, "sts");
+    let r = replies(&t.net, branch(&b, "delivered via nat-gateway"));
+    assert!(r.failed && r.works.is_empty());
+    let [bl] = r.blocked.as_slice() else {
+        panic!("one block expected: {:?}", r.blocked)
+    };
+    assert_eq!(bl.code, Code::AclReturnTraffic);
+    assert_eq!(bl.at, Component::NetworkAcl(ACL_PUB.into()));
+    let Cause::AclReplyDenied {
+        packets, nat_ports, ..
+    } = &bl.cause
+    else {
+        panic!("AclReplyDenied expected: {:?}", bl.cause)
+    };
+    assert!(*nat_ports);
+    assert_eq!(packets.0.addresses(), addrs(&["8.8.8.0/24"]));
+}
+
+#[test]
+fn a_nat64_reply_follows_the_gateway_route_table_it_enters_through() {
+    // Past the NAT gateway the reply is IPv4 to the NAT's address; an edge route table that
+    // blackholes the public subnet drops it, which must fail the IPv6 connection.
+    let mut t = with_nat();
+    super::dual_stack(&mut t, true);
+    t.route(RTB_NB, "64:ff9b::/96", TargetKind::NatGateway, super::NAT);
+    t.igw(super::IGW, super::VPC).edge_route_table = Some("rtb-edge".into());
+    t.route_table("rtb-edge", super::VPC);
+    let r = t.route(
+        "rtb-edge",
+        "10.0.0.0/24",
+        TargetKind::NatGateway,
+        "nat-gone",
+    );
+    r.state = RouteState::Blackhole;
+    let six = nat64::embed(&addrs(&["8.8.8.0/24"]));
+    let set = PacketSet::matching(ProtoSet::single(TCP), &six, PortRange::single(443));
+    let b = super::walk_to(&t, &set, "sts");
+    let r = replies(&t.net, branch(&b, "delivered via nat-gateway"));
+    assert!(r.failed && r.works.is_empty(), "{:?}", r.works);
+    let [bl] = r.blocked.as_slice() else {
+        panic!("one block expected: {:?}", r.blocked)
+    };
+    assert_eq!(bl.code, Code::BadStateRoute);
+    assert_eq!(bl.at, Component::RouteTable("rtb-edge".into()));
 }

@@ -207,6 +207,7 @@ impl Walker<'_> {
                 from: at,
                 dest: c.src.addrs.clone(),
             },
+            nat64: false,
         }));
         self.delivered(&c, sg.allowed, Via::InterfaceEndpoint);
     }

@@ -51,6 +51,9 @@ pub struct RouteReply {
     pub at: String,
     /// What sends the reply, and where it goes.
     pub reply: ReplyOf,
+    /// Past a NAT64 translation: the reply here is the IPv4 packet the NAT gateway will translate
+    /// back (the connection's addresses are `64:ff9b::/96`-embedded).
+    pub nat64: bool,
 }
 
 /// A stateless ACL the *reply* of a connection must pass.
@@ -64,6 +67,25 @@ pub struct ReplyCheck {
     pub role: AddrRole,
     /// The reply's destination port is a NAT gateway's port (1024–65535), not the client's.
     pub nat_ports: bool,
+    /// Past a NAT64 translation: the reply here is IPv4 (see [`RouteReply::nat64`]).
+    pub nat64: bool,
+}
+
+impl ReplyStep {
+    /// Whether the reply at this step is the IPv4 side of a NAT64 connection.
+    pub fn nat64(&self) -> bool {
+        match self {
+            ReplyStep::Acl(c) => c.nat64,
+            ReplyStep::Route(r) => r.nat64,
+        }
+    }
+
+    fn mark_nat64(&mut self) {
+        match self {
+            ReplyStep::Acl(c) => c.nat64 = true,
+            ReplyStep::Route(r) => r.nat64 = true,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -575,6 +597,7 @@ impl Walker<'_> {
                 dir: dir.reverse(),
                 role,
                 nat_ports: ctx.nat_ports,
+                nat64: false,
             }));
         }
         out.allowed
@@ -609,6 +632,7 @@ impl Walker<'_> {
                             from: Component::target(TargetKind::InternetGateway, id),
                             dest: ctx.src.addrs.clone(),
                         },
+                        nat64: false,
                     }));
                 }
                 self.public_exit(ctx, set, id, Via::Target(TargetKind::InternetGateway));

@@ -138,6 +138,7 @@ impl Walker<'_> {
                 from: at.clone(),
                 dest: ctx.src.addrs.clone(),
             },
+            nat64: false,
         }));
         ctx.visited.push(id.to_string());
         ctx.first_via = ctx.first_via.or(Some(Via::Target(TargetKind::NatGateway)));
@@ -214,6 +215,7 @@ impl Walker<'_> {
             Probe::None,
         ));
         let from = ctx.hops.len();
+        let replies_from = ctx.replies.len();
         let mut sub = Walker {
             net: self.net,
             dest: self.dest,
@@ -222,6 +224,10 @@ impl Walker<'_> {
         sub.route_in(ctx, nat64::to_v4(six));
         for mut b in sub.out {
             b.set = nat64::to_v6(&b.set);
+            // Replies past the gateway are IPv4 until it translates them back.
+            for r in b.replies.iter_mut().skip(replies_from) {
+                r.mark_nat64();
+            }
             for h in b.hops.iter_mut().skip(from) {
                 h.probe = Probe::Nat64(Box::new(std::mem::take(&mut h.probe)));
             }
