@@ -80,7 +80,65 @@ pub fn acl_eval(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> AclOu
     acl_eval_one(entries, set, role)
 }
 
+/// The fixed addresses `f` cut by every rule address set that covers only part of it: within one
+/// atom, every rule covers all or nothing. (The source is one address of `f`, unknown which.)
+fn atoms<'a>(f: &AddrSet, rules: impl IntoIterator<Item = &'a AddrSet>) -> Vec<AddrSet> {
+    let mut out = vec![f.clone()];
+    for r in rules {
+        out = out
+            .into_iter()
+            .flat_map(|a| [a.intersect(r), a.difference(r)])
+            .filter(|a| !a.is_empty())
+            .collect();
+    }
+    out
+}
+
+/// First match with a fixed address: where an entry covers only part of the fixed addresses, the
+/// packets are decided all the same when every atom of the fixed set (see [`atoms`]) gives them
+/// the same fate — allowed everywhere, or denied everywhere (reported with the entries of the
+/// first atom) — and undecided only where the atoms disagree.
 fn acl_eval_one(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> AclOutcome {
+    let coarse = acl_first_match(entries, set, role);
+    let AddrRole::Fixed(f) = role else {
+        return coarse;
+    };
+    if coarse.undecided.is_empty() {
+        return coarse;
+    }
+    let cuts: Vec<AddrSet> = entries
+        .iter()
+        .map(|e| AddrSet::from_net(&e.cidr))
+        .filter(|a| matches!(cover(f, a), Cover::Part))
+        .collect();
+    let per_atom: Vec<AclOutcome> = atoms(f, &cuts)
+        .into_iter()
+        .map(|a| acl_first_match(entries, set, &AddrRole::Fixed(a)))
+        .collect();
+    let denied_of = |o: &AclOutcome| {
+        o.denied
+            .iter()
+            .fold(PacketSet::empty(), |acc, (_, d)| acc.union(d))
+    };
+    let mut allowed = set.clone();
+    let mut denied = set.clone();
+    for o in &per_atom {
+        allowed = allowed.intersect(&o.allowed);
+        denied = denied.intersect(&denied_of(o));
+    }
+    AclOutcome {
+        undecided: set.difference(&allowed).difference(&denied),
+        denied: per_atom[0]
+            .denied
+            .iter()
+            .map(|(e, d)| (e.clone(), d.intersect(&denied)))
+            .filter(|(_, d)| !d.is_empty())
+            .collect(),
+        allowed,
+    }
+}
+
+fn acl_first_match(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> AclOutcome {
     let mut out = AclOutcome::default();
     let mut remaining = set.clone();
     for e in entries {
@@ -295,7 +353,50 @@ pub fn sg_ingress(net: &Network, groups: &[String], src: &Source, set: &PacketSe
     out
 }
 
+/// Ingress with a fixed source: where a rule covers only part of the source addresses, packets
+/// are decided all the same when every atom of the source (see [`atoms`]) gives them the same
+/// fate (rules for `10.0.1.0/25` and `10.0.1.128/25` together admit all of `10.0.1.0/24`).
 fn sg_ingress_one(net: &Network, groups: &[String], src: &Source, set: &PacketSet) -> SgOutcome {
+    let coarse = sg_ingress_rules(net, groups, src, set);
+    let partial = |w: &(Code, SgGap)| matches!(w.1.why, SgGapWhy::PartOfSource);
+    if coarse.undecided.is_empty() || !coarse.why.iter().any(partial) {
+        return coarse;
+    }
+    let cuts: Vec<AddrSet> = groups
+        .iter()
+        .filter_map(|g| net.security_groups.get(g))
+        .flat_map(|sg| &sg.ingress)
+        .filter_map(|r| match &r.peer {
+            SgPeer::Group(_) => None,
+            other => peer_addrs(net, other),
+        })
+        .filter(|a| matches!(cover(&src.addrs, a), Cover::Part))
+        .collect();
+    let mut allowed = set.clone();
+    let mut denied = set.clone();
+    for a in atoms(&src.addrs, &cuts) {
+        let atom = Source {
+            addrs: a,
+            groups: src.groups.clone(),
+        };
+        let o = sg_ingress_rules(net, groups, &atom, set);
+        allowed = allowed.intersect(&o.allowed);
+        denied = denied.intersect(&o.denied);
+    }
+    let undecided = set.difference(&allowed).difference(&denied);
+    SgOutcome {
+        why: if undecided.is_empty() {
+            Vec::new()
+        } else {
+            coarse.why
+        },
+        allowed,
+        denied,
+        undecided,
+    }
+}
+
+fn sg_ingress_rules(net: &Network, groups: &[String], src: &Source, set: &PacketSet) -> SgOutcome {
     let mut allowed = PacketSet::empty();
     let mut maybe = PacketSet::empty();
     let mut why = Vec::new();

@@ -133,7 +133,6 @@ fn an_acl_entry_covering_only_part_of_a_fixed_source_is_undecided_and_ends_the_e
 }
 
 #[test]
-#[ignore = "engine bug: an ACL entry covering part of a fixed source is undecided even when every part of the source meets the same verdict"]
 fn an_acl_entry_covering_part_of_a_fixed_source_is_decided_when_every_part_meets_the_same_fate() {
     // Entry 100 allows 10.0.1.0/25 and entry 200 the rest of 10.0.1.0/24: wherever in the subnet
     // the notebook is, the packets pass, so nothing here depends on its address.
@@ -360,7 +359,6 @@ fn an_ingress_rule_covering_part_of_the_source_is_undecided_with_depends_on_sour
 }
 
 #[test]
-#[ignore = "engine bug: ingress rules that together cover the whole source are each judged alone as partial, so the packets are undecided instead of allowed"]
 fn ingress_rules_that_together_cover_the_whole_source_admit_it() {
     let mut t = TestNet::new();
     t.sg("sg-ep").ingress = ["10.0.1.0/25", "10.0.1.128/25"]
