@@ -322,15 +322,15 @@ pub struct Analysis {
 }
 
 /// Runs `vpcreach analyze <paths> --format json <args>` in-process, the way `src/main.rs` does.
-/// Paths are relative to the crate root. `args` may hold `--profile P`, `--require A,B`,
+/// Relative paths are relative to the crate root (where cargo runs tests, and `run_binary` runs
+/// the binary). `args` may hold `--profile P`, `--require A,B`,
 /// `--notebook N`, `--region R`, `--allow-unknown` and `--format json`; anything else is a bug in
 /// the calling test (panic). `Err` is what the binary reports with exit status 2.
 pub fn analyze<P: AsRef<Path>>(paths: &[P], args: &[&str]) -> Result<Analysis, String> {
     let (options, regions_wanted) = options(args)?;
     assess::validate_services(&options).map_err(|e| format!("--require: {e}"))?;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let paths: Vec<_> = paths.iter().map(|p| root.join(p)).collect();
-    let mut regions = vpcreach::aws::load_regions(&paths).map_err(|e| e.to_string())?;
+    // Relative paths as the binary gets them: cargo runs tests in the crate root.
+    let mut regions = vpcreach::aws::load_regions(paths).map_err(|e| e.to_string())?;
     if !regions_wanted.is_empty() {
         let have: Vec<String> = regions
             .iter()
