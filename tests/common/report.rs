@@ -1,8 +1,10 @@
 //! The JSON report of DESIGN.md §4 as typed data, and the in-process run that produces it.
 //!
 //! The structs mirror `crates/render/src/json.rs` field for field, with `deny_unknown_fields`
-//! everywhere: a field added, renamed or retyped in the output fails every test that reads a
-//! report, so the contract is pinned here and not re-spelt as string keys in each test.
+//! everywhere and nullable fields required to be present: a field added, removed, renamed or
+//! retyped in the output fails every test that reads a report, so the contract is pinned here and
+//! not re-spelt as string keys in each test. Only the fields the renderer omits when empty
+//! (`account_id`, `source_port`, `rule`, `resource_to_change`) may be absent.
 //!
 //! [`analyze`] runs `vpcreach analyze <paths> --format json <args>` without spawning the binary:
 //! the library calls `src/main.rs` makes (load → convert → assess → render JSON), then the JSON is
@@ -30,6 +32,7 @@ use vpcreach::report::{Judgement, Profile as LibProfile};
 #[serde(deny_unknown_fields)]
 pub struct Report {
     /// null when the snapshot names no region
+    #[serde(deserialize_with = "nullable")]
     pub region: Option<String>,
     pub profile: Profile,
     pub notebooks: Vec<Notebook>,
@@ -90,10 +93,14 @@ pub struct Notebook {
     /// absent when the snapshot does not say
     #[serde(default)]
     pub account_id: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub subnet_id: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub vpc_id: Option<String>,
     pub security_group_ids: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
     pub direct_internet_access: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub root_access: Option<String>,
     pub checks: Checks,
     pub findings: Vec<Finding>,
@@ -155,7 +162,9 @@ impl<'de> Deserialize<'de> for Checks {
 pub struct Check {
     pub status: Status,
     pub private: bool,
+    #[serde(deserialize_with = "nullable")]
     pub via: Option<Via>,
+    #[serde(deserialize_with = "nullable")]
     pub witness: Option<Witness>,
     pub path: Vec<Hop>,
     pub blocked_by: Vec<Evidence>,
@@ -277,9 +286,11 @@ pub enum Rule {
         network_acl: String,
         direction: Direction,
         /// null: the implicit deny
+        #[serde(deserialize_with = "nullable")]
         rule_number: Option<i64>,
     },
-    SecurityGroupRule {
+    #[serde(rename = "security-group-rule")]
+    SecurityGroup {
         security_group: String,
         direction: Direction,
         index: usize,
@@ -296,6 +307,11 @@ pub enum Rule {
 pub enum Direction {
     Ingress,
     Egress,
+}
+
+/// A field that is always present but may be `null` (serde would let a missing `Option` pass).
+fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(d)
 }
 
 /// Parses what `analyze --format json` prints: one report per region, one after another.
