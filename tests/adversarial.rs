@@ -194,12 +194,12 @@ fn short(s: &str) -> String {
 }
 
 fn check_one(at: &str, exp: &ExpCheck, got: &report::Check, out: &mut Vec<String>) {
-    let via = |v: Option<Via>| v.map_or("null", Via::as_str);
+    let via = |v: Option<Via>| v.map_or("null".to_string(), |v| v.to_string());
     if got.status != exp.status {
         out.push(format!(
             "{at}: status expected {}, got {} (via {}, blocked_by {}, unknown_because {})",
-            exp.status.as_str(),
-            got.status.as_str(),
+            exp.status,
+            got.status,
             via(got.via),
             show(&got.blocked_by),
             show(&got.unknown_because)

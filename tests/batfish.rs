@@ -101,14 +101,9 @@ const US_WEST_1_S3: &[&str] = &[
     "52.92.48.0/22",
 ];
 
+/// A notebook in `subnet`, without findings, not compliant (no Batfish network is isolated).
 const fn nb(name: &'static str, subnet: &'static str, checks: &'static [Check]) -> Nb {
-    Nb {
-        name,
-        subnet: Some(subnet),
-        checks,
-        findings: &[],
-        compliant: false,
-    }
+    common::expect::nb(name, Some(subnet), checks, &[], false)
 }
 
 /// One report, in `region`, no `unknown_because` beyond the generic rule (see `check_because`).

@@ -145,21 +145,6 @@ const fn all_services_unreachable(internet: Check, blocked: &'static [&'static s
     ]
 }
 
-const fn nb(
-    name: &'static str,
-    subnet: Option<&'static str>,
-    checks: &'static [Check],
-    findings: &'static [&'static str],
-    compliant: bool,
-) -> Nb {
-    Nb {
-        name,
-        subnet,
-        checks,
-        findings,
-        compliant,
-    }
-}
 /// The notebook `nb-a` in the notebook subnet, no findings.
 const fn nb_a(checks: &'static [Check], compliant: bool) -> Nb {
     nb("nb-a", Some(SUB_NB), checks, &[], compliant)

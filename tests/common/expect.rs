@@ -114,6 +114,23 @@ pub struct Nb {
     pub compliant: bool,
 }
 
+/// A notebook's expectations, positionally.
+pub const fn nb(
+    name: &'static str,
+    subnet: Option<&'static str>,
+    checks: &'static [Check],
+    findings: &'static [&'static str],
+    compliant: bool,
+) -> Nb {
+    Nb {
+        name,
+        subnet,
+        checks,
+        findings,
+        compliant,
+    }
+}
+
 /// Expected `diagnostics` of a report.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Diag {
@@ -235,15 +252,7 @@ pub fn report(errs: Vec<String>) {
 
 /// Runs a one-report case in-process and panics with every mismatch.
 pub fn check_case(case: &Case) {
-    let errs = case_mismatches(case);
-    if !errs.is_empty() {
-        panic!(
-            "`{}`: {} mismatch(es):\n  {}",
-            report::cmdline(case.paths, case.args),
-            errs.len(),
-            errs.join("\n  ")
-        );
-    }
+    assert_run(case.paths, case.args, case_mismatches(case));
 }
 
 /// Every mismatch of a one-report case (empty: the output matches).
@@ -261,10 +270,14 @@ pub fn case_mismatches(case: &Case) -> Vec<String> {
 pub fn check_stream(case: &StreamCase) {
     let out = report::analyze(case.paths, case.args);
     let errs = check_run(&out, case.profile, case.exit, case.reports);
+    assert_run(case.paths, case.args, errs);
+}
+
+fn assert_run(paths: &[&str], args: &[&str], errs: Vec<String>) {
     if !errs.is_empty() {
         panic!(
             "`{}`: {} mismatch(es):\n  {}",
-            report::cmdline(case.paths, case.args),
+            report::cmdline(paths, args),
             errs.len(),
             errs.join("\n  ")
         );
@@ -332,11 +345,8 @@ pub fn check_run(
 /// One report: profile, region, diagnostics, the notebooks (exactly), the summary, then each
 /// notebook.
 pub fn check_report(profile: &str, want: &RegionReport, got: &Report, errs: &mut Vec<String>) {
-    if got.profile.as_str() != profile {
-        errs.push(format!(
-            "profile {:?}, expected {profile:?}",
-            got.profile.as_str()
-        ));
+    if got.profile.to_string() != profile {
+        errs.push(format!("profile {}, expected {profile}", got.profile));
     }
     if got.region.as_deref() != Some(want.region) {
         errs.push(format!(
@@ -447,12 +457,13 @@ pub fn check_one(
     v: &report::Check,
     errs: &mut Vec<String>,
 ) {
-    let via = v.via.map(|k| k.as_str());
+    let via = v.via.map(|k| k.to_string());
+    let shown = via.as_deref().unwrap_or("null");
     if v.status != c.status {
         errs.push(format!(
-            "{at}: status {}, expected {} (via {via:?}, blocked_by {}, unknown_because {})",
-            v.status.as_str(),
-            c.status.as_str(),
+            "{at}: status {}, expected {} (via {shown}, blocked_by {}, unknown_because {})",
+            v.status,
+            c.status,
             show(&v.blocked_by),
             show(&v.unknown_because)
         ));
@@ -464,8 +475,10 @@ pub fn check_one(
         ));
     }
     match c.via {
-        Via::Null if via.is_some() => errs.push(format!("{at}: via {via:?}, expected null")),
-        Via::Is(k) if via != Some(k) => errs.push(format!("{at}: via {via:?}, expected {k:?}")),
+        Via::Null if via.is_some() => errs.push(format!("{at}: via {shown}, expected null")),
+        Via::Is(k) if via.as_deref() != Some(k) => {
+            errs.push(format!("{at}: via {shown}, expected {k}"))
+        }
         _ => {}
     }
     for want in c.blocked {
@@ -493,11 +506,11 @@ pub fn check_one(
     }
     if matches!(c.status, Status::Reachable | Status::Partial) && v.status == c.status {
         if v.path.is_empty() {
-            errs.push(format!("{at}: {} without a path", c.status.as_str()));
+            errs.push(format!("{at}: {} without a path", c.status));
         }
         match &v.witness {
-            Some(w) => check_witness(rep, at, c, via, w, errs),
-            None => errs.push(format!("{at}: {} without a witness", c.status.as_str())),
+            Some(w) => check_witness(rep, at, c, via.as_deref(), w, errs),
+            None => errs.push(format!("{at}: {} without a witness", c.status)),
         }
     }
 }
@@ -609,7 +622,7 @@ pub fn check_because(
     {
         errs.push(format!(
             "{at}: {} but unknown_because {} (nothing of its set should be undecided)",
-            c.status.as_str(),
+            c.status,
             show(ub)
         ));
     }

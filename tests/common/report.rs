@@ -14,8 +14,8 @@
 
 #![allow(dead_code)]
 
-use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::IpAddr;
 use std::path::Path;
@@ -46,20 +46,11 @@ impl Report {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Profile {
     Isolated,
     NatEgress,
-}
-
-impl Profile {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Profile::Isolated => "isolated",
-            Profile::NatEgress => "nat-egress",
-        }
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -173,7 +164,7 @@ pub struct Check {
     pub vias: Vec<Via>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Reachable,
@@ -182,19 +173,8 @@ pub enum Status {
     Partial,
 }
 
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Reachable => "reachable",
-            Status::Unreachable => "unreachable",
-            Status::Unknown => "unknown",
-            Status::Partial => "partial",
-        }
-    }
-}
-
 /// `via`: DESIGN §4's kinds, plus every route-target kind an `unknown` may leave through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Via {
     InterfaceEndpoint,
@@ -215,31 +195,6 @@ pub enum Via {
     CarrierGateway,
     CoreNetwork,
     Other,
-}
-
-impl Via {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Via::InterfaceEndpoint => "interface-endpoint",
-            Via::ServiceNetwork => "service-network",
-            Via::Local => "local",
-            Via::InternetGateway => "internet-gateway",
-            Via::EgressOnlyInternetGateway => "egress-only-internet-gateway",
-            Via::NatGateway => "nat-gateway",
-            Via::GatewayEndpoint => "gateway-endpoint",
-            Via::VpcEndpoint => "vpc-endpoint",
-            Via::GatewayLoadBalancerEndpoint => "gateway-load-balancer-endpoint",
-            Via::TransitGateway => "transit-gateway",
-            Via::VpcPeering => "vpc-peering",
-            Via::VirtualPrivateGateway => "virtual-private-gateway",
-            Via::NetworkInterface => "network-interface",
-            Via::Instance => "instance",
-            Via::LocalGateway => "local-gateway",
-            Via::CarrierGateway => "carrier-gateway",
-            Via::CoreNetwork => "core-network",
-            Via::Other => "other",
-        }
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -308,6 +263,20 @@ pub enum Direction {
     Ingress,
     Egress,
 }
+
+/// `Display` as the JSON spells the value (`nat-gateway`): the serde attributes are the one
+/// source for reading and for printing.
+macro_rules! display_as_json {
+    ($($t:ty),*) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                let v = serde_json::to_value(self).map_err(|_| fmt::Error)?;
+                f.write_str(v.as_str().ok_or(fmt::Error)?)
+            }
+        }
+    )*};
+}
+display_as_json!(Profile, Status, Via);
 
 /// A field that is always present but may be `null` (serde would let a missing `Option` pass).
 fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
