@@ -18,12 +18,14 @@
 //! Batfish test files are under `projects/batfish/src/test/java/org/batfish/representation/aws/`
 //! (github.com/batfish/batfish, commit cba1873); comments below name them by file name.
 //!
-//! The expectation types and the checkers live in tests/common/expect.rs (shared with
-//! tests/samples.rs).
+//! The reports are produced in-process and read as typed data (tests/cli.rs proves they equal the
+//! binary's output); the expectation types and the checker live in tests/common/expect.rs (shared
+//! with tests/samples.rs and tests/scenarios.rs). Snapshots without a notebook are also run through
+//! the binary, whose exit status 2 and message are the command line's behaviour.
 
-#[path = "common/expect.rs"]
-mod expect;
-use expect::*;
+mod common;
+use common::expect::*;
+use common::report;
 
 use std::path::Path;
 
@@ -99,14 +101,9 @@ const US_WEST_1_S3: &[&str] = &[
     "52.92.48.0/22",
 ];
 
+/// A notebook in `subnet`, without findings, not compliant (no Batfish network is isolated).
 const fn nb(name: &'static str, subnet: &'static str, checks: &'static [Check]) -> Nb {
-    Nb {
-        name,
-        subnet: Some(subnet),
-        checks,
-        findings: &[],
-        compliant: false,
-    }
+    common::expect::nb(name, Some(subnet), checks, &[], false)
 }
 
 /// One report, in `region`, no `unknown_because` beyond the generic rule (see `check_because`).
@@ -1066,16 +1063,16 @@ fn batfish_vpn_gateway() {
     check_stream(&VPN_GATEWAY);
 }
 
-/// Snapshots without instances have no notebook: exit 2, and the message names the keys it found
-/// (DESIGN §2 "Fail closed"), for the JSON and the default output alike.
+/// Snapshots without instances have no notebook: the binary exits 2, and the message names the keys
+/// it found (DESIGN §2 "Fail closed"), for the JSON and the default output alike.
 #[test]
 fn batfish_snapshots_without_instances_fail_closed() {
     let mut errs = Vec::new();
     for (snap, key) in NO_NOTEBOOK {
         let path = format!("{FIXTURES}/{snap}");
         for args in [&["--format", "json"][..], &[][..]] {
-            let out = run(&[&path], args);
-            let cmd = cmdline(&[&path], args);
+            let out = report::run_binary(&[&path], args);
+            let cmd = format!("vpcreach analyze {path} {}", args.join(" "));
             let stderr = String::from_utf8_lossy(&out.stderr);
             let stdout = String::from_utf8_lossy(&out.stdout);
             let msg = format!("{stderr}{stdout}");
@@ -1103,9 +1100,9 @@ fn batfish_snapshots_without_instances_fail_closed() {
     report(errs);
 }
 
-/// All 20 Batfish snapshots load: each gives reports (one per region, exit 0 or 1, every report with
-/// at least one notebook), or — the two without instances only — the exit-2 "no notebook" message;
-/// never a parse, type or conflict error.
+/// All 20 Batfish snapshots load: each gives typed reports (one per region, exit 0 or 1, every
+/// report with at least one notebook), or — the two without instances only — the "no notebook"
+/// error (exit 2); never a parse, type or conflict error.
 #[test]
 fn batfish_all_twenty_snapshots_load() {
     let on_disk: Vec<String> =
@@ -1125,42 +1122,35 @@ fn batfish_all_twenty_snapshots_load() {
     let mut errs = Vec::new();
     for snap in ALL_SNAPSHOTS {
         let path = format!("{FIXTURES}/{snap}");
-        let args = ["--format", "json"];
-        let out = run(&[&path], &args);
-        let cmd = cmdline(&[&path], &args);
-        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        let cmd = report::cmdline(&[&path], &[]);
         let no_notebook = NO_NOTEBOOK.iter().any(|(s, _)| s == snap);
-        match out.status.code() {
-            Some(2) if no_notebook => {
-                if !stderr.to_lowercase().contains("notebook") {
+        match report::analyze(&[&path], &[]) {
+            Err(e) if no_notebook => {
+                if !e.to_lowercase().contains("notebook") {
                     errs.push(format!(
-                        "`{cmd}`: exit 2 but not for want of a notebook: {stderr}"
+                        "`{cmd}`: exit 2 but not for want of a notebook: {e}"
                     ));
                 }
             }
-            Some(0 | 1) if !no_notebook => {
-                let text = String::from_utf8_lossy(&out.stdout);
-                let docs: Result<Vec<serde_json::Value>, _> =
-                    serde_json::Deserializer::from_str(&text)
-                        .into_iter()
-                        .collect();
-                match docs {
-                    Ok(docs) if !docs.is_empty() => {
-                        for d in &docs {
-                            if notebooks(d).is_empty() {
-                                errs.push(format!(
-                                    "`{cmd}`: the report for region {} has no notebook",
-                                    d["region"]
-                                ));
-                            }
-                        }
+            Ok(a) if !no_notebook && matches!(a.exit, 0 | 1) => {
+                if a.reports.is_empty() {
+                    errs.push(format!("`{cmd}`: no report"));
+                }
+                for r in &a.reports {
+                    if r.notebooks.is_empty() {
+                        errs.push(format!(
+                            "`{cmd}`: the report for region {:?} has no notebook",
+                            r.region
+                        ));
                     }
-                    Ok(_) => errs.push(format!("`{cmd}`: no report on stdout")),
-                    Err(e) => errs.push(format!("`{cmd}`: stdout is not JSON reports: {e}")),
                 }
             }
-            code => errs.push(format!(
-                "`{cmd}`: exit {code:?} ({}) — a load error?\n    stderr: {stderr}",
+            got => errs.push(format!(
+                "`{cmd}`: {} ({}) — a load error?",
+                match got {
+                    Ok(a) => format!("exit {}", a.exit),
+                    Err(e) => format!("exit 2: {e}"),
+                },
                 if no_notebook {
                     "expected 2: no instance, no notebook"
                 } else {

@@ -1,6 +1,13 @@
 //! The command line as a user meets it: table output of every sample (insta snapshots, one per
 //! sample, so any change to what people read is a reviewable diff), `--help`, errors with exit
 //! status 2 that name the file / resource / field, determinism, and the flags that shape a run.
+//! Also the proof the other suites rest on: the in-process run of tests/common/report.rs prints
+//! the binary's JSON byte for byte and exits alike, for every sample, scenario fixture, Batfish
+//! snapshot and adversarial case; and the typed report rejects output that breaks the contract.
+
+mod common;
+use common::expect::par_map;
+use common::report;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -70,30 +77,16 @@ fn output_is_deterministic() {
     }
 }
 
+/// The binary's JSON reads as the typed report of DESIGN §4 (every field present, none unknown),
+/// `internet` first and then the services in the default order.
 #[test]
 fn json_parses_and_has_the_contract_fields() {
     let o = run(&["analyze", "samples/isolated", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    for k in ["region", "profile", "notebooks", "diagnostics", "summary"] {
-        assert!(v.get(k).is_some(), "missing {k}");
-    }
-    let nb = &v["notebooks"][0];
-    for k in [
-        "name",
-        "subnet_id",
-        "vpc_id",
-        "security_group_ids",
-        "direct_internet_access",
-        "root_access",
-        "checks",
-        "findings",
-        "compliant",
-    ] {
-        assert!(nb.get(k).is_some(), "missing notebooks[0].{k}");
-    }
-    let checks: Vec<&String> = nb["checks"].as_object().unwrap().keys().collect();
+    let reports = report::parse_stream(&stdout(&o)).unwrap();
+    assert_eq!(reports.len(), 1);
+    let nb = &reports[0].notebooks[0];
     assert_eq!(
-        checks,
+        nb.checks.names(),
         [
             "internet",
             "s3",
@@ -103,13 +96,67 @@ fn json_parses_and_has_the_contract_fields() {
             "logs"
         ]
     );
-    for (_, c) in nb["checks"].as_object().unwrap() {
-        for k in ["status", "private", "via", "witness", "path", "blocked_by"] {
-            assert!(c.get(k).is_some(), "missing check field {k}");
-        }
-    }
 }
 
+/// The typed report pins the contract: a missing field (nullable ones included), an unknown
+/// field, an unknown status or `via`, or a repeated check fails to parse.
+#[test]
+fn typed_report_rejects_a_broken_contract() {
+    let good = report::analyze(&["samples/isolated"], &[]).unwrap().json;
+    assert!(report::parse_stream(&good).is_ok());
+    let v: serde_json::Value = serde_json::from_str(&good).unwrap();
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit); 8] = [
+        ("no region", |v| {
+            v.as_object_mut().unwrap().remove("region");
+        }),
+        ("no subnet_id", |v| {
+            v["notebooks"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("subnet_id");
+        }),
+        ("no via", |v| {
+            v["notebooks"][0]["checks"]["internet"]
+                .as_object_mut()
+                .unwrap()
+                .remove("via");
+        }),
+        ("no witness", |v| {
+            v["notebooks"][0]["checks"]["s3"]
+                .as_object_mut()
+                .unwrap()
+                .remove("witness");
+        }),
+        ("an unknown field", |v| {
+            v["notebooks"][0]["checks"]["s3"]["extra"] = true.into();
+        }),
+        ("an unknown status", |v| {
+            v["notebooks"][0]["checks"]["s3"]["status"] = "maybe".into();
+        }),
+        ("an unknown via", |v| {
+            v["notebooks"][0]["checks"]["s3"]["via"] = "teleport".into();
+        }),
+        ("a non-address witness", |v| {
+            v["notebooks"][0]["checks"]["s3"]["witness"]["destination"] = "s3".into();
+        }),
+    ];
+    for (what, edit) in edits {
+        let mut bad = v.clone();
+        edit(&mut bad);
+        assert!(
+            report::parse_stream(&bad.to_string()).is_err(),
+            "a report with {what} parsed"
+        );
+    }
+    let twice = good.replacen("\"s3\": {", "\"internet\": {", 1);
+    assert!(
+        report::parse_stream(&twice).is_err(),
+        "a report with a repeated check parsed"
+    );
+}
+
+/// A list of `--require` services and `--notebook` shape the run.
 #[test]
 fn require_replaces_the_service_list_and_notebook_selects() {
     let o = run(&[
@@ -122,14 +169,13 @@ fn require_replaces_the_service_list_and_notebook_selects() {
         "--notebook",
         "nb-isolated",
     ]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["notebooks"].as_array().unwrap().len(), 1);
-    let keys: Vec<&String> = v["notebooks"][0]["checks"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .collect();
-    assert_eq!(keys, ["internet", "sts", "s3"]);
+    let reports = report::parse_stream(&stdout(&o)).unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].notebooks.len(), 1);
+    assert_eq!(
+        reports[0].notebooks[0].checks.names(),
+        ["internet", "sts", "s3"]
+    );
 }
 
 #[test]
@@ -226,4 +272,150 @@ fn several_files_and_directories_make_one_snapshot() {
     let by_dir = run(&["analyze", "--format", "json", "samples/isolated"]);
     assert_eq!(by_files.status.code(), Some(0));
     assert_eq!(by_files.stdout, by_dir.stdout);
+}
+
+/// The in-process run every verdict suite uses (tests/common/report.rs) prints exactly what the
+/// binary prints and exits alike: for every sample (both profiles, and with the flags that shape a
+/// run), every scenario fixture (both profiles), every Batfish snapshot (and the variants the
+/// Batfish suite runs), every adversarial case with its arguments, and the incomplete-data fixture.
+/// Where the binary exits 2, the in-process run fails too and the binary prints nothing on stdout.
+#[test]
+fn in_process_analyze_equals_the_binary() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let listing = |dir: &str, dirs: bool| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                if dirs {
+                    p.is_dir()
+                        && !p
+                            .file_name()
+                            .unwrap()
+                            .to_string_lossy()
+                            .starts_with(['.', '_'])
+                } else {
+                    p.extension().is_some_and(|x| x == "json")
+                }
+            })
+            .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let nat_egress = args(&["--profile", "nat-egress"]);
+    let mut runs: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for s in listing("samples", true) {
+        runs.push((vec![s.clone()], vec![]));
+        runs.push((vec![s.clone()], nat_egress.clone()));
+        runs.push((
+            vec![s],
+            args(&["--allow-unknown", "--require", "sts,S3,logs"]),
+        ));
+    }
+    runs.push((
+        vec!["samples/endpoint-mistakes".into()],
+        args(&["--notebook", "nb-sts-private-dns-off"]),
+    ));
+    runs.push((
+        vec!["samples/isolated".into()],
+        args(&["--require", "sts,s3", "--notebook", "nb-isolated"]),
+    ));
+    for f in listing("tests/fixtures/scenarios", false) {
+        runs.push((vec![f.clone()], vec![]));
+        runs.push((vec![f], nat_egress.clone()));
+    }
+    for b in listing("tests/fixtures/batfish", true) {
+        runs.push((vec![b.clone()], vec![]));
+        runs.push((vec![b], args(&["--allow-unknown"])));
+    }
+    for b in ["test-vpc-endpoint-gateway", "test-vpc-endpoint-interface"] {
+        runs.push((
+            vec![
+                format!("tests/fixtures/batfish/{b}/aws_configs"),
+                format!("tests/fixtures/batfish/{b}/notebooks.json"),
+            ],
+            args(&["--require", "cloudtrail,s3,sts"]),
+        ));
+    }
+    runs.push((
+        vec!["tests/fixtures/batfish/test-transit-gateway-peering".into()],
+        args(&["--region", "us-west-1"]),
+    ));
+    for d in listing("tests/fixtures/adversarial", true) {
+        let exp: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join(&d).join("expect.json")).unwrap(),
+        )
+        .unwrap();
+        let a = exp["args"]
+            .as_array()
+            .map(|a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
+        runs.push((vec![format!("{d}/snapshot")], a));
+    }
+    runs.push((
+        vec![
+            "samples/isolated".into(),
+            "tests/fixtures/incomplete/incomplete.json".into(),
+        ],
+        args(&["--notebook", "nb-isolated"]),
+    ));
+
+    let results = par_map(&runs, |(paths, a)| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let cmd = report::cmdline(paths, &a);
+        let bin = report::run_binary(paths, &[&["--format", "json"][..], &a].concat());
+        let code = bin.status.code();
+        match report::analyze(paths, &a) {
+            Ok(x) if code == Some(x.exit) && bin.stdout == x.json.as_bytes() => (Ok(()), true),
+            Ok(x) => (
+                Err(format!(
+                    "`{cmd}`: binary exit {code:?} and {} bytes, in-process exit {} and {} bytes{}",
+                    bin.stdout.len(),
+                    x.exit,
+                    x.json.len(),
+                    if bin.stdout == x.json.as_bytes() {
+                        ""
+                    } else {
+                        " (the JSON differs)"
+                    }
+                )),
+                true,
+            ),
+            Err(_) if code == Some(2) && bin.stdout.is_empty() => (Ok(()), false),
+            Err(e) => (
+                Err(format!(
+                    "`{cmd}`: in-process exit 2 ({e}), binary exit {code:?}: {}",
+                    stderr(&bin).trim()
+                )),
+                false,
+            ),
+        }
+    });
+    let reports = results.iter().filter(|(_, ok)| *ok).count();
+    let errs: Vec<&String> = results
+        .iter()
+        .filter_map(|(r, _)| r.as_ref().err())
+        .collect();
+    eprintln!(
+        "in-process vs binary: {} runs ({reports} with reports, {} exit 2), {} differ",
+        runs.len(),
+        runs.len() - reports,
+        errs.len()
+    );
+    assert!(
+        errs.is_empty(),
+        "{} run(s) differ:\n  {}",
+        errs.len(),
+        errs.iter()
+            .map(|e| e.as_str())
+            .collect::<Vec<_>>()
+            .join("\n  ")
+    );
+    assert_eq!(results.len(), runs.len(), "every run was compared");
+    assert!(
+        reports > 250 && reports < runs.len(),
+        "runs with and without reports"
+    );
 }

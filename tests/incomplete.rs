@@ -1,40 +1,44 @@
 //! A live scan whose calls failed records the failed keys under `Incomplete`; verdicts that depend
 //! on that data must become `unknown`, never a confident `unreachable` (soundness first).
-//! Fixture: the `isolated` sample plus `tests/fixtures/incomplete/incomplete.json`.
+//! Fixture: the `isolated` sample plus `tests/fixtures/incomplete/incomplete.json`. The reports are
+//! produced in-process and read as typed data (tests/common/report.rs).
 
-use std::process::Command;
+mod common;
+use common::report::{self, Report, Status};
+
+/// The one report of a run, with its exit status.
+fn one_report(paths: &[&str], args: &[&str]) -> (Report, i32) {
+    let a = report::analyze(paths, args)
+        .unwrap_or_else(|e| panic!("`{}`: exit 2: {e}", report::cmdline(paths, args)));
+    let mut reports = a.reports;
+    assert_eq!(reports.len(), 1, "one region, one report");
+    (reports.pop().unwrap(), a.exit)
+}
 
 #[test]
 fn failed_collection_makes_dependent_verdicts_unknown() {
-    let o = Command::new(env!("CARGO_BIN_EXE_vpcreach"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "analyze",
+    let (r, exit) = one_report(
+        &[
             "samples/isolated",
             "tests/fixtures/incomplete/incomplete.json",
-            "--format",
-            "json",
-            "--notebook",
-            "nb-isolated",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let checks = &v["notebooks"][0]["checks"];
+        ],
+        &["--notebook", "nb-isolated"],
+    );
+    assert_eq!(exit, 1);
+    let checks = &r.notebooks[0].checks;
     // Interface endpoints may exist but could not be listed: every service is undecided…
     for svc in ["s3", "sagemaker.api", "sagemaker.runtime", "sts", "logs"] {
-        assert_eq!(checks[svc]["status"], "unknown", "{svc}: {}", checks[svc]);
-        assert_eq!(checks[svc]["unknown_because"][0]["code"], "MISSING_DATA");
+        let c = checks.get(svc).unwrap_or_else(|| panic!("no {svc} check"));
+        assert_eq!(c.status, Status::Unknown, "{svc}: {c:?}");
+        assert_eq!(c.unknown_because[0].code, "MISSING_DATA", "{svc}: {c:?}");
     }
     // …but the internet verdict does not depend on endpoints or interfaces here (no route out).
-    assert_eq!(checks["internet"]["status"], "unreachable");
-    let diags: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .unwrap()
+    assert_eq!(checks.get("internet").unwrap().status, Status::Unreachable);
+    let diags: Vec<&str> = r
+        .diagnostics
         .iter()
-        .filter(|d| d["code"] == "INCOMPLETE_DATA")
-        .map(|d| d["resource"].as_str().unwrap())
+        .filter(|d| d.code == "INCOMPLETE_DATA")
+        .map(|d| d.resource.as_str())
         .collect();
     assert_eq!(diags, ["NetworkInterfaces", "VpcEndpoints"]);
 }
@@ -59,18 +63,10 @@ fn unknown_interface_means_a_public_ip_cannot_be_ruled_out() {
         r#"{"Incomplete":[{"Key":"NetworkInterfaces","Reason":"AccessDenied"}]}"#,
     )
     .unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_vpcreach"))
-        .args([
-            "analyze",
-            dir.to_str().unwrap(),
-            "--format",
-            "json",
-            "--notebook",
-            "nb-public-no-ip",
-        ])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["notebooks"][0]["checks"]["internet"]["status"], "unknown");
+    let (r, _) = one_report(&[dir.to_str().unwrap()], &["--notebook", "nb-public-no-ip"]);
+    assert_eq!(
+        r.notebooks[0].checks.get("internet").unwrap().status,
+        Status::Unknown
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,14 +1,16 @@
 //! The sample snapshots under `samples/`: every verdict their READMEs promise, checked against the
-//! JSON output of the real binary (`vpcreach analyze samples/<name> --format json`, DESIGN.md §4).
+//! typed JSON report (`vpcreach analyze samples/<name> --format json`, DESIGN.md §4), produced
+//! in-process (tests/cli.rs proves it equals the binary's output).
 //!
 //! Data-driven: one table of expectations per sample (`Case`), one checker (`check_case`). Every
 //! expectation was derived by hand from DESIGN.md §3; the derivation is in each sample's README.md.
-//! A failing case lists every mismatch it found, not just the first.
-//! The expectation types and the checker live in tests/common/expect.rs.
+//! A failing case lists every mismatch it found, not just the first. The expectation types and the
+//! checker live in tests/common/expect.rs. The command line itself (table output, exit status 2,
+//! deterministic bytes) is run as the real binary.
 
-#[path = "common/expect.rs"]
-mod expect;
-use expect::*;
+mod common;
+use common::expect::*;
+use common::report;
 
 // ---- (a) isolated -----------------------------------------------------------------------------
 
@@ -343,11 +345,11 @@ const ACL_TRAPS: Case = Case {
             subnet: Some("subnet-0346ad9aa7f21ac45"),
             checks: &[
                 reachable("internet", "nat-gateway", false),
-                partial("s3", "nat-gateway", &[RETURN_B]),
-                partial("sagemaker.api", "nat-gateway", &[RETURN_B]),
-                partial("sagemaker.runtime", "nat-gateway", &[RETURN_B]),
-                partial("sts", "nat-gateway", &[RETURN_B]),
-                partial("logs", "nat-gateway", &[RETURN_B]),
+                partial("s3", "nat-gateway", false, &[RETURN_B]),
+                partial("sagemaker.api", "nat-gateway", false, &[RETURN_B]),
+                partial("sagemaker.runtime", "nat-gateway", false, &[RETURN_B]),
+                partial("sts", "nat-gateway", false, &[RETURN_B]),
+                partial("logs", "nat-gateway", false, &[RETURN_B]),
             ],
             findings: &[],
             compliant: false,
@@ -405,14 +407,14 @@ fn sample_f_acl_traps() {
     check_case(&ACL_TRAPS);
 }
 
-/// The default (table) output: same exit status as the JSON run, one row per notebook, and no colour
-/// when stdout is not a terminal.
+/// The default (table) output of the binary: same exit status as the JSON run, one row per
+/// notebook, and no colour when stdout is not a terminal.
 #[test]
 fn table_output_for_every_sample() {
     let mut errs = Vec::new();
     for case in ALL {
         let out = run(case.paths, case.args);
-        let cmd = cmdline(case.paths, case.args);
+        let cmd = table_cmdline(case.paths, case.args);
         let stdout = String::from_utf8_lossy(&out.stdout);
         if out.status.code() != Some(case.exit) {
             errs.push(format!(
@@ -449,7 +451,7 @@ fn table_output_for_every_sample() {
     report(errs);
 }
 
-/// Same input, same bytes out.
+/// Same input, same bytes out (the binary).
 #[test]
 fn json_output_is_deterministic() {
     let args = ["--format", "json"];
@@ -465,29 +467,28 @@ fn json_output_is_deterministic() {
 /// `--notebook NAME` restricts the report (and the exit status) to that notebook.
 #[test]
 fn notebook_filter() {
-    let out = run(
+    let a = report::analyze(
         &["samples/endpoint-mistakes"],
-        &["--format", "json", "--notebook", "nb-sts-private-dns-off"],
-    );
-    let v = parse(&out, "--notebook nb-sts-private-dns-off");
-    let names: Vec<&str> = notebooks(&v)
+        &["--notebook", "nb-sts-private-dns-off"],
+    )
+    .expect("--notebook nb-sts-private-dns-off");
+    let names: Vec<Vec<&str>> = a
+        .reports
         .iter()
-        .filter_map(|n| n["name"].as_str())
+        .map(|r| r.notebooks.iter().map(|n| n.name.as_str()).collect())
         .collect();
-    assert_eq!(names, ["nb-sts-private-dns-off"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(names, [["nb-sts-private-dns-off"]]);
+    assert_eq!(a.exit, 1);
 
     // a compliant notebook picked out of a sample that is otherwise all compliant: exit 0
-    let out = run(
-        &["samples/isolated"],
-        &["--format", "json", "--notebook", "nb-isolated"],
-    );
-    let v = parse(&out, "--notebook nb-isolated");
-    assert_eq!(notebooks(&v).len(), 1);
-    assert_eq!(out.status.code(), Some(0));
+    let a = report::analyze(&["samples/isolated"], &["--notebook", "nb-isolated"])
+        .expect("--notebook nb-isolated");
+    assert_eq!(a.reports.len(), 1);
+    assert_eq!(a.reports[0].notebooks.len(), 1);
+    assert_eq!(a.exit, 0);
 }
 
-/// Exit status 2: input or usage error (DESIGN §4).
+/// Exit status 2: input or usage error (DESIGN §4), from the binary.
 #[test]
 fn usage_and_input_errors_exit_2() {
     let out = run(&["samples/no-such-sample"], &["--format", "json"]);
@@ -496,6 +497,13 @@ fn usage_and_input_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2), "unknown profile");
 }
 
-// ---------------------------------------------------------------------------------------------
-// The checker
-// ---------------------------------------------------------------------------------------------
+/// The real binary: `vpcreach analyze <paths> <args>`.
+fn run(paths: &[&str], args: &[&str]) -> std::process::Output {
+    report::run_binary(paths, args)
+}
+
+fn table_cmdline(paths: &[&str], args: &[&str]) -> String {
+    format!("vpcreach analyze {} {}", paths.join(" "), args.join(" "))
+        .trim_end()
+        .to_string()
+}
