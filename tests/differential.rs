@@ -266,10 +266,10 @@ fn show_verdict(v: &Verdict) -> String {
 // B. A route to a prefix list the snapshot lacks makes every packet it may claim undecided even
 //    when all alternatives (the missing list wins, or the known route does) give the packet the
 //    same fate. A packet delivered in every alternative is not held against an `unknown`.
-// C. An ACL entry or SG rule that covers only part of the source's possible addresses (an
-//    undescribed notebook interface stands for its whole subnet) makes the packets undecided, even
-//    when later entries give the other addresses the same fate. A packet with that same fate for
-//    every possible address is not held against an `unknown`.
+// C. (fixed) An ACL entry or SG rule that covers only part of the source's possible addresses (an
+//    undescribed notebook interface stands for its whole subnet) made the packets undecided, even
+//    when later entries give the other addresses the same fate. The engine now cuts the source
+//    into atoms and decides where they agree. No allowance is made any more.
 // D. (fixed) Reply routes: a gateway-endpoint route to a prefix list without known entries (the
 //    AWS-managed S3 or DynamoDB list described without `Cidrs`, or absent) in the route table that
 //    routes a reply makes the reply undecided, although such a list holds only the service's
@@ -344,12 +344,9 @@ fn check_internet(
         }
         match (&o, v.status) {
             (Outcome::Delivered { .. }, Status::Reachable) => {}
-            (Outcome::Delivered { .. }, Status::Unknown)
-                if !strict && (o.met_missing() || o.met_doubt()) =>
-            {
-                // KNOWN ENGINE BUGS B and C (see above): the packet is delivered whatever the
-                // missing prefix list holds, or whichever address the notebook has, but the
-                // engine calls it undecided.
+            (Outcome::Delivered { .. }, Status::Unknown) if !strict && o.met_missing() => {
+                // KNOWN ENGINE BUG B (see above): the packet is delivered whatever the missing
+                // prefix list holds, but the engine calls it undecided.
             }
             (Outcome::Delivered { .. }, _) => {
                 return Err(ctx(format!(
@@ -563,7 +560,6 @@ fn check_service(
     svc: &str,
     v: &Verdict,
     rng: &mut Rng,
-    strict: bool,
 ) -> Result<(), String> {
     let s = Sim::new(net);
     // Semantics (formerly bug A): a client without an IPv6 address connects over IPv4 only, so
@@ -625,7 +621,7 @@ fn check_service(
                 *rng.pick(&nports),
             );
             let o = s.connect(nb, svc, c.0, c.1, c.2);
-            any_unknown |= o.met_missing() || (!strict && o.met_doubt());
+            any_unknown |= o.met_missing();
             results.push((c, o));
         }
     }
@@ -643,7 +639,7 @@ fn check_service(
                 for &c in &cs {
                     for &n in &ns {
                         let o = s.connect(nb, svc, a, c, n);
-                        if o.met_missing() || (!strict && o.met_doubt()) {
+                        if o.met_missing() {
                             any_unknown = true;
                             break 'sweep;
                         }
@@ -736,7 +732,7 @@ fn check_snapshot(snap: &Snapshot, seed: u64, strict: bool) -> Result<(), String
         let checks = verdicts(&net, nb);
         check_internet(&net, nb, &checks[0].1, &mut rng, strict)?;
         for (svc, v) in &checks[1..] {
-            check_service(&net, nb, svc, v, &mut rng, strict)?;
+            check_service(&net, nb, svc, v, &mut rng)?;
         }
     }
     Ok(())
@@ -1158,7 +1154,6 @@ mod known_engine_bugs {
     }
 
     #[test]
-    #[ignore = "KNOWN ENGINE BUG C: a partly covering ACL entry makes agreeing packets undecided"]
     fn bug_c_engine() {
         let net = convert(&bug_c()).unwrap();
         let v = checks::internet(&net, &net.notebooks[0]);
