@@ -278,10 +278,8 @@ impl RunConfig {
 
 /// Convert a loaded snapshot; a malformed value names the file it came from.
 fn convert(loaded: &aws::Loaded) -> Result<model::Network> {
-    aws::convert(&loaded.snapshot).map_err(|e| match loaded.file_of(e.key, &e.id) {
-        Some(f) => anyhow::anyhow!("{}: {e}", f.display()),
-        None => anyhow::anyhow!("the snapshot has an invalid value: {e}"),
-    })
+    let judged = aws::judge::convert_loaded(loaded);
+    judged.map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// The message for input without any notebook: what the input does hold, and how to add them.
@@ -315,15 +313,17 @@ fn no_notebooks(regions: &[aws::Loaded], e: &AssessError) -> anyhow::Error {
 /// (selected) notebooks, in region order; the exit status is the worst. Malformed values come
 /// first (they are the more precise error); no notebook in any region is an input error (exit 2).
 fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String, i32)> {
-    let mut nets = Vec::new();
-    for loaded in &regions {
-        nets.push(convert(loaded)?);
-    }
-    let reports = match assess::assess(&nets, &cfg.options) {
-        Ok(r) => r,
-        Err(e @ AssessError::NoNotebooks { .. }) => return Err(no_notebooks(&regions, &e)),
-        Err(e @ AssessError::Notebook { .. }) => bail!("--notebook: {e}"),
-        Err(e) => bail!("--require: {e}"),
+    let aws::Judged {
+        networks: nets,
+        reports,
+    } = match aws::judge(&regions, &cfg.options) {
+        Ok(j) => j,
+        Err(aws::JudgeError::Assess(e @ AssessError::NoNotebooks { .. })) => {
+            return Err(no_notebooks(&regions, &e));
+        }
+        Err(aws::JudgeError::Assess(e @ AssessError::Notebook { .. })) => bail!("--notebook: {e}"),
+        Err(aws::JudgeError::Assess(e)) => bail!("--require: {e}"),
+        Err(e) => bail!("{e}"),
     };
     if cfg.options.notebooks.is_empty() {
         for (i, net) in nets.iter().enumerate() {
@@ -337,8 +337,7 @@ fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String,
     }
     let mut text = String::new();
     let mut code = 0;
-    for (i, mut report) in reports {
-        report.sources = regions[i].sources.clone();
+    for (i, report) in reports {
         if !text.is_empty() {
             text.push('\n');
         }
@@ -372,25 +371,7 @@ fn render_report(report: &report::Report, net: &model::Network, cfg: &RunConfig)
 
 /// Keep the regions `wanted` names (all when empty); a region the snapshot lacks is an error.
 fn pick_regions(regions: Vec<aws::Loaded>, wanted: &[String]) -> Result<Vec<aws::Loaded>> {
-    if wanted.is_empty() {
-        return Ok(regions);
-    }
-    let have: Vec<String> = regions
-        .iter()
-        .map(|l| l.snapshot.region.clone().unwrap_or_default())
-        .collect();
-    for w in wanted {
-        if !have.contains(w) {
-            bail!(
-                "--region {w}: the snapshot holds no such region (it has: {})",
-                have.join(", ")
-            );
-        }
-    }
-    Ok(regions
-        .into_iter()
-        .filter(|l| wanted.contains(&l.snapshot.region.clone().unwrap_or_default()))
-        .collect())
+    aws::select_regions(regions, wanted).map_err(|e| anyhow::anyhow!("--region {e}"))
 }
 
 fn analyze(a: AnalyzeArgs) -> Result<(String, i32)> {

@@ -22,6 +22,7 @@ use std::path::Path;
 
 use vpcreach::analysis::DEFAULT_SERVICES;
 use vpcreach::assess::{self, AssessError, Options};
+use vpcreach::aws::JudgeError;
 use vpcreach::report::{Judgement, Profile as LibProfile};
 
 // ---------------------------------------------------------------------------------------------
@@ -314,35 +315,24 @@ pub struct Analysis {
 pub fn analyze<P: AsRef<Path>>(paths: &[P], args: &[&str]) -> Result<Analysis, String> {
     let (options, regions_wanted) = options(args)?;
     assess::validate_services(&options).map_err(|e| format!("--require: {e}"))?;
-    // Relative paths as the binary gets them: cargo runs tests in the crate root.
-    let mut regions = vpcreach::aws::load_regions(paths).map_err(|e| e.to_string())?;
-    if !regions_wanted.is_empty() {
-        let have: Vec<String> = regions
-            .iter()
-            .map(|l| l.snapshot.region.clone().unwrap_or_default())
-            .collect();
-        if let Some(w) = regions_wanted.iter().find(|w| !have.contains(w)) {
-            return Err(format!("--region {w}: the snapshot holds no such region"));
-        }
-        regions.retain(|l| regions_wanted.contains(&l.snapshot.region.clone().unwrap_or_default()));
-    }
-    let mut nets = Vec::new();
-    for loaded in &regions {
-        nets.push(vpcreach::aws::convert(&loaded.snapshot).map_err(|e| e.to_string())?);
-    }
-    let reports = assess::assess(&nets, &options).map_err(|e| match e {
-        AssessError::NoNotebooks { .. } => e.to_string(),
-        AssessError::Notebook { .. } => format!("--notebook: {e}"),
-        _ => format!("--require: {e}"),
+    // Relative paths as the binary gets them: cargo runs tests in the crate root. From here on
+    // the same functions as `src/main.rs`: region selection, conversion, `assess`, rendering.
+    let regions = vpcreach::aws::load_regions(paths).map_err(|e| e.to_string())?;
+    let regions = vpcreach::aws::select_regions(regions, &regions_wanted)
+        .map_err(|e| format!("--region {e}"))?;
+    let judged = vpcreach::aws::judge(&regions, &options).map_err(|e| match e {
+        JudgeError::Assess(e @ AssessError::Notebook { .. }) => format!("--notebook: {e}"),
+        JudgeError::Assess(e @ AssessError::NoNotebooks { .. }) => e.to_string(),
+        JudgeError::Assess(e) => format!("--require: {e}"),
+        e => e.to_string(),
     })?;
     let mut json = String::new();
     let mut exit = 0;
-    for (i, mut report) in reports {
-        report.sources = regions[i].sources.clone();
+    for (_, report) in &judged.reports {
         if !json.is_empty() {
             json.push('\n');
         }
-        json.push_str(&vpcreach::render::json::render(&report));
+        json.push_str(&vpcreach::render::json::render(report));
         exit = exit.max(report.exit_code());
     }
     let reports = parse_stream(&json)?;

@@ -5,11 +5,13 @@
 
 pub mod arn;
 pub mod convert;
+pub mod judge;
 pub mod load;
 pub mod save;
 pub mod snapshot;
 
 pub use convert::{ConvertError, convert};
+pub use judge::{JudgeError, Judged, judge, select_regions};
 pub use load::{LoadError, Loaded, load_one, load_paths, load_regions, load_str};
 pub use snapshot::Snapshot;
 pub use vpcreach_core::report::SourceFile;
