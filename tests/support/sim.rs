@@ -70,9 +70,13 @@ pub struct Caveat {
     /// before a certain drop, or a route to a missing prefix list whose every alternative has the
     /// same fate.
     pub missing: Option<String>,
-    /// The source's address is not known exactly and different rules decided different possible
-    /// addresses, yet all got the same fate (before a delivery, or a drop of them all).
+    /// The source's address is not known exactly and different rules of one filter decided
+    /// different possible addresses, yet all got the same fate there.
     pub doubt: Option<String>,
+    /// Some possible source addresses were dropped by one filter and the others by a later one:
+    /// the packet is dropped whichever address the source has (KNOWN ENGINE BUG E: the engine
+    /// stops at the first filter and calls the packet undecided).
+    pub lost: Option<String>,
     /// A reply route lookup passed over a gateway-endpoint route whose (AWS-managed) prefix
     /// list has no known entries: such a list holds public service ranges only, never the
     /// private address the reply goes to (KNOWN ENGINE BUG D: the engine calls the reply
@@ -122,6 +126,11 @@ impl Outcome {
     /// Whether the walk met a source-address doubt that did not change the fate.
     pub fn met_doubt(&self) -> bool {
         self.caveat().is_some_and(|c| c.doubt.is_some())
+    }
+    /// Whether possible source addresses were dropped by different filters (see
+    /// [`Caveat::lost`]).
+    pub fn met_lost(&self) -> bool {
+        self.caveat().is_some_and(|c| c.lost.is_some())
     }
     /// Whether a reply route lookup passed over a gateway-endpoint route to a prefix list
     /// without entries (see [`Caveat::reply_list`]).
@@ -624,6 +633,9 @@ impl<'a> Sim<'a> {
         let doubt = outcomes
             .iter()
             .find_map(|o| o.caveat().and_then(|c| c.doubt.clone()));
+        let lost = outcomes
+            .iter()
+            .find_map(|o| o.caveat().and_then(|c| c.lost.clone()));
         let reply_list = outcomes
             .iter()
             .find_map(|o| o.caveat().and_then(|c| c.reply_list.clone()));
@@ -634,6 +646,7 @@ impl<'a> Sim<'a> {
                 caveat: Caveat {
                     missing,
                     doubt,
+                    lost,
                     reply_list,
                 },
             };
@@ -648,6 +661,7 @@ impl<'a> Sim<'a> {
                 caveat: Caveat {
                     missing,
                     doubt,
+                    lost,
                     reply_list,
                 },
             };
@@ -1095,10 +1109,10 @@ impl<'s, 'n> Walk<'s, 'n> {
                 reason,
                 caveat: Caveat {
                     missing: self.unknown.clone(),
-                    doubt: self
+                    doubt: self.doubt.clone(),
+                    lost: self
                         .lost
-                        .then(|| "some possible source addresses were dropped earlier".to_string())
-                        .or_else(|| self.doubt.clone()),
+                        .then(|| "some possible source addresses were dropped earlier".to_string()),
                     reply_list: self.reply_list.clone(),
                 },
             },
@@ -1120,6 +1134,7 @@ impl<'s, 'n> Walk<'s, 'n> {
             caveat: Caveat {
                 missing: None,
                 doubt: self.doubt.clone(),
+                lost: None,
                 reply_list: self.reply_list.clone(),
             },
         }
