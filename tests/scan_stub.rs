@@ -879,13 +879,14 @@ fn a_scan_in_which_every_call_failed_is_exit_2_naming_the_calls_and_the_first_er
         "one error, no list of warnings: {err}"
     );
 
-    // Nothing listening: connection refused, every call.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}");
+    // Nothing listening: connection refused, every call. Port 1 (tcpmux) is privileged and
+    // outside the ephemeral range every other test's server binds in: a port bound and released
+    // here could be taken by a parallel test's stub before the scan connects (it was, once).
+    assert!(
+        std::net::TcpStream::connect("127.0.0.1:1").is_err(),
+        "something listens on 127.0.0.1:1; this test needs a port nothing listens on"
+    );
+    let url = "http://127.0.0.1:1".to_string();
     let o = vpcreach(&["scan", "--endpoint-url", &url, "--region", "us-east-1"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");

@@ -47,6 +47,22 @@ pub fn moto_server(test: &str) -> Option<PathBuf> {
     None
 }
 
+/// Whether moto (its own `/moto-api/data.json`, which no other server here has) answers on
+/// `port`.
+fn is_moto(port: u16) -> bool {
+    use std::io::Read;
+    let Ok(mut c) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = c.set_read_timeout(Some(Duration::from_secs(5)));
+    let req = "GET /moto-api/data.json HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if c.write_all(req.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    c.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.") && &head[9..12] == b"200"
+}
+
 /// A moto server on a free port of 127.0.0.1, stopped when dropped.
 pub struct Moto {
     child: Child,
@@ -55,6 +71,17 @@ pub struct Moto {
 
 impl Moto {
     pub fn start(server: &PathBuf) -> Moto {
+        // A port is chosen by binding port 0 and releasing it; a parallel test's server may take
+        // it before moto binds it, so a start is only trusted once *moto* answers on it.
+        for _ in 0..5 {
+            if let Some(moto) = Self::try_start(server) {
+                return moto;
+            }
+        }
+        panic!("moto_server could not be started on a free port of 127.0.0.1 (5 attempts)");
+    }
+
+    fn try_start(server: &PathBuf) -> Option<Moto> {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -67,19 +94,25 @@ impl Moto {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("starting {}: {e}", server.display()));
-        let moto = Moto {
+        let mut moto = Moto {
             child,
             url: format!("http://127.0.0.1:{port}"),
         };
         let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        loop {
+            if moto.child.try_wait().ok().flatten().is_some() {
+                // moto exited: the port was taken.
+                return None;
+            }
+            if is_moto(port) {
+                return Some(moto);
+            }
             assert!(
                 Instant::now() < deadline,
-                "moto_server did not listen on port {port} within 60 s"
+                "moto_server did not answer on port {port} within 60 s"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        moto
     }
 
     /// SDK clients for this server.
