@@ -33,7 +33,8 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::snapshot::{
-    Incomplete, NotebookInstance, PrefixList, PrefixListEntry, Snapshot, VpcAttribute,
+    Incomplete, NotebookInstance, PlannedResource, PrefixList, PrefixListEntry, Snapshot,
+    Unresolved, VpcAttribute,
 };
 
 /// Why a snapshot could not be loaded. Every variant names the file, and where it applies the key,
@@ -182,6 +183,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "TransitGateways",
     "NotebookInstances",
     "Incomplete",
+    "PlannedResources",
+    "Unresolved",
 ];
 
 /// Load every path into one snapshot; an input that spans several regions is an error (use
@@ -659,6 +662,22 @@ impl Accumulator {
                         let i: Incomplete = decode(path, "Incomplete", index, None, item)?;
                         if !s.incomplete.contains(&i) {
                             s.incomplete.push(i);
+                        }
+                    }
+                }
+                "PlannedResources" => {
+                    for (index, item) in list(path, key, v)?.iter().enumerate() {
+                        let p: PlannedResource = decode(path, key, index, None, item)?;
+                        if !s.planned_resources.contains(&p) {
+                            s.planned_resources.push(p);
+                        }
+                    }
+                }
+                "Unresolved" => {
+                    for (index, item) in list(path, key, v)?.iter().enumerate() {
+                        let u: Unresolved = decode(path, key, index, None, item)?;
+                        if !s.unresolved.contains(&u) {
+                            s.unresolved.push(u);
                         }
                     }
                 }

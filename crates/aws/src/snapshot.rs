@@ -36,6 +36,49 @@ pub struct Snapshot {
     /// failed calls). Verdicts that depend on them are `unknown`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub incomplete: Vec<Incomplete>,
+    /// Our own key, written by `vpcreach plan` and `--place`: the resources of this snapshot that
+    /// do not exist yet (or will change), with the plan address they come from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub planned_resources: Vec<PlannedResource>,
+    /// Our own key, written by `vpcreach plan`: values a plan or template leaves open (known only
+    /// after apply, an `!ImportValue`, a data source without `--base`). What depends on them is
+    /// `unknown`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// A resource a plan, template or `--place` adds or changes, by the ID it has in the snapshot.
+/// New resources get synthetic IDs that keep AWS's prefix and name their origin:
+/// `subnet-tf:module.vpc.aws_subnet.private[0]`, `sg-cfn:NotebookSecurityGroup`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PlannedResource {
+    /// The resource's ID in this snapshot (a notebook's name for notebooks).
+    pub id: String,
+    /// Where it is declared: a Terraform address, a CloudFormation logical ID, `--place NAME`.
+    pub address: String,
+    /// The declaring type: `aws_subnet`, `AWS::EC2::Subnet`, `notebook`.
+    #[serde(rename = "Type")]
+    pub kind: String,
+    /// `create`, `update` or `replace`.
+    pub action: String,
+    /// The plan or template file, and the line of the declaration when the format has lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+/// A value a plan or template leaves open, and the resource that needs it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Unresolved {
+    /// The resource address (`aws_route.nat[0]`, `NotebookInstance`).
+    pub address: String,
+    /// The attribute left open (`nat_gateway_id`, `SubnetId`).
+    pub field: String,
+    /// Why (`known only after apply: aws_nat_gateway.x is not in the plan`, `!ImportValue Net-SubnetA`).
+    pub reason: String,
 }
 
 /// A snapshot key whose data is known to be missing or partial, and why.

@@ -96,6 +96,8 @@ codes! {
     // --- diagnostics about the input only ---
     IncompleteData = "INCOMPLETE_DATA",
         "Diagnostic: a snapshot key could not be collected completely (a failed API call recorded under `Incomplete`); verdicts that depend on it are unknown.";
+    PlanValueUnresolved = "PLAN_VALUE_UNRESOLVED",
+        "Diagnostic: a Terraform plan or CloudFormation template leaves a value open (known only after apply, an import, a data source without `--base`); what depends on it is unknown.";
     MissingRouteTable = "MISSING_ROUTE_TABLE",
         "Diagnostic: a subnet has no associated route table and its VPC's main route table is not in the snapshot.";
     MissingNetworkAcl = "MISSING_NETWORK_ACL",

@@ -91,6 +91,7 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
     let net_ = &mut net;
     let mut d = Diags::default();
     incomplete(snap, net_, &mut d);
+    planned(snap, net_, &mut d);
     network::vpcs(snap, net_, &mut d)?;
     network::resolve_dns_servers(snap, net_, &mut d);
     let assoc = network::route_tables(snap, net_)?;
@@ -112,6 +113,27 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
     diags.dedup();
     net.diagnostics = diags;
     Ok(net)
+}
+
+/// What a plan adds (`PlannedResources`) and leaves open (`Unresolved`).
+fn planned(snap: &Snapshot, net: &mut Network, d: &mut Diags) {
+    for p in &snap.planned_resources {
+        net.planned.insert(
+            p.id.clone(),
+            vpcreach_core::model::Planned {
+                address: p.address.clone(),
+                action: p.action.clone(),
+            },
+        );
+    }
+    for u in &snap.unresolved {
+        d.push(
+            Severity::Error,
+            Code::PlanValueUnresolved,
+            &u.address,
+            format!("{} is left open: {}", u.field, u.reason),
+        );
+    }
 }
 
 /// Datasets a failed collection left incomplete (`Incomplete`).

@@ -43,7 +43,18 @@ pub struct Network {
     /// Datasets known to be incomplete (failed collection), with the reason: `endpoints`,
     /// `interfaces`, or another dataset's name. Ask through `endpoints_incomplete()` etc.
     pub incomplete: BTreeMap<String, String>,
+    /// Resources that do not exist yet or will change (a plan, a template, `--place`), by ID.
+    pub planned: BTreeMap<String, Planned>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a planned resource is declared and what the plan does to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Planned {
+    /// A Terraform address, a CloudFormation logical ID, `--place NAME`.
+    pub address: String,
+    /// `create`, `update` or `replace`.
+    pub action: String,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,16 @@
+//! Reading a cloudformation input into the planned state (in progress).
+
+use std::path::Path;
+
+use vpcreach_aws::Snapshot;
+
+use crate::{PlanError, PlanOptions};
+
+/// Read `text` (from `path`) into the planned state.
+pub fn read(path: &Path, _text: &str, _opts: &PlanOptions) -> Result<Snapshot, PlanError> {
+    Err(PlanError::invalid(
+        path,
+        "cloudformation",
+        "this input kind is not read yet",
+    ))
+}

@@ -1,0 +1,140 @@
+//! Pre-provisioning input: a Terraform plan (`terraform show -json` output) or a CloudFormation
+//! template (JSON or YAML) read into the *planned state* — the AWS shapes a `describe-*` of the
+//! network would print once the plan is applied — so that `vpcreach-aws`'s one conversion and
+//! the one engine judge planned notebooks exactly like deployed ones.
+//!
+//! Resources that do not exist yet get synthetic IDs that keep AWS's prefix and name their origin
+//! (`subnet-tf:module.vpc.aws_subnet.private[0]`, `sg-cfn:NotebookSecurityGroup`) and are listed
+//! under the snapshot's `PlannedResources`. A value the input leaves open (known only after apply
+//! and not resolvable through `configuration` references, an `!ImportValue`, a data source without
+//! `--base`) is never guessed: it is recorded under `Unresolved` and the reference it would have
+//! filled points at an ID that exists nowhere (`subnet-unresolved:data.aws_subnet.x`), so the
+//! conversion reports a dangling reference and every verdict that depends on it is `unknown`.
+//!
+//! A resource whose own defining attribute is open (a subnet whose CIDR is known only after
+//! apply) is left out of the snapshot altogether, with an `Unresolved` entry: whatever refers to
+//! it dangles, and is `unknown`.
+
+pub mod cloudformation;
+pub mod common;
+pub mod terraform;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use vpcreach_aws::Snapshot;
+
+/// What a plan is read with besides its own text.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// The deployed network the plan changes (a snapshot or `scan --save` output): resources the
+    /// plan names by literal ID or looks up through data sources come from here, and the planned
+    /// resources are added to (or replace, or delete from) it.
+    pub base: Option<Snapshot>,
+    /// `--parameter K=V`: CloudFormation parameter values (and `!ImportValue` names, pseudo
+    /// parameters such as `AWS::Region`); for a Terraform plan, ignored.
+    pub parameters: BTreeMap<String, String>,
+}
+
+/// What kind of file a plan input is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// `terraform show -json` output (an object with `format_version` and `planned_values` or
+    /// `values`).
+    TerraformPlan,
+    /// A CloudFormation template (JSON or YAML, an object with `Resources`).
+    CloudFormation,
+}
+
+/// Why a plan input could not be read. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Neither a Terraform plan nor a CloudFormation template.
+    #[error(
+        "{path}: neither a Terraform plan (`terraform show -json` output, with \"format_version\") nor a CloudFormation template (with \"Resources\"){found}"
+    )]
+    NotAPlan { path: PathBuf, found: String },
+    /// The file is a plan or template but malformed; `at` names the resource and field.
+    #[error("{path}: {at}: {message}")]
+    Invalid {
+        path: PathBuf,
+        at: String,
+        message: String,
+    },
+}
+
+impl PlanError {
+    /// A malformed-input error at `at` (a resource address and field).
+    pub fn invalid(path: &Path, at: impl Into<String>, message: impl Into<String>) -> PlanError {
+        PlanError::Invalid {
+            path: path.to_path_buf(),
+            at: at.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Recognise what `text` (read from `path`) is: a Terraform plan, a CloudFormation template, or
+/// neither (an error naming what the file holds).
+pub fn detect(path: &Path, text: &str) -> Result<InputKind, PlanError> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| PlanError::NotAPlan {
+            path: path.to_path_buf(),
+            found: format!(" (not valid JSON: {e})"),
+        })?;
+        let Some(obj) = v.as_object() else {
+            return Err(PlanError::NotAPlan {
+                path: path.to_path_buf(),
+                found: " (the JSON is not an object)".into(),
+            });
+        };
+        if obj.contains_key("format_version")
+            && (obj.contains_key("planned_values") || obj.contains_key("values"))
+        {
+            return Ok(InputKind::TerraformPlan);
+        }
+        if obj.contains_key("Resources") {
+            return Ok(InputKind::CloudFormation);
+        }
+        let keys: Vec<&str> = obj.keys().map(String::as_str).take(8).collect();
+        return Err(PlanError::NotAPlan {
+            path: path.to_path_buf(),
+            found: format!("; its keys are {}", keys.join(", ")),
+        });
+    }
+    // YAML: a CloudFormation template has a top-level `Resources:` mapping.
+    if text
+        .lines()
+        .any(|l| l.starts_with("Resources:") || l.starts_with("\"Resources\":"))
+    {
+        return Ok(InputKind::CloudFormation);
+    }
+    Err(PlanError::NotAPlan {
+        path: path.to_path_buf(),
+        found: String::new(),
+    })
+}
+
+/// Read one plan or template file into the planned state (merged into `opts.base` when given).
+pub fn read_file(path: &Path, opts: &PlanOptions) -> Result<Snapshot, PlanError> {
+    let text = std::fs::read_to_string(path).map_err(|source| PlanError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    read_str(path, &text, opts)
+}
+
+/// Read `text` (from `path`, for messages and `PlannedResources.File`) into the planned state.
+pub fn read_str(path: &Path, text: &str, opts: &PlanOptions) -> Result<Snapshot, PlanError> {
+    match detect(path, text)? {
+        InputKind::TerraformPlan => terraform::read(path, text, opts),
+        InputKind::CloudFormation => cloudformation::read(path, text, opts),
+    }
+}
