@@ -4,9 +4,11 @@
 //! This facade re-exports the workspace's crates under one name for embedders and tests; the
 //! crates themselves are the architecture (see ARCHITECTURE.md): [`aws`] (AWS shapes, snapshot
 //! loading, conversion) → [`model`] (vendor-free network) → [`space`] (packet sets) → [`analysis`]
-//! (exhaustive verdicts with evidence) → [`report`] → [`render`] (every output format).
+//! (exhaustive verdicts with evidence) → [`report`] → [`render`] (every output format); [`iac`]
+//! reads Terraform plans and CloudFormation templates into the planned state (a snapshot).
 
 pub use vpcreach_core::{analysis, assess, codes, model, regions, report, space};
+pub use vpcreach_iac as iac;
 pub use vpcreach_render as render;
 
 /// The AWS layer (`vpcreach-aws`), and with the cargo feature `aws` the live collector

@@ -14,7 +14,7 @@ use vpcreach::assess::{self, AssessError, Options};
 use vpcreach::render::{self, Format};
 use vpcreach::report::{self, Judgement, Profile};
 
-use vpcreach::{aws, model};
+use vpcreach::{aws, iac, model};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -76,6 +76,26 @@ exit status is the worst of them.
 Exit status: 0 every notebook compliant, 1 some notebook not compliant (or some could not be read), \
 2 usage/credentials/I/O error.")]
     Scan(ScanArgs),
+
+    /// Judge notebooks before they exist: Terraform plans and CloudFormation templates, read
+    /// into the planned state (over a deployed snapshot with --base) and judged like `analyze`.
+    #[command(after_help = "\
+Examples:
+  terraform show -json plan.out > plan.json
+  vpcreach plan plan.json --base snapshot/
+  vpcreach plan notebook.yaml --parameter AWS::Region=us-east-1 --parameter VpcCidr=10.20.0.0/16
+  vpcreach plan plan.json --base snapshot/ --save planned/ && vpcreach diagram planned/ -o planned.svg
+
+New resources get IDs made from their address (subnet-tf:module.vpc.aws_subnet.private[0], \
+sg-cfn:NotebookSG). Values known only after apply are followed through the plan's references; \
+what stays open (an !ImportValue, a data source without --base, an attribute computed by AWS) is \
+never guessed: the verdicts that depend on it are `unknown`, with a PLAN_VALUE_UNRESOLVED \
+diagnostic naming the resource and attribute. The S3 prefix list's addresses come only from \
+--base (a scan): without it, S3 through a gateway endpoint is `unknown`.
+
+Exit status: 0 every planned notebook compliant, 1 some notebook not, 2 usage/input/I/O error \
+(including a file that is neither a plan nor a template).")]
+    Plan(PlanArgs),
 
     /// Draw the network and the proof as a Graphviz diagram: clusters per VPC, AZ and subnet,
     /// route edges, and each check's proven path or blocking component.
@@ -143,6 +163,50 @@ struct AnalyzeArgs {
     /// Only these regions of a snapshot that holds several (repeatable or comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "REGION")]
     region: Vec<String>,
+
+    /// Judge a notebook that does not exist yet, as `create-notebook-instance` would create it:
+    /// `NAME:subnet=subnet-…,sg=sg-…[,sg=…][,direct-internet-access=Disabled][,root-access=Disabled]`
+    /// (repeatable). Unset toggles are AWS's defaults (Enabled); its address is any address of
+    /// the subnet.
+    #[arg(long, value_name = "SPEC")]
+    place: Vec<String>,
+
+    /// Planned notebooks from a file of `create-notebook-instance` inputs (`NotebookInstanceName`,
+    /// `SubnetId`, `SecurityGroupIds`, `DirectInternetAccess`, `RootAccess`): one object, a list,
+    /// or `{"NotebookInstances": [...]}`, JSON or YAML (repeatable).
+    #[arg(long, value_name = "FILE")]
+    place_file: Vec<PathBuf>,
+
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct PlanArgs {
+    /// Terraform plans (`terraform show -json plan.out > plan.json`) or CloudFormation templates
+    /// (JSON or YAML). Several files are applied one after another, as one deployment.
+    #[arg(required = true, value_name = "PLAN")]
+    paths: Vec<PathBuf>,
+
+    /// The deployed network the plan changes: a snapshot or `scan --save` output (files or
+    /// directories; one region). Literal IDs and data sources of the plan are looked up in it.
+    #[arg(long, value_name = "SNAPSHOT")]
+    base: Vec<PathBuf>,
+
+    /// A CloudFormation parameter value, an `!ImportValue` name's value or a pseudo parameter
+    /// (`AWS::Region=eu-west-1`), as KEY=VALUE (repeatable).
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    parameters: Vec<String>,
+
+    /// The region, when neither the plan nor --base says (same as --parameter AWS::Region=…).
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+
+    /// Also write the resolved planned state as a snapshot (directory, or one file ending in
+    /// .json): `vpcreach analyze` and `vpcreach diagram` read it, and it lists what was planned
+    /// (PlannedResources) and what was left open (Unresolved).
+    #[arg(long, value_name = "PATH")]
+    save: Option<PathBuf>,
 
     #[command(flatten)]
     run: RunArgs,
@@ -376,8 +440,84 @@ fn pick_regions(regions: Vec<aws::Loaded>, wanted: &[String]) -> Result<Vec<aws:
 
 fn analyze(a: AnalyzeArgs) -> Result<(String, i32)> {
     let cfg = RunConfig::resolve(a.run)?;
-    let regions = pick_regions(aws::load_regions(&a.paths)?, &a.region)?;
+    let mut placements = Vec::new();
+    for spec in &a.place {
+        placements.push(iac::place::Placement::parse(spec)?);
+    }
+    for f in &a.place_file {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        placements.extend(iac::place::parse_file(f, &text)?);
+    }
+    let mut regions = pick_regions(aws::load_regions(&a.paths)?, &a.region)?;
+    iac::place::place(&mut regions, &placements)?;
     report_regions(regions, &cfg)
+}
+
+/// `vpcreach plan`: read plans and templates into the planned state (over `--base`), optionally
+/// save it, and report on it exactly as `analyze` would report on the saved snapshot.
+fn plan(a: PlanArgs) -> Result<(String, i32)> {
+    let cfg = RunConfig::resolve(a.run)?;
+    let mut opts = iac::PlanOptions::default();
+    for kv in &a.parameters {
+        let (k, v) = kv
+            .split_once('=')
+            .with_context(|| format!("--parameter {kv}: expected KEY=VALUE"))?;
+        opts.parameters.insert(k.trim().to_string(), v.to_string());
+    }
+    if let Some(r) = &a.region {
+        opts.parameters.insert("AWS::Region".into(), r.clone());
+    }
+    let mut sources = Vec::new();
+    if !a.base.is_empty() {
+        let base = aws::load_paths(&a.base).map_err(|e| anyhow::anyhow!("--base: {e}"))?;
+        sources.extend(base.sources);
+        opts.base = Some(base.snapshot);
+    }
+    let mut snap = None;
+    for p in &a.paths {
+        let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| anyhow::anyhow!("{}: not UTF-8 text", p.display()))?;
+        sources.push(aws::load::source_of(p, text.as_bytes()));
+        let s = iac::read_str(p, &text, &opts)?;
+        // The next file builds on what this one planned (one deployment, applied in order).
+        opts.base = Some(s.clone());
+        snap = Some(s);
+    }
+    let mut snap = snap.expect("clap requires at least one PLAN");
+    if snap.notebook_instances.is_empty() {
+        bail!(
+            "{}: no SageMaker notebook instance is planned (aws_sagemaker_notebook_instance, AWS::SageMaker::NotebookInstance){}: nothing to judge. Add the notebook to the plan, or judge a placement with `vpcreach analyze SNAPSHOT --place NAME:subnet=…,sg=…`",
+            a.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            if a.base.is_empty() {
+                ""
+            } else {
+                " and --base holds none"
+            }
+        );
+    }
+    if snap.region.is_none() {
+        snap.region = a.region.clone();
+    }
+    if let Some(p) = &a.save {
+        aws::save::save(&snap, p)?;
+    }
+    // Judge exactly what a save holds, read back the way `analyze` reads it.
+    let origin = PathBuf::from(
+        a.paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" + "),
+    );
+    let mut loaded = aws::load_one(&origin, &aws::save::to_json(&snap))?;
+    loaded.sources = sources;
+    report_regions(vec![loaded], &cfg)
 }
 
 /// `vpcreach diagram`: analyse, then draw the chosen notebooks, checks and VPCs into one file.
@@ -568,6 +708,7 @@ fn main() -> ExitCode {
         #[cfg(feature = "aws")]
         Command::Scan(a) => scan(a),
         Command::Diagram(a) => diagram(a),
+        Command::Plan(a) => plan(a),
     };
     match result {
         Ok((text, code)) => {

@@ -270,6 +270,14 @@ pub fn load_regions<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<Loaded>, LoadErro
     Ok(out)
 }
 
+/// The [`SourceFile`] record of a file's bytes (its path and SHA-256).
+pub fn source_of(path: &Path, bytes: &[u8]) -> SourceFile {
+    SourceFile {
+        path: path.display().to_string(),
+        sha256: hex(&Sha256::digest(bytes)),
+    }
+}
+
 /// Parse one JSON document (already read) as a whole snapshot; `origin` names it in errors.
 pub fn load_str(origin: &Path, text: &str) -> Result<Snapshot, LoadError> {
     Ok(load_one(origin, text)?.snapshot)
@@ -291,11 +299,12 @@ pub fn load_one(origin: &Path, text: &str) -> Result<Loaded, LoadError> {
 fn nothing_recognised(files: &[PathBuf], keys: &BTreeSet<String>) -> LoadError {
     let has = |k: &str| keys.contains(k);
     let hint = if has("format_version") && (has("planned_values") || has("resource_changes")) {
-        "; this is a Terraform plan (`terraform show -json`), not AWS CLI output".to_string()
+        "; this is a Terraform plan (`terraform show -json`), not AWS CLI output: judge it with `vpcreach plan`".to_string()
     } else if has("format_version") && has("values") {
         "; this is Terraform state (`terraform show -json`), not AWS CLI output".to_string()
     } else if has("AWSTemplateFormatVersion") || has("Resources") {
-        "; this is a CloudFormation template, not AWS CLI output".to_string()
+        "; this is a CloudFormation template, not AWS CLI output: judge it with `vpcreach plan`"
+            .to_string()
     } else {
         String::new()
     };

@@ -124,6 +124,8 @@ pub struct NotebookReport {
     pub security_group_ids: Vec<String>,
     pub direct_internet_access: Option<String>,
     pub root_access: Option<String>,
+    /// The notebook does not exist yet: where it is planned (a plan, a template, `--place`).
+    pub planned: Option<crate::model::Planned>,
     pub checks: Checks,
     pub findings: Vec<Finding>,
     pub compliant: bool,
@@ -298,6 +300,7 @@ pub fn build(net: &Network, analysis: Analysis, j: Judgement, sources: Vec<Sourc
             security_group_ids: nb.security_groups.clone(),
             direct_internet_access: nb.direct_internet_access.as_str().map(str::to_string),
             root_access: nb.root_access.as_str().map(str::to_string),
+            planned: net.planned.get(&nb.name).cloned(),
             checks: Checks(checks),
             findings,
             compliant: reasons.is_empty(),

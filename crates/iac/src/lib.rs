@@ -17,6 +17,7 @@
 
 pub mod cloudformation;
 pub mod common;
+pub mod place;
 pub mod terraform;
 
 use std::collections::BTreeMap;

@@ -190,7 +190,7 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
         out,
         "<section class=\"notebook\" id=\"{}\"><h3>{} — <span class=\"{}\">{}</span></h3>",
         escape(&anchor(&n.name)),
-        escape(&n.name),
+        escape(&crate::words::notebook_title(n, false)),
         if n.compliant { "pass" } else { "fail" },
         if n.compliant {
             "compliant"

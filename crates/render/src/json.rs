@@ -39,10 +39,19 @@ struct JsonNotebook<'a> {
     security_group_ids: &'a [String],
     direct_internet_access: &'a Option<String>,
     root_access: &'a Option<String>,
+    /// Only for a notebook that does not exist yet: `{"address": …, "action": "create"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    planned: Option<JsonPlanned<'a>>,
     checks: ChecksMap<'a>,
     findings: Vec<JsonFinding>,
     compliant: bool,
     reasons: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonPlanned<'a> {
+    address: &'a str,
+    action: &'a str,
 }
 
 /// `{"internet": {...}, "s3": {...}}` in check order (never re-sorted).
@@ -219,6 +228,10 @@ impl<'a> JsonReport<'a> {
                     security_group_ids: &n.security_group_ids,
                     direct_internet_access: &n.direct_internet_access,
                     root_access: &n.root_access,
+                    planned: n.planned.as_ref().map(|p| JsonPlanned {
+                        address: &p.address,
+                        action: &p.action,
+                    }),
                     checks: ChecksMap(
                         n.checks
                             .0

@@ -90,7 +90,7 @@ fn notebook_section(out: &mut String, n: &NotebookReport) {
     let _ = writeln!(
         out,
         "### {} — {}\n",
-        escape(&n.name),
+        escape(&crate::words::notebook_title(n, false)),
         if n.compliant {
             "compliant"
         } else {

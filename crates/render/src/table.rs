@@ -49,7 +49,7 @@ pub fn render(report: &Report, style: Style) -> String {
     headers.push("COMPLIANT".into());
     let mut rows: Vec<Vec<(String, Option<&'static str>)>> = Vec::new();
     for n in &report.notebooks {
-        let mut row = vec![(n.name.clone(), None)];
+        let mut row = vec![(crate::words::notebook_title(n, true), None)];
         for c in &n.checks.0 {
             let (t, col) = cell(c);
             row.push((t, Some(col)));

@@ -8,7 +8,7 @@ use vpcreach_core::analysis::evidence::{
 use vpcreach_core::analysis::filters::Dir;
 use vpcreach_core::analysis::{Block, Hop};
 use vpcreach_core::model::{AclEntry, RecordIpType, Route, RouteState, SgPeer, SgRule};
-use vpcreach_core::report::{Finding, Reason};
+use vpcreach_core::report::{Finding, NotebookReport, Reason};
 use vpcreach_core::space::{ICMP, ICMPV6, PortRange, ProtoSet, TCP, UDP};
 
 /// `inbound` / `outbound`.
@@ -587,6 +587,16 @@ fn cause_text(c: &Cause, at: &Component) -> String {
 }
 
 /// The detail of a Security Hub finding.
+/// A notebook's name as reports head it: `nb-x`, or `nb-x (planned: aws_sagemaker_notebook_instance.x)`
+/// for a notebook that does not exist yet (`short`: only `(planned)`, for the table).
+pub fn notebook_title(n: &NotebookReport, short: bool) -> String {
+    match (&n.planned, short) {
+        (None, _) => n.name.clone(),
+        (Some(_), true) => format!("{} (planned)", n.name),
+        (Some(p), false) => format!("{} (planned: {})", n.name, p.address),
+    }
+}
+
 pub fn finding_detail(f: Finding) -> &'static str {
     match f {
         Finding::DirectInternetAccess => "direct internet access is enabled",

@@ -10,7 +10,7 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use super::scene::{Place, Scene, SceneEdge};
+use super::scene::{Place, Scene, SceneEdge, SceneNode};
 use super::style::{Colour, EdgeKind, NodeKind, Shape, Style};
 
 /// Most destinations shown on one route edge; the rest are counted.
@@ -79,15 +79,21 @@ impl Emit<'_> {
         attr("id", quoted(&format!("{}{}", self.prefix, id)))
     }
 
-    fn node(&self, id: &str, kind: NodeKind, label: &[String], tooltip: &str) -> Stmt {
+    fn node(&self, id: &str, n: &SceneNode) -> Stmt {
+        let (kind, label, tooltip) = (n.kind, &n.label, &n.tooltip);
         let look = kind.look();
+        let mut styles = look.styles.to_vec();
+        if n.planned {
+            styles.retain(|s| !matches!(s, Style::Solid | Style::Dotted));
+            styles.push(Style::Dashed);
+        }
         Stmt::Node(Node::new(
             NodeId(quoted(id), None),
             vec![
                 self.el_id(id),
                 attr("label", lines(label)),
                 attr("shape", plain(look.shape.as_str())),
-                attr("style", quoted(&Style::join(look.styles))),
+                attr("style", quoted(&Style::join(&styles))),
                 attr("fillcolor", quoted(look.fill.hex())),
                 attr("color", quoted(look.border.hex())),
                 attr("tooltip", quoted(tooltip)),
@@ -177,7 +183,7 @@ impl Emit<'_> {
             .nodes
             .iter()
             .filter(|(_, n)| pick(&n.place))
-            .map(|(id, n)| self.node(id, n.kind, &n.label, &n.tooltip))
+            .map(|(id, n)| self.node(id, n))
             .collect()
     }
 
@@ -186,7 +192,14 @@ impl Emit<'_> {
         let mut stmts = Vec::new();
         for (i, k) in kinds.iter().enumerate() {
             let id = format!("legend/n{i}");
-            stmts.push(self.node(&id, *k, &[k.look().legend.to_string()], k.look().legend));
+            let legend = SceneNode {
+                kind: *k,
+                label: vec![k.look().legend.to_string()],
+                tooltip: k.look().legend.to_string(),
+                place: Place::Outside,
+                planned: false,
+            };
+            stmts.push(self.node(&id, &legend));
         }
         for (i, k) in EdgeKind::ALL.iter().enumerate() {
             let (a, b) = (format!("legend/e{i}a"), format!("legend/e{i}b"));

@@ -166,6 +166,7 @@ pub fn scene(net: &Network, report: &Report, opts: &Options) -> Result<Scene, Se
     for nb in &chosen.notebooks {
         evidence::add_notebook(&mut s, net, nb, &chosen.checks);
     }
+    scene::mark_planned(&mut s, net);
     s.title = title(report, &chosen);
     if !opts.full && s.size() > MAX_NODES {
         scene::collapse(&mut s);

@@ -41,6 +41,8 @@ pub struct SceneNode {
     pub label: Vec<String>,
     pub tooltip: String,
     pub place: Place,
+    /// The resource does not exist yet (a plan, a template, `--place`): drawn dashed.
+    pub planned: bool,
 }
 
 /// The identity of an edge: edges with the same key are drawn once, their items merged.
@@ -95,6 +97,7 @@ impl Scene {
             tooltip: label.join(" "),
             label,
             place,
+            planned: false,
         });
     }
 
@@ -106,6 +109,41 @@ impl Scene {
     /// Node count, the measure of a diagram's size for collapsing.
     pub fn size(&self) -> usize {
         self.nodes.len()
+    }
+}
+
+/// Mark what a plan adds: nodes, subnets and VPCs whose resource is in `net.planned` get a
+/// `planned: ADDRESS` line (nodes are also drawn dashed), so a reviewer sees at a glance what
+/// does not exist yet.
+pub fn mark_planned(scene: &mut Scene, net: &Network) {
+    if net.planned.is_empty() {
+        return;
+    }
+    let line = |id: &str| {
+        net.planned
+            .get(id)
+            .map(|p| format!("planned: {}", p.address))
+    };
+    for (id, node) in &mut scene.nodes {
+        // Notebooks are `notebook/NAME`; an endpoint's interface is `vpce-…@subnet-…`.
+        let key = id
+            .strip_prefix("notebook/")
+            .unwrap_or_else(|| id.split('@').next().unwrap_or(id));
+        if let Some(l) = line(key) {
+            node.planned = true;
+            node.tooltip = format!("{} ({l})", node.tooltip);
+            node.label.push(l);
+        }
+    }
+    for (id, info) in &mut scene.subnets {
+        if let Some(l) = line(id) {
+            info.label.push(l);
+        }
+    }
+    for (id, label) in &mut scene.vpcs {
+        if let Some(l) = line(id) {
+            label.push(l);
+        }
     }
 }
 

@@ -1,0 +1,267 @@
+//! Pre-provisioning as a platform team meets it on the command line: `analyze --place` judges a
+//! notebook that does not exist yet exactly like a real one (same verdicts as a real notebook in the
+//! same placement, same exit status), `plan` reads Terraform plans and CloudFormation templates,
+//! and `diff` compares two states and fails on a regression. Reports are parsed back and checked
+//! structurally.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vpcreach"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run vpcreach")
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn notebook<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["notebooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == name)
+        .unwrap_or_else(|| panic!("no notebook {name} in {report}"))
+}
+
+/// status, private and via of every check, in order.
+fn verdicts(nb: &Value) -> Vec<(String, Value, Value, Value)> {
+    nb["checks"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, c)| {
+            (
+                k.clone(),
+                c["status"].clone(),
+                c["private"].clone(),
+                c["via"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// (sample, the real notebook, its subnet and security groups): a planned notebook in the same
+/// placement must be judged exactly like it.
+const TWINS: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "isolated",
+        "nb-isolated",
+        "subnet-00dc4578058d31b14",
+        &["sg-0d1e541b60ea2ce53"],
+    ),
+    (
+        "nat-egress",
+        "nb-nat-egress",
+        "subnet-043aa3fb15f7c1677",
+        &["sg-0d4e5d3a3001482d3"],
+    ),
+];
+
+#[test]
+fn a_placed_notebook_is_judged_like_a_real_one_in_the_same_placement() {
+    for (sample, real, subnet, sgs) in TWINS {
+        let dir = format!("samples/{sample}");
+        let mut spec = format!("nb-planned:subnet={subnet},direct-internet-access=Disabled");
+        for g in *sgs {
+            spec.push_str(&format!(",sg={g}"));
+        }
+        let o = run(&["analyze", &dir, "--place", &spec, "--format", "json"]);
+        let r = json(&o);
+        let planned = notebook(&r, "nb-planned");
+        assert_eq!(planned["planned"]["address"], "--place nb-planned");
+        assert_eq!(planned["planned"]["action"], "create");
+        assert_eq!(planned["subnet_id"], *subnet);
+        assert_eq!(
+            verdicts(planned),
+            verdicts(notebook(&r, real)),
+            "{sample}: the planned twin of {real} is judged differently"
+        );
+        // Only the planned notebook: the exit status is its own verdict.
+        let o = run(&[
+            "analyze",
+            &dir,
+            "--place",
+            &spec,
+            "--notebook",
+            "nb-planned",
+        ]);
+        let expected = if *sample == "isolated" { 0 } else { 1 };
+        assert_eq!(o.status.code(), Some(expected), "{sample}: {}", stderr(&o));
+        let table = String::from_utf8_lossy(&o.stdout);
+        assert!(table.contains("nb-planned (planned)"), "{table}");
+    }
+}
+
+#[test]
+fn a_notebook_placed_behind_a_nat_route_fails_isolated_before_it_exists() {
+    let o = run(&[
+        "analyze",
+        "samples/nat-egress",
+        "--place",
+        "nb-new:subnet=subnet-043aa3fb15f7c1677,sg=sg-0d4e5d3a3001482d3,direct-internet-access=Disabled,root-access=Disabled",
+        "--notebook",
+        "nb-new",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let r = json(&o);
+    let nb = notebook(&r, "nb-new");
+    assert_eq!(nb["checks"]["internet"]["status"], "reachable");
+    assert_eq!(nb["checks"]["internet"]["via"], "nat-gateway");
+    assert_eq!(nb["compliant"], false);
+    // Under nat-egress the same placement passes.
+    let o = run(&[
+        "analyze",
+        "samples/nat-egress",
+        "--place",
+        "nb-new:subnet=subnet-043aa3fb15f7c1677,sg=sg-0d4e5d3a3001482d3,direct-internet-access=Disabled",
+        "--notebook",
+        "nb-new",
+        "--profile",
+        "nat-egress",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn a_placement_without_toggles_gets_aws_defaults_and_fails_sagemaker_1() {
+    let o = run(&[
+        "analyze",
+        "samples/isolated",
+        "--place",
+        "nb-default:subnet=subnet-00dc4578058d31b14,sg=sg-0d1e541b60ea2ce53",
+        "--notebook",
+        "nb-default",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let r = json(&o);
+    let nb = notebook(&r, "nb-default");
+    assert_eq!(nb["direct_internet_access"], "Enabled");
+    assert_eq!(nb["root_access"], "Enabled");
+    assert_eq!(nb["checks"]["internet"]["via"], "service-network");
+    let codes: Vec<&str> = nb["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["SageMaker.1", "SageMaker.3"]);
+}
+
+#[test]
+fn a_place_file_takes_create_notebook_instance_input() {
+    let dir = std::env::temp_dir().join(format!("vpcreach-place-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("planned.json");
+    std::fs::write(
+        &f,
+        r#"{"NotebookInstances": [
+            {"NotebookInstanceName": "a", "SubnetId": "subnet-00dc4578058d31b14",
+             "SecurityGroupIds": ["sg-0d1e541b60ea2ce53"], "DirectInternetAccess": "Disabled",
+             "RootAccess": "Disabled", "InstanceType": "ml.t3.medium"},
+            {"NotebookInstanceName": "b", "SubnetId": "subnet-00dc4578058d31b14",
+             "SecurityGroupIds": ["sg-0d1e541b60ea2ce53"]}]}"#,
+    )
+    .unwrap();
+    let o = run(&[
+        "analyze",
+        "samples/isolated",
+        "--place-file",
+        f.to_str().unwrap(),
+        "--notebook",
+        "a",
+        "--notebook",
+        "b",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let r = json(&o);
+    assert_eq!(notebook(&r, "a")["compliant"], true);
+    assert_eq!(notebook(&r, "b")["compliant"], false);
+    assert_eq!(r["summary"]["notebooks"], 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_placement_aws_would_refuse_is_an_input_error() {
+    for (spec, says) in [
+        (
+            "nb:subnet=subnet-0nope,sg=sg-0d1e541b60ea2ce53",
+            "subnet subnet-0nope is not in the snapshot (it has: subnet-",
+        ),
+        (
+            "nb:subnet=subnet-00dc4578058d31b14,sg=sg-0nope",
+            "security group sg-0nope is not in the snapshot",
+        ),
+        (
+            "nb-isolated:subnet=subnet-00dc4578058d31b14,sg=sg-0d1e541b60ea2ce53",
+            "already exists",
+        ),
+        ("nb:sg=sg-0d1e541b60ea2ce53", "subnet=subnet-… is required"),
+        (
+            "nb:subnet=subnet-00dc4578058d31b14,sg=sg-0d1e541b60ea2ce53,direct-internet-access=maybe",
+            "expected Enabled or Disabled",
+        ),
+    ] {
+        let o = run(&["analyze", "samples/isolated", "--place", spec]);
+        assert_eq!(o.status.code(), Some(2), "{spec}");
+        assert!(stderr(&o).contains(says), "{spec}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{spec}: an error prints no report");
+    }
+}
+
+#[test]
+fn a_security_group_of_another_vpc_is_refused() {
+    // samples/large holds several VPCs: a group of one with a subnet of another.
+    let snap =
+        vpcreach::aws::load_paths(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/large")])
+            .unwrap()
+            .snapshot;
+    let subnet = &snap.subnets[0];
+    let group = snap
+        .security_groups
+        .iter()
+        .find(|g| g.vpc_id.as_deref() != Some(subnet.vpc_id.as_str()))
+        .expect("samples/large has groups in several VPCs");
+    let spec = format!("nb:subnet={},sg={}", subnet.subnet_id, group.group_id);
+    let o = run(&["analyze", "samples/large", "--place", &spec]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not in the subnet's VPC"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn plan_refuses_what_is_neither_a_plan_nor_a_template() {
+    let o = run(&["plan", "samples/isolated/vpcs.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("neither a Terraform plan"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty());
+}
