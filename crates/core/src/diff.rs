@@ -68,6 +68,9 @@ pub struct RegionVerdicts {
     /// The profile the report was judged under (`isolated`, `nat-egress`).
     pub profile: String,
     pub notebooks: Vec<NotebookVerdict>,
+    /// Why the list of notebooks is incomplete (failed collection), if it is: notebooks may be
+    /// missing from `notebooks` although they exist.
+    pub notebooks_incomplete: Option<String>,
 }
 
 /// The comparable view of one run: every region's verdicts.
@@ -104,6 +107,7 @@ impl From<&Report> for RegionVerdicts {
                         .collect(),
                 })
                 .collect(),
+            notebooks_incomplete: r.unread_notebooks.clone(),
         }
     }
 }
@@ -257,12 +261,26 @@ pub struct ProfileChange {
     pub new: String,
 }
 
+/// A region whose list of notebooks is incomplete (failed collection) on one side at least.
+/// Becoming incomplete is a regression (a notebook that seems removed may only be unread: the
+/// report fails its gate for it too), becoming complete an improvement, staying incomplete
+/// neutral.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncompleteChange {
+    pub region: Option<String>,
+    /// Why the list is incomplete on each side (`None`: complete, or the region is absent).
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub kind: Kind,
+}
+
 /// The diff of two views.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Diff {
     /// Every notebook of either side, unchanged ones included.
     pub notebooks: Vec<NotebookDiff>,
     pub profile_changes: Vec<ProfileChange>,
+    pub incomplete: Vec<IncompleteChange>,
 }
 
 impl Diff {
@@ -271,15 +289,21 @@ impl Diff {
         self.regressions() > 0
     }
 
-    /// The number of regressions: every regressed check, plus every notebook whose compliance
-    /// regressed (each one row of the renderings).
+    /// The number of regressions: every regressed check, every notebook whose compliance
+    /// regressed (each one row of the renderings), and every region whose list of notebooks
+    /// became incomplete.
     pub fn regressions(&self) -> usize {
-        self.notebooks.iter().map(NotebookDiff::regressions).sum()
+        self.count(Kind::Regression)
     }
 
     /// The number of improvements, counted like [`Diff::regressions`].
     pub fn improvements(&self) -> usize {
-        self.notebooks.iter().map(NotebookDiff::improvements).sum()
+        self.count(Kind::Improvement)
+    }
+
+    fn count(&self, k: Kind) -> usize {
+        self.notebooks.iter().map(|n| n.count(k)).sum::<usize>()
+            + self.incomplete.iter().filter(|i| i.kind == k).count()
     }
 
     /// The notebooks whose verdicts did not change.
@@ -465,6 +489,28 @@ pub fn diff(old: &Verdicts, new: &Verdicts) -> Diff {
                 .find(|r| &r.region == region)
                 .map(|r| r.profile.clone())
         };
+        let incomplete = |v: &'_ Verdicts| -> Option<String> {
+            let why: Vec<&str> = v
+                .regions
+                .iter()
+                .filter(|r| &r.region == region)
+                .filter_map(|r| r.notebooks_incomplete.as_deref())
+                .collect();
+            (!why.is_empty()).then(|| why.join("; "))
+        };
+        let (io, inew) = (incomplete(old), incomplete(new));
+        if io.is_some() || inew.is_some() {
+            out.incomplete.push(IncompleteChange {
+                region: region.clone(),
+                kind: match (&io, &inew) {
+                    (None, Some(_)) => Kind::Regression,
+                    (Some(_), None) => Kind::Improvement,
+                    _ => Kind::Neutral,
+                },
+                old: io,
+                new: inew,
+            });
+        }
         if let (Some(o), Some(n)) = (profile(old), profile(new))
             && o != n
         {
@@ -638,6 +684,7 @@ mod tests {
                 region: Some(region.into()),
                 profile: "isolated".into(),
                 notebooks: nbs,
+                notebooks_incomplete: None,
             }],
         }
     }
@@ -726,6 +773,7 @@ mod tests {
                     ("sts", private()),
                 ],
             )],
+            notebooks_incomplete: None,
         });
         let new = Verdicts {
             regions: vec![
@@ -733,6 +781,7 @@ mod tests {
                     region: Some("us-east-1".into()),
                     profile: "nat-egress".into(),
                     notebooks: vec![nb("z", true, &[("internet", public())])],
+                    notebooks_incomplete: None,
                 },
                 RegionVerdicts {
                     region: Some("eu-west-1".into()),
@@ -746,6 +795,7 @@ mod tests {
                             ("s3", public()),
                         ],
                     )],
+                    notebooks_incomplete: None,
                 },
             ],
         };
@@ -805,6 +855,26 @@ mod tests {
         assert_eq!(d.notebooks[0].account_id.as_deref(), Some("111"));
         assert_eq!(d.notebooks[0].change, Change::Changed);
         assert_eq!(d.notebooks[1].change, Change::Unchanged);
+    }
+
+    #[test]
+    fn an_incomplete_notebook_list_is_a_regression() {
+        let complete = view("us-east-1", vec![nb("a", true, &[("internet", unreach())])]);
+        let mut unread = view("us-east-1", vec![]);
+        unread.regions[0].notebooks_incomplete = Some("AccessDenied".into());
+        // The notebook seems removed (neutral), but the list that lost it is incomplete.
+        let d = diff(&complete, &unread);
+        assert_eq!(d.notebooks[0].change, Change::Removed);
+        assert_eq!(d.notebooks[0].kind(), Neutral);
+        assert_eq!(d.incomplete[0].kind, Regression);
+        assert_eq!(d.incomplete[0].new.as_deref(), Some("AccessDenied"));
+        assert!(d.has_regression());
+        let d = diff(&unread, &complete);
+        assert_eq!(d.incomplete[0].kind, Improvement);
+        assert!(!d.has_regression());
+        let d = diff(&unread, &unread);
+        assert_eq!(d.incomplete[0].kind, Neutral);
+        assert!(!d.has_regression());
     }
 
     #[test]

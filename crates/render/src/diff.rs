@@ -17,6 +17,7 @@
 //!   "improvements": 1,
 //!   "unchanged": 3,
 //!   "profile_changes": [{"region": "us-east-1", "old": "isolated", "new": "nat-egress"}],
+//!   "incomplete": [{"region": "eu-west-1", "old": null, "new": "…", "kind": "regression"}],
 //!   "notebooks": [
 //!     {
 //!       "region": "us-east-1",
@@ -36,8 +37,12 @@
 //! }
 //! ```
 //!
-//! - `regressions` / `improvements`: regressed (improved) checks plus notebooks whose compliance
-//!   regressed (improved); `unchanged`: notebooks whose verdicts did not change.
+//! - `regressions` / `improvements`: regressed (improved) checks, notebooks whose compliance
+//!   regressed (improved) and regions whose list of notebooks became incomplete (complete);
+//!   `unchanged`: notebooks whose verdicts did not change.
+//! - `profile_changes`: regions judged under another profile on the new side;
+//!   `incomplete`: regions whose list of notebooks is incomplete (failed collection) on either
+//!   side, `old` / `new` saying why (null: complete).
 //! - `notebooks`: every notebook of either side (unchanged ones too), by region, name, account.
 //!   `region` is null when the report names none; `account_id` is omitted when unknown.
 //! - `change`: `added` | `removed` | `changed` | `unchanged`; `kind` (the notebook's, a check's,
@@ -52,7 +57,7 @@ use std::fmt::{self, Write};
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use vpcreach_core::analysis::Status;
+use vpcreach_core::analysis::{Code, Status};
 use vpcreach_core::diff::{
     CheckDiff, CheckState, CheckVerdict, Diff, Kind, NotebookDiff, NotebookVerdict, RegionVerdicts,
     Verdicts,
@@ -95,7 +100,15 @@ struct SavedReport {
     region: Option<String>,
     profile: String,
     notebooks: Vec<SavedNotebook>,
+    diagnostics: Vec<SavedDiagnostic>,
     summary: SavedSummary,
+}
+
+#[derive(Deserialize)]
+struct SavedDiagnostic {
+    code: String,
+    resource: String,
+    message: String,
 }
 
 #[derive(Deserialize)]
@@ -221,10 +234,17 @@ fn convert(index: usize, r: SavedReport) -> Result<RegionVerdicts, ReportJsonErr
             checks,
         });
     }
+    // A failed collection of the notebooks is a diagnostic on the snapshot key they come from.
+    let notebooks_incomplete = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::IncompleteData.as_str() && d.resource == "NotebookInstances")
+        .map(|d| d.message.clone());
     Ok(RegionVerdicts {
         region: r.region,
         profile: r.profile,
         notebooks,
+        notebooks_incomplete,
     })
 }
 
@@ -417,10 +437,33 @@ fn in_region(r: Option<&str>) -> String {
     r.map(|r| format!(" ({r})")).unwrap_or_default()
 }
 
-fn profile_notes(d: &Diff) -> Vec<String> {
-    d.profile_changes
+/// Notes on the regions: incomplete lists of notebooks, then profile changes; each with its
+/// judgement.
+fn region_notes(d: &Diff) -> Vec<(String, Kind)> {
+    let mut out: Vec<(String, Kind)> = d
+        .incomplete
         .iter()
-        .map(|p| {
+        .map(|i| {
+            let r = i
+                .region
+                .as_deref()
+                .map(|r| format!(" of {r}"))
+                .unwrap_or_default();
+            let text = match (&i.old, &i.new) {
+                (None, Some(why)) => format!(
+                    "The list of notebooks{r} became incomplete: {why}. A notebook that seems removed may only be unread."
+                ),
+                (Some(why), None) => {
+                    format!("The list of notebooks{r} is complete again (it was not: {why}).")
+                }
+                (_, Some(why)) => format!("The list of notebooks{r} is still incomplete: {why}."),
+                (_, None) => String::new(),
+            };
+            (text, i.kind)
+        })
+        .collect();
+    out.extend(d.profile_changes.iter().map(|p| {
+        (
             format!(
                 "The profile changed{}: {} → {}; the verdicts are judged differently.",
                 p.region
@@ -429,9 +472,11 @@ fn profile_notes(d: &Diff) -> Vec<String> {
                     .unwrap_or_default(),
                 p.old,
                 p.new
-            )
-        })
-        .collect()
+            ),
+            Kind::Neutral,
+        )
+    }));
+    out
 }
 
 // -------------------------------------------------------------------------------------------
@@ -486,7 +531,7 @@ pub fn render_table(d: &Diff) -> String {
         }
     }
     let unchanged = unchanged_names(d);
-    let notes = profile_notes(d);
+    let notes = region_notes(d);
     if !unchanged.is_empty() || !notes.is_empty() {
         out.push('\n');
     }
@@ -497,8 +542,15 @@ pub fn render_table(d: &Diff) -> String {
             .collect();
         let _ = writeln!(out, "Unchanged: {}.", list.join(", "));
     }
-    for n in notes {
-        let _ = writeln!(out, "{n}");
+    for (n, k) in notes {
+        match k {
+            Kind::Regression => {
+                let _ = writeln!(out, "{n} REGRESSION");
+            }
+            _ => {
+                let _ = writeln!(out, "{n}");
+            }
+        }
     }
     let _ = writeln!(out, "\n{}.", summary_line(d));
     out
@@ -579,8 +631,13 @@ pub fn render_markdown(d: &Diff) -> String {
             list.join(", ")
         );
     }
-    for n in profile_notes(d) {
-        let _ = writeln!(out, "\n⚠️ {}", escape(&n));
+    for (n, k) in region_notes(d) {
+        let mark = match k {
+            Kind::Regression => "❌",
+            Kind::Improvement => "✅",
+            Kind::Neutral => "⚠️",
+        };
+        let _ = writeln!(out, "\n{mark} {}", escape(&n));
     }
     out
 }
@@ -595,7 +652,16 @@ struct JsonDiff<'a> {
     improvements: usize,
     unchanged: usize,
     profile_changes: Vec<JsonProfileChange<'a>>,
+    incomplete: Vec<JsonIncomplete<'a>>,
     notebooks: Vec<JsonNotebook<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonIncomplete<'a> {
+    region: &'a Option<String>,
+    old: &'a Option<String>,
+    new: &'a Option<String>,
+    kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -667,6 +733,16 @@ pub fn render_json(d: &Diff) -> String {
                 region: &p.region,
                 old: &p.old,
                 new: &p.new,
+            })
+            .collect(),
+        incomplete: d
+            .incomplete
+            .iter()
+            .map(|i| JsonIncomplete {
+                region: &i.region,
+                old: &i.old,
+                new: &i.new,
+                kind: i.kind.as_str(),
             })
             .collect(),
         notebooks: d

@@ -244,7 +244,7 @@ fn planned_notebooks_are_read() {
     let text = r#"{"region": "us-east-1", "profile": "isolated", "notebooks": [
         {"name": "a", "compliant": true, "planned": "create", "checks": {"internet": {"status": "unreachable", "private": false, "via": null}}},
         {"name": "b", "compliant": true, "planned": {"action": "update"}, "checks": {"internet": {"status": "unreachable", "private": false, "via": null}}}
-    ], "summary": {"notebooks": 2, "compliant": 2}}"#;
+    ], "diagnostics": [], "summary": {"notebooks": 2, "compliant": 2}}"#;
     let v = parse_report_json(text).unwrap();
     let planned: Vec<_> = v.notebooks().map(|(_, n)| n.planned.clone()).collect();
     assert_eq!(planned, [Some("create".into()), Some("update".into())]);
@@ -397,4 +397,58 @@ fn json_rendering() {
     // An added notebook has no old side.
     assert!(nbs[0]["checks"][0]["old"].is_null());
     assert!(nbs[0]["compliant"]["old"].is_null());
+}
+
+/// `samples/isolated` where `nb-isolated-hardened` could not be read (a failed collection of the
+/// notebooks: the report records why, and its diagnostics say so).
+fn unread() -> Report {
+    use vpcreach_core::analysis::Code;
+    use vpcreach_core::model::{Diagnostic, Severity};
+    let mut r = one("isolated");
+    r.notebooks.retain(|n| n.name != "nb-isolated-hardened");
+    resummarise(&mut r);
+    let why = "DescribeNotebookInstance in us-east-1: AccessDenied";
+    r.unread_notebooks = Some(why.into());
+    r.diagnostics.push(Diagnostic {
+        severity: Severity::Error,
+        code: Code::IncompleteData,
+        resource: "NotebookInstances".into(),
+        message: format!(
+            "NotebookInstances could not be collected completely: {why}; verdicts that depend on it are unknown"
+        ),
+    });
+    r
+}
+
+#[test]
+fn an_unread_notebook_is_not_silently_removed() {
+    let (b, _, _) = views();
+    let r = unread();
+    let in_process = Verdicts::from(&r);
+    let saved = parse_report_json(&vpcreach_render::json::render(&r)).unwrap();
+    assert!(in_process.regions[0].notebooks_incomplete.is_some());
+    assert!(
+        saved.regions[0]
+            .notebooks_incomplete
+            .as_deref()
+            .unwrap()
+            .contains("AccessDenied")
+    );
+    for new in [&in_process, &saved] {
+        let d = diff(&b, new);
+        assert!(d.has_regression(), "{d:#?}");
+        assert_eq!(d.regressions(), 1);
+        let gone = d
+            .notebooks
+            .iter()
+            .find(|n| n.name == "nb-isolated-hardened")
+            .unwrap();
+        assert_eq!(gone.change, Change::Removed);
+    }
+    let d = diff(&b, &saved);
+    insta::assert_snapshot!(render_table(&d));
+    insta::assert_snapshot!(render_markdown(&d));
+    // Read again later: complete again is an improvement.
+    assert!(!diff(&saved, &b).has_regression());
+    assert_eq!(diff(&saved, &b).improvements(), 1);
 }
