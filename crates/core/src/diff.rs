@@ -6,8 +6,9 @@
 //! (as its stable string). A view is built from in-process [`Report`]s ([`Verdicts::from_reports`],
 //! `From<&Report>`) or from a saved JSON report (`vpcreach_render::diff::parse_report_json`: the
 //! JSON shape belongs to the renderer, and this crate parses no JSON text). [`diff`] then pairs
-//! notebooks by (region, name) — by account too when a name occurs in several accounts — and
-//! classifies every change ([`Kind`]):
+//! notebooks by (region, name) — by account too when a name occurs in several accounts; a side
+//! that names no region meets the other side's region when it has exactly one — and classifies
+//! every change ([`Kind`]):
 //!
 //! - **`internet`** is ranked unreachable < unknown < reachable (`partial`, which the engine
 //!   never gives `internet`, ranks as reachable): a move up (non-reachable → reachable, or
@@ -471,8 +472,27 @@ fn in_region<'a>(v: &'a Verdicts, region: &Option<String>) -> Vec<&'a NotebookVe
         .collect()
 }
 
-/// What changed from `old` to `new`.
+/// `v` with its region-less reports placed in `other`'s region when `v` names no region at all
+/// and `other` names exactly one (a template that says no region against a snapshot of one).
+fn name_regionless(v: &Verdicts, other: &Verdicts) -> Verdicts {
+    let mut v = v.clone();
+    let mut theirs: Vec<&Option<String>> = other.regions.iter().map(|r| &r.region).collect();
+    theirs.sort();
+    theirs.dedup();
+    if let [Some(r)] = theirs.as_slice()
+        && v.regions.iter().all(|x| x.region.is_none())
+    {
+        for x in &mut v.regions {
+            x.region = Some(r.clone());
+        }
+    }
+    v
+}
+
+/// What changed from `old` to `new`. A side that names no region is compared with the other
+/// side's region when that side has exactly one.
 pub fn diff(old: &Verdicts, new: &Verdicts) -> Diff {
+    let (old, new) = (&name_regionless(old, new), &name_regionless(new, old));
     let mut regions: Vec<&Option<String>> = old
         .regions
         .iter()
@@ -875,6 +895,29 @@ mod tests {
         let d = diff(&unread, &unread);
         assert_eq!(d.incomplete[0].kind, Neutral);
         assert!(!d.has_regression());
+    }
+
+    #[test]
+    fn a_side_without_region_meets_the_only_region_of_the_other() {
+        let a = || nb("a", true, &[("internet", unreach())]);
+        let mut regionless = view("x", vec![a()]);
+        regionless.regions[0].region = None;
+        let east = view("us-east-1", vec![a()]);
+        for d in [diff(&regionless, &east), diff(&east, &regionless)] {
+            assert_eq!(d.notebooks.len(), 1);
+            assert_eq!(d.notebooks[0].change, Change::Unchanged);
+            assert_eq!(d.notebooks[0].region.as_deref(), Some("us-east-1"));
+        }
+        // Two regions on the other side: no guess.
+        let mut two = east.clone();
+        two.regions.push(RegionVerdicts {
+            region: Some("eu-west-1".into()),
+            ..east.regions[0].clone()
+        });
+        let d = diff(&regionless, &two);
+        assert_eq!(d.notebooks.len(), 3);
+        assert_eq!(d.notebooks[0].region, None);
+        assert_eq!(d.notebooks[0].change, Change::Removed);
     }
 
     #[test]

@@ -395,7 +395,7 @@ fn label(d: &Diff, nb: &NotebookDiff) -> (String, String) {
         .count()
         > 1;
     if let Some(a) = nb.account_id.as_deref().filter(|_| ambiguous) {
-        let _ = write!(s, " ({a})");
+        let _ = write!(s, " [account {a}]");
     }
     match nb.change {
         Change::Added => s.push_str(" [added]"),
@@ -424,12 +424,15 @@ fn region_words(r: &Option<String>) -> &str {
     r.as_deref().unwrap_or("—")
 }
 
-/// The unchanged notebooks: name and region.
-fn unchanged_names(d: &Diff) -> Vec<(&str, Option<&str>)> {
+/// The unchanged notebooks: name, the rest of their label, region.
+fn unchanged_names(d: &Diff) -> Vec<(String, String, Option<&str>)> {
     d.notebooks
         .iter()
         .filter(|n| n.change == vpcreach_core::diff::Change::Unchanged)
-        .map(|n| (n.name.as_str(), n.region.as_deref()))
+        .map(|n| {
+            let (name, suffix) = label(d, n);
+            (name, suffix, n.region.as_deref())
+        })
         .collect()
 }
 
@@ -538,7 +541,7 @@ pub fn render_table(d: &Diff) -> String {
     if !unchanged.is_empty() {
         let list: Vec<String> = unchanged
             .iter()
-            .map(|(n, r)| format!("{n}{}", in_region(*r)))
+            .map(|(n, suffix, r)| format!("{n}{suffix}{}", in_region(*r)))
             .collect();
         let _ = writeln!(out, "Unchanged: {}.", list.join(", "));
     }
@@ -622,7 +625,9 @@ pub fn render_markdown(d: &Diff) -> String {
     if !unchanged.is_empty() {
         let list: Vec<String> = unchanged
             .iter()
-            .map(|(n, r)| format!("{}{}", code(n), escape(&in_region(*r))))
+            .map(|(n, suffix, r)| {
+                format!("{}{}", code(n), escape(&(suffix.clone() + &in_region(*r))))
+            })
             .collect();
         let _ = writeln!(
             out,

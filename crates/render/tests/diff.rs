@@ -17,6 +17,7 @@
 
 use std::path::{Path, PathBuf};
 
+use vpcreach_core::analysis::Status;
 use vpcreach_core::assess::Options;
 use vpcreach_core::diff::{Change, Kind, Verdicts, diff};
 use vpcreach_core::report::Report;
@@ -451,4 +452,103 @@ fn an_unread_notebook_is_not_silently_removed() {
     // Read again later: complete again is an improvement.
     assert!(!diff(&saved, &b).has_regression());
     assert_eq!(diff(&saved, &b).improvements(), 1);
+}
+
+/// A hand-made view: names that could break Markdown, planned notebooks, one name in two
+/// accounts, a profile change.
+#[test]
+fn labels_and_escaping() {
+    use vpcreach_core::diff::{CheckState, CheckVerdict, NotebookVerdict, RegionVerdicts};
+    let check = |status: Status, private: bool, via: Option<&str>| CheckVerdict {
+        name: "internet".into(),
+        state: CheckState {
+            status,
+            private,
+            via: via.map(str::to_string),
+        },
+    };
+    let nb = |name: &str, account: Option<&str>, planned: Option<&str>, c: CheckVerdict| {
+        NotebookVerdict {
+            name: name.into(),
+            account_id: account.map(str::to_string),
+            compliant: c.state.status == Status::Unreachable,
+            planned: planned.map(str::to_string),
+            checks: vec![c],
+        }
+    };
+    let region = |profile: &str, notebooks: Vec<NotebookVerdict>| Verdicts {
+        regions: vec![RegionVerdicts {
+            region: Some("us-east-1".into()),
+            profile: profile.into(),
+            notebooks,
+            notebooks_incomplete: None,
+        }],
+    };
+    let old = region(
+        "isolated",
+        vec![
+            nb(
+                "a|b`<x>*",
+                None,
+                None,
+                check(Status::Unreachable, false, None),
+            ),
+            nb(
+                "shared",
+                Some("111122223333"),
+                None,
+                check(Status::Unreachable, false, None),
+            ),
+            nb(
+                "shared",
+                Some("444455556666"),
+                None,
+                check(Status::Unreachable, false, None),
+            ),
+            nb(
+                "planned",
+                None,
+                Some("create"),
+                check(Status::Unreachable, false, None),
+            ),
+        ],
+    );
+    let new = region(
+        "nat-egress",
+        vec![
+            nb(
+                "a|b`<x>*",
+                None,
+                None,
+                check(Status::Unknown, false, Some("transit-gateway")),
+            ),
+            nb(
+                "shared",
+                Some("444455556666"),
+                None,
+                check(Status::Reachable, false, Some("nat-gateway")),
+            ),
+            nb(
+                "shared",
+                Some("111122223333"),
+                None,
+                check(Status::Unreachable, false, None),
+            ),
+            nb(
+                "planned",
+                None,
+                None,
+                check(Status::Reachable, false, Some("internet-gateway")),
+            ),
+        ],
+    );
+    let d = diff(&old, &new);
+    let md = render_markdown(&d);
+    for line in md.lines().filter(|l| l.starts_with("| `")) {
+        // Six cells: no pipe from a name leaks out.
+        assert_eq!(line.matches(" | ").count(), 5, "{line}");
+    }
+    assert!(!md.contains("<x>"));
+    insta::assert_snapshot!(md);
+    insta::assert_snapshot!(render_table(&d));
 }
