@@ -7,6 +7,13 @@
 //! other JSON — with an error naming what is missing (fail closed). [`looks_like_report`] tells a
 //! saved report from other input without failing.
 //!
+//! A command line runs, per side: `looks_like_report(text)` → [`parse_report_json`]; otherwise
+//! load, convert and judge the snapshot / plan / template as `analyze` does, then
+//! `Verdicts::from_reports(reports)` and `mark_planned(network)` for each network. Then
+//! `vpcreach_core::diff::diff(&old, &new)`, one of [`render_table`] / [`render_json`] /
+//! [`render_markdown`] (or [`render`] with a [`crate::Format`]), and `Diff::exit_code()` (1 on a
+//! regression, else 0).
+//!
 //! # The JSON diff
 //!
 //! [`render_json`] prints one object with these stable fields:
@@ -402,20 +409,19 @@ fn label(d: &Diff, nb: &NotebookDiff) -> (String, String) {
         Change::Removed => s.push_str(" [removed]"),
         _ => {}
     }
-    if nb.planned_new.is_some() || nb.planned_old.is_some() {
-        let side = |p: &Option<String>| p.clone().unwrap_or_else(|| "exists".into());
-        if nb.planned_old == nb.planned_new || nb.change != Change::Changed {
-            if let Some(p) = nb.planned_new.as_ref().or(nb.planned_old.as_ref()) {
-                let _ = write!(s, " [planned: {p}]");
-            }
-        } else {
-            let _ = write!(
-                s,
-                " [planned: {} → {}]",
-                side(&nb.planned_old),
-                side(&nb.planned_new)
-            );
-        }
+    let side = |p: &Option<String>| p.clone().unwrap_or_else(|| "exists".into());
+    let planned = match nb.change {
+        Change::Added => nb.planned_new.clone(),
+        Change::Removed => nb.planned_old.clone(),
+        _ if nb.planned_old == nb.planned_new => nb.planned_new.clone(),
+        _ => Some(format!(
+            "{} → {}",
+            side(&nb.planned_old),
+            side(&nb.planned_new)
+        )),
+    };
+    if let Some(p) = planned {
+        let _ = write!(s, " [planned: {p}]");
     }
     (nb.name.clone(), s)
 }
