@@ -11,6 +11,7 @@
 pub mod analysis;
 pub mod assess;
 pub mod codes;
+pub mod diff;
 pub mod model;
 pub mod regions;
 pub mod report;

@@ -1,6 +1,7 @@
 //! Every output format, rendered from the one [`Report`](vpcreach_core::report::Report) type of
 //! `vpcreach-core`. Nothing else in vpcreach formats output.
 
+pub mod diff;
 pub mod dot;
 pub mod graphviz;
 pub mod html;
