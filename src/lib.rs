@@ -7,7 +7,7 @@
 //! (exhaustive verdicts with evidence) → [`report`] → [`render`] (every output format); [`iac`]
 //! reads Terraform plans and CloudFormation templates into the planned state (a snapshot).
 
-pub use vpcreach_core::{analysis, assess, codes, model, regions, report, space};
+pub use vpcreach_core::{analysis, assess, codes, diff, model, regions, report, space};
 pub use vpcreach_iac as iac;
 pub use vpcreach_render as render;
 

@@ -3,7 +3,7 @@
 //! 0 every notebook compliant, 1 some notebook not, 2 usage, input or I/O error.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -97,6 +97,23 @@ Exit status: 0 every planned notebook compliant, 1 some notebook not, 2 usage/in
 (including a file that is neither a plan nor a template).")]
     Plan(PlanArgs),
 
+    /// Compare two states — snapshots, plans, templates or saved JSON reports — per notebook and
+    /// check, and fail on a regression.
+    #[command(after_help = "\
+Examples:
+  vpcreach diff snapshot-monday/ snapshot-today/
+  vpcreach diff snapshot/ plan.json --base snapshot/ --format markdown > comment.md
+  vpcreach analyze snap/ --format json > before.json; …; vpcreach diff before.json snap/
+
+A regression: the internet became reachable (or undecided); a service that was reachable privately \
+became public, partial, unreachable or unknown (or a reachable one partial, unreachable or \
+unknown); a compliant notebook became non-compliant; a new notebook is non-compliant. Removed \
+notebooks are listed, never a regression. Snapshots, plans and templates are judged with the \
+flags given here; a saved report keeps the verdicts it was saved with.
+
+Exit status: 0 no regression, 1 some regression, 2 usage/input/I/O error.")]
+    Diff(DiffArgs),
+
     /// Draw the network and the proof as a Graphviz diagram: clusters per VPC, AZ and subnet,
     /// route edges, and each check's proven path or blocking component.
     #[command(after_help = "\
@@ -188,19 +205,8 @@ struct PlanArgs {
     #[arg(required = true, value_name = "PLAN")]
     paths: Vec<PathBuf>,
 
-    /// The deployed network the plan changes: a snapshot or `scan --save` output (files or
-    /// directories; one region). Literal IDs and data sources of the plan are looked up in it.
-    #[arg(long, value_name = "SNAPSHOT")]
-    base: Vec<PathBuf>,
-
-    /// A CloudFormation parameter value, an `!ImportValue` name's value or a pseudo parameter
-    /// (`AWS::Region=eu-west-1`), as KEY=VALUE (repeatable).
-    #[arg(long = "parameter", value_name = "KEY=VALUE")]
-    parameters: Vec<String>,
-
-    /// The region, when neither the plan nor --base says (same as --parameter AWS::Region=…).
-    #[arg(long, value_name = "REGION")]
-    region: Option<String>,
+    #[command(flatten)]
+    input: PlanInputArgs,
 
     /// Also write the resolved planned state as a snapshot (directory, or one file ending in
     /// .json): `vpcreach analyze` and `vpcreach diagram` read it, and it lists what was planned
@@ -454,10 +460,27 @@ fn analyze(a: AnalyzeArgs) -> Result<(String, i32)> {
     report_regions(regions, &cfg)
 }
 
-/// `vpcreach plan`: read plans and templates into the planned state (over `--base`), optionally
-/// save it, and report on it exactly as `analyze` would report on the saved snapshot.
-fn plan(a: PlanArgs) -> Result<(String, i32)> {
-    let cfg = RunConfig::resolve(a.run)?;
+/// The flags that say how plans and templates are read (`plan`, and `diff` sides that are plans).
+#[derive(clap::Args, Debug, Default)]
+struct PlanInputArgs {
+    /// The deployed network the plan changes: a snapshot or `scan --save` output (files or
+    /// directories; one region). Literal IDs and data sources of the plan are looked up in it.
+    #[arg(long, value_name = "SNAPSHOT")]
+    base: Vec<PathBuf>,
+
+    /// A CloudFormation parameter value, an `!ImportValue` name's value or a pseudo parameter
+    /// (`AWS::Region=eu-west-1`), as KEY=VALUE (repeatable).
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    parameters: Vec<String>,
+
+    /// The region, when neither the plan nor --base says (same as --parameter AWS::Region=…).
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+}
+
+/// Read plans and templates (applied in order, over `--base`) into the planned state, loaded back
+/// exactly as `analyze` would load its save; the report's sources are the base and plan files.
+fn read_plans(paths: &[PathBuf], a: &PlanInputArgs) -> Result<(aws::Snapshot, aws::Loaded)> {
     let mut opts = iac::PlanOptions::default();
     for kv in &a.parameters {
         let (k, v) = kv
@@ -475,7 +498,7 @@ fn plan(a: PlanArgs) -> Result<(String, i32)> {
         opts.base = Some(base.snapshot);
     }
     let mut snap = None;
-    for p in &a.paths {
+    for p in paths {
         let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| anyhow::anyhow!("{}: not UTF-8 text", p.display()))?;
@@ -485,15 +508,18 @@ fn plan(a: PlanArgs) -> Result<(String, i32)> {
         opts.base = Some(s.clone());
         snap = Some(s);
     }
-    let mut snap = snap.expect("clap requires at least one PLAN");
+    let mut snap = snap.context("no plan or template given")?;
+    if snap.region.is_none() {
+        snap.region = a.region.clone();
+    }
+    let names = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     if snap.notebook_instances.is_empty() {
         bail!(
-            "{}: no SageMaker notebook instance is planned (aws_sagemaker_notebook_instance, AWS::SageMaker::NotebookInstance){}: nothing to judge. Add the notebook to the plan, or judge a placement with `vpcreach analyze SNAPSHOT --place NAME:subnet=…,sg=…`",
-            a.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            "{names}: no SageMaker notebook instance is planned (aws_sagemaker_notebook_instance, AWS::SageMaker::NotebookInstance){}: nothing to judge. Add the notebook to the plan, or judge a placement with `vpcreach analyze SNAPSHOT --place NAME:subnet=…,sg=…`",
             if a.base.is_empty() {
                 ""
             } else {
@@ -501,23 +527,76 @@ fn plan(a: PlanArgs) -> Result<(String, i32)> {
             }
         );
     }
-    if snap.region.is_none() {
-        snap.region = a.region.clone();
-    }
+    let mut loaded = aws::load_one(Path::new(&names), &aws::save::to_json(&snap))?;
+    loaded.sources = sources;
+    Ok((snap, loaded))
+}
+
+/// `vpcreach plan`: read plans and templates into the planned state (over `--base`), optionally
+/// save it, and report on it exactly as `analyze` would report on the saved snapshot.
+fn plan(a: PlanArgs) -> Result<(String, i32)> {
+    let cfg = RunConfig::resolve(a.run)?;
+    let (snap, loaded) = read_plans(&a.paths, &a.input)?;
     if let Some(p) = &a.save {
         aws::save::save(&snap, p)?;
     }
-    // Judge exactly what a save holds, read back the way `analyze` reads it.
-    let origin = PathBuf::from(
-        a.paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" + "),
-    );
-    let mut loaded = aws::load_one(&origin, &aws::save::to_json(&snap))?;
-    loaded.sources = sources;
     report_regions(vec![loaded], &cfg)
+}
+
+/// One side of `vpcreach diff`: a saved JSON report as it is, or a snapshot, plan or template
+/// judged now with the run's options.
+fn diff_side(path: &Path, a: &DiffArgs, options: &Options) -> Result<vpcreach::diff::Verdicts> {
+    if path.is_file() {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = String::from_utf8_lossy(&bytes);
+        if render::diff::looks_like_report(&text) {
+            return render::diff::parse_report_json(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
+        }
+        if iac::detect(path, &text).is_ok() {
+            let (_, loaded) = read_plans(&[path.to_path_buf()], &a.input)?;
+            return judge_verdicts(vec![loaded], options);
+        }
+    }
+    judge_verdicts(aws::load_regions(&[path])?, options)
+}
+
+fn judge_verdicts(
+    regions: Vec<aws::Loaded>,
+    options: &Options,
+) -> Result<vpcreach::diff::Verdicts> {
+    let judged = match aws::judge(&regions, options) {
+        Ok(j) => j,
+        Err(aws::JudgeError::Assess(e @ AssessError::NoNotebooks { .. })) => {
+            return Err(no_notebooks(&regions, &e));
+        }
+        Err(e) => bail!("{e}"),
+    };
+    Ok(vpcreach::diff::Verdicts::from_reports(
+        judged.reports.iter().map(|(_, r)| r),
+    ))
+}
+
+/// `vpcreach diff`: judge (or read) both sides and say, per notebook and check, what changed.
+fn diff(a: DiffArgs) -> Result<(String, i32)> {
+    let options = Options {
+        services: a.require.clone(),
+        notebooks: Vec::new(),
+        judgement: Judgement {
+            profile: a.profile.into(),
+            allow_unknown: a.allow_unknown,
+        },
+    };
+    assess::validate_services(&options).map_err(|e| anyhow::anyhow!("--require: {e}"))?;
+    let old = diff_side(&a.old, &a, &options)?;
+    let new = diff_side(&a.new, &a, &options)?;
+    let d = vpcreach::diff::diff(&old, &new);
+    let text = match a.format {
+        DiffFormat::Table => render::diff::render_table(&d),
+        DiffFormat::Json => render::diff::render_json(&d),
+        DiffFormat::Markdown => render::diff::render_markdown(&d),
+    };
+    Ok((text, d.exit_code()))
 }
 
 /// `vpcreach diagram`: analyse, then draw the chosen notebooks, checks and VPCs into one file.
@@ -617,6 +696,49 @@ fn diagram(a: DiagramArgs) -> Result<(String, i32)> {
     Ok((String::new(), 0))
 }
 
+#[derive(clap::Args, Debug)]
+struct DiffArgs {
+    /// The state before: a snapshot (file or directory), a plan, a template, or a saved
+    /// `--format json` report.
+    #[arg(value_name = "OLD")]
+    old: PathBuf,
+
+    /// The state after, in any of the same forms.
+    #[arg(value_name = "NEW")]
+    new: PathBuf,
+
+    #[command(flatten)]
+    input: PlanInputArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    format: DiffFormat,
+
+    /// The profile both sides are judged by (as for `analyze`).
+    #[arg(long, value_enum, default_value_t = ProfileArg::Isolated)]
+    profile: ProfileArg,
+
+    /// Required services, comma-separated (as for `analyze`).
+    #[arg(long, value_delimiter = ',', value_name = "SVC,...",
+          default_values_t = DEFAULT_SERVICES.iter().map(|s| s.to_string()))]
+    require: Vec<String>,
+
+    /// Let `unknown` verdicts pass instead of failing the notebook.
+    #[arg(long)]
+    allow_unknown: bool,
+}
+
+/// `diff --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// Changed checks in aligned columns, then a summary line.
+    Table,
+    /// The diff as one JSON object (see `vpcreach_render::diff`).
+    Json,
+    /// A Markdown summary fit for a pull-request comment.
+    Markdown,
+}
+
 /// The flags of `vpcreach scan` (the analysis flags are the shared `RunArgs`).
 #[cfg(feature = "aws")]
 #[derive(clap::Args, Debug)]
@@ -709,6 +831,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => scan(a),
         Command::Diagram(a) => diagram(a),
         Command::Plan(a) => plan(a),
+        Command::Diff(a) => diff(a),
     };
     match result {
         Ok((text, code)) => {

@@ -265,3 +265,88 @@ fn plan_refuses_what_is_neither_a_plan_nor_a_template() {
     );
     assert!(o.stdout.is_empty());
 }
+
+/// A copy of a sample in a fresh temporary directory, with `edit` applied to one of its files.
+fn edited_sample(sample: &str, file: &str, edit: impl Fn(String) -> String) -> std::path::PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!(
+        "vpcreach-diff-{sample}-{}-{}",
+        std::process::id(),
+        file.replace('.', "_")
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(root.join("samples").join(sample)).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let name = p.file_name().unwrap().to_str().unwrap().to_string();
+            let text = if name == file { edit(text) } else { text };
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn diff_fails_on_a_regression_between_two_snapshots_and_not_on_an_improvement() {
+    // Direct internet access turned on for every notebook of the isolated sample.
+    let exposed = edited_sample("isolated", "notebook-instances.json", |t| {
+        t.replace(
+            "\"DirectInternetAccess\": \"Disabled\"",
+            "\"DirectInternetAccess\": \"Enabled\"",
+        )
+    });
+    let exposed = exposed.to_str().unwrap();
+    let o = run(&["diff", "samples/isolated", exposed, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let d = json(&o);
+    assert!(d["regressions"].as_u64().unwrap() >= 2, "{d}");
+    let nb = d["notebooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == "nb-isolated")
+        .unwrap();
+    assert_eq!(nb["change"], "changed");
+    assert_eq!(nb["compliant"]["old"], true);
+    assert_eq!(nb["compliant"]["new"], false);
+    let internet = nb["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "internet")
+        .unwrap();
+    assert_eq!(internet["old"]["status"], "unreachable");
+    assert_eq!(internet["new"]["status"], "reachable");
+    assert_eq!(internet["new"]["via"], "service-network");
+    assert_eq!(internet["kind"], "regression");
+    // The other way round is an improvement: exit 0.
+    let o = run(&["diff", exposed, "samples/isolated"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("0 regressions"));
+    // Markdown for a pull-request comment names the regression.
+    let o = run(&["diff", "samples/isolated", exposed, "--format", "markdown"]);
+    assert_eq!(o.status.code(), Some(1));
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(md.contains("❌"), "{md}");
+    std::fs::remove_dir_all(exposed).unwrap();
+}
+
+#[test]
+fn diff_reads_a_saved_report_and_refuses_what_is_none_of_the_four_forms() {
+    let dir = std::env::temp_dir().join(format!("vpcreach-diff-saved-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("before.json");
+    let o = run(&["analyze", "samples/nat-egress", "--format", "json"]);
+    std::fs::write(&saved, &o.stdout).unwrap();
+    let o = run(&["diff", saved.to_str().unwrap(), "samples/nat-egress"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 unchanged notebook"));
+    let junk = dir.join("junk.json");
+    std::fs::write(&junk, r#"{"hello": "world"}"#).unwrap();
+    let o = run(&["diff", junk.to_str().unwrap(), "samples/nat-egress"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("junk.json"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -92,7 +92,7 @@ impl From<&Report> for RegionVerdicts {
                     name: n.name.clone(),
                     account_id: n.account_id.clone(),
                     compliant: n.compliant,
-                    planned: None,
+                    planned: n.planned.as_ref().map(|p| p.action.clone()),
                     checks: n
                         .checks
                         .0
@@ -131,6 +131,8 @@ impl Verdicts {
 
     /// Mark the notebooks `net` plans (a plan's or template's network: `Network::planned` holds
     /// the notebook under its name) with the plan's action. Only the regions named like `net`.
+    /// (A report built from `net` already carries this; the view of a report built elsewhere
+    /// may not.)
     pub fn mark_planned(&mut self, net: &Network) {
         for r in self.regions.iter_mut().filter(|r| r.region == net.region) {
             for n in &mut r.notebooks {
