@@ -1,0 +1,357 @@
+//! CloudFormation templates read into the planned state and judged by the one engine: each test
+//! reads a fixture of `tests/fixtures/plans/cloudformation/` with `vpcreach_iac::read_file`,
+//! converts it with `vpcreach_aws::convert` and assesses it under the `isolated` profile, then
+//! checks the verdicts AWS semantics demand.
+
+use std::path::PathBuf;
+
+use vpcreach_aws::Snapshot;
+use vpcreach_core::analysis::{Status, Via};
+use vpcreach_core::assess::{Options, assess};
+use vpcreach_core::codes::Code;
+use vpcreach_core::model::TargetKind;
+use vpcreach_core::report::{CheckReport, Judgement, Profile, Report};
+use vpcreach_iac::{PlanError, PlanOptions, read_file, read_str};
+
+const DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/plans/cloudformation/"
+);
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(DIR).join(name)
+}
+
+fn base(name: &str) -> Snapshot {
+    let text = std::fs::read_to_string(fixture(name)).expect("fixture");
+    serde_json::from_str(&text).expect("a snapshot")
+}
+
+fn opts(params: &[(&str, &str)], base_file: Option<&str>) -> PlanOptions {
+    PlanOptions {
+        base: base_file.map(base),
+        parameters: params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+fn judge(snap: &Snapshot) -> Report {
+    let net = vpcreach_aws::convert(snap).expect("the planned state converts");
+    let options = Options {
+        services: vpcreach_core::analysis::DEFAULT_SERVICES
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        notebooks: vec![],
+        judgement: Judgement {
+            profile: Profile::Isolated,
+            allow_unknown: false,
+        },
+    };
+    let mut reports = assess(&[net], &options).expect("assessed");
+    assert_eq!(reports.len(), 1);
+    reports.remove(0).1
+}
+
+fn check<'a>(r: &'a Report, notebook: usize, name: &str) -> &'a CheckReport {
+    r.notebooks[notebook]
+        .checks
+        .0
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no check {name}"))
+}
+
+const INTERFACE_SERVICES: [&str; 4] = ["sagemaker.api", "sagemaker.runtime", "sts", "logs"];
+
+/// The isolated design, with the region and a base snapshot that has S3's prefix list: no way
+/// out (no internet gateway, no NAT, the notebook's direct internet access disabled), and every
+/// service reached privately — the four interface services through their endpoints (private DNS
+/// on, both DNS attributes on, the endpoints' group admits the notebook's group on 443), S3
+/// through the gateway endpoint's route.
+#[test]
+fn isolated_template_is_compliant_with_region_and_s3_prefix_list() {
+    let snap = read_file(
+        &fixture("isolated.yaml"),
+        &opts(
+            &[("AWS::Region", "us-east-1")],
+            Some("base-s3-prefix-list.json"),
+        ),
+    )
+    .expect("read");
+    // The stack name is the file stem; the notebook's name comes from !Sub.
+    assert_eq!(
+        snap.notebook_instances[0].notebook_instance_name,
+        "isolated-notebook"
+    );
+    assert_eq!(snap.subnets.len(), 2);
+    let cidrs: Vec<_> = snap.subnets.iter().map(|s| s.cidr_block.clone()).collect();
+    assert!(cidrs.contains(&Some("10.20.0.0/24".into())));
+    assert!(cidrs.contains(&Some("10.20.1.0/24".into())));
+    assert!(
+        snap.planned_resources
+            .iter()
+            .any(|p| p.address == "Vpc" && p.line == Some(10) && p.kind == "AWS::EC2::VPC")
+    );
+    let r = judge(&snap);
+    assert_eq!(r.notebooks.len(), 1);
+    let internet = check(&r, 0, "internet");
+    assert_eq!(internet.verdict.status, Status::Unreachable);
+    for s in INTERFACE_SERVICES {
+        let c = check(&r, 0, s);
+        assert_eq!(c.verdict.status, Status::Reachable, "{s}");
+        assert!(c.verdict.private, "{s}");
+        assert_eq!(c.verdict.via, Some(Via::InterfaceEndpoint), "{s}");
+    }
+    let s3 = check(&r, 0, "s3");
+    assert_eq!(s3.verdict.status, Status::Reachable);
+    assert!(s3.verdict.private);
+    assert_eq!(
+        s3.verdict.via,
+        Some(Via::Target(TargetKind::GatewayEndpoint))
+    );
+    assert!(r.notebooks[0].compliant, "{:?}", r.notebooks[0].reasons);
+}
+
+/// Without a base snapshot the S3 prefix list's ID (region specific) is unknown: the gateway
+/// endpoint's route points at a list nobody has, so S3 is unknown and the notebook not
+/// compliant; the interface services are unaffected.
+#[test]
+fn without_the_prefix_list_s3_is_unknown() {
+    let snap = read_file(
+        &fixture("isolated.yaml"),
+        &opts(&[("AWS::Region", "us-east-1")], None),
+    )
+    .expect("read");
+    assert!(
+        snap.unresolved
+            .iter()
+            .any(|u| u.address == "S3Endpoint" && u.reason.contains("com.amazonaws.us-east-1.s3"))
+    );
+    let r = judge(&snap);
+    assert_eq!(check(&r, 0, "s3").verdict.status, Status::Unknown);
+    assert_eq!(
+        check(&r, 0, "sts").verdict.status,
+        Status::Reachable,
+        "interface endpoints do not need the prefix list"
+    );
+    assert_eq!(check(&r, 0, "internet").verdict.status, Status::Unreachable);
+    assert!(!r.notebooks[0].compliant);
+}
+
+/// A default route to a public NAT gateway (in a public subnet whose route table leads to an
+/// attached internet gateway) gives the notebook the internet: not compliant.
+#[test]
+fn nat_route_reaches_the_internet() {
+    let snap = read_file(
+        &fixture("with-nat.yaml"),
+        &opts(
+            &[("AWS::Region", "us-east-1")],
+            Some("base-s3-prefix-list.json"),
+        ),
+    )
+    .expect("read");
+    let r = judge(&snap);
+    let internet = check(&r, 0, "internet");
+    assert_eq!(internet.verdict.status, Status::Reachable);
+    assert_eq!(
+        internet.verdict.via,
+        Some(Via::Target(TargetKind::NatGateway))
+    );
+    assert!(!internet.verdict.private);
+    assert!(!r.notebooks[0].compliant);
+    // The endpoints still win for their services (private DNS resolves to them).
+    assert_eq!(
+        check(&r, 0, "sts").verdict.via,
+        Some(Via::InterfaceEndpoint)
+    );
+}
+
+/// The JSON template: `Design` chooses, through Conditions and Fn::If, between an isolated
+/// route table and one whose default route is a NAT gateway. Mappings give the VPC CIDR per
+/// region; CommaDelimitedList defaults give the subnets.
+#[test]
+fn json_template_designs_are_chosen_by_a_parameter() {
+    let isolated = read_file(
+        &fixture("two-designs.json"),
+        &opts(&[("AWS::Region", "us-east-1")], None),
+    )
+    .expect("read");
+    assert_eq!(isolated.vpcs[0].cidr_block.as_deref(), Some("10.30.0.0/16"));
+    assert_eq!(
+        isolated.subnets.len(),
+        1,
+        "PublicSubnet's condition is false"
+    );
+    assert!(isolated.nat_gateways.is_empty());
+    assert_eq!(isolated.subnets[0].map_public_ip_on_launch, Some(false));
+    let line = |s: &Snapshot, a: &str| {
+        s.planned_resources
+            .iter()
+            .find(|p| p.address == a)
+            .and_then(|p| p.line)
+    };
+    assert_eq!(line(&isolated, "Vpc"), Some(26));
+    let r = judge(&isolated);
+    assert_eq!(r.notebooks[0].name, "Notebook", "the logical ID stands in");
+    assert_eq!(check(&r, 0, "internet").verdict.status, Status::Unreachable);
+    // No endpoint and no way out: STS cannot be reached at all.
+    assert_eq!(check(&r, 0, "sts").verdict.status, Status::Unreachable);
+
+    let nat = read_file(
+        &fixture("two-designs.json"),
+        &opts(&[("AWS::Region", "us-east-1"), ("Design", "nat")], None),
+    )
+    .expect("read");
+    assert_eq!(nat.subnets.len(), 2);
+    assert_eq!(nat.nat_gateways.len(), 1);
+    // MapPublicIpOnLaunch: !Ref AWS::NoValue removes the property (AWS's default, false).
+    let r = judge(&nat);
+    let internet = check(&r, 0, "internet");
+    assert_eq!(internet.verdict.status, Status::Reachable);
+    assert_eq!(
+        internet.verdict.via,
+        Some(Via::Target(TargetKind::NatGateway))
+    );
+    let sts = check(&r, 0, "sts");
+    assert_eq!(sts.verdict.status, Status::Reachable);
+    assert!(!sts.verdict.private, "through a NAT gateway, not private");
+
+    // The other region of the mapping.
+    let eu = read_file(
+        &fixture("two-designs.json"),
+        &opts(&[("AWS::Region", "eu-west-1")], None),
+    )
+    .expect("read");
+    assert_eq!(eu.vpcs[0].cidr_block.as_deref(), Some("10.40.0.0/16"));
+    // A value outside AllowedValues is an error naming the parameter.
+    let err = read_file(
+        &fixture("two-designs.json"),
+        &opts(&[("AWS::Region", "us-east-1"), ("Design", "both")], None),
+    )
+    .unwrap_err();
+    assert!(matches!(&err, PlanError::Invalid { at, .. } if at == "Parameters.Design"));
+    // A region the mapping lacks is an error naming the resource and property.
+    let err = read_file(
+        &fixture("two-designs.json"),
+        &opts(&[("AWS::Region", "ap-south-1")], None),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, PlanError::Invalid { at, .. } if at == "Vpc.CidrBlock"),
+        "{err}"
+    );
+}
+
+/// `!ImportValue` of the subnet and security group: without values the notebook's placement is
+/// open — its checks are unknown, and a PLAN_VALUE_UNRESOLVED diagnostic names the import. With
+/// the exports given as parameters (and the exporting stack's network as the base snapshot),
+/// the verdicts are definite: no route leaves the base VPC, so nothing is reachable.
+#[test]
+fn import_value_is_open_until_given() {
+    let snap = read_file(
+        &fixture("import-notebook.yaml"),
+        &opts(&[], Some("base-network.json")),
+    )
+    .expect("read");
+    let r = judge(&snap);
+    for c in &r.notebooks[0].checks.0 {
+        assert_eq!(c.verdict.status, Status::Unknown, "{}", c.name);
+    }
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.code == Code::PlanValueUnresolved
+                && d.resource == "Notebook"
+                && d.message
+                    .contains("!ImportValue NetworkStack-PrivateSubnet")),
+        "{:?}",
+        r.diagnostics
+    );
+    assert!(!r.notebooks[0].compliant);
+
+    let given = read_file(
+        &fixture("import-notebook.yaml"),
+        &opts(
+            &[
+                ("NetworkStack-PrivateSubnet", "subnet-0b1"),
+                ("NetworkStack-NotebookSG", "sg-0d1"),
+            ],
+            Some("base-network.json"),
+        ),
+    )
+    .expect("read");
+    assert!(given.unresolved.is_empty(), "{:?}", given.unresolved);
+    let r = judge(&given);
+    assert_eq!(r.notebooks[0].subnet_id.as_deref(), Some("subnet-0b1"));
+    for c in &r.notebooks[0].checks.0 {
+        assert_eq!(c.verdict.status, Status::Unreachable, "{}", c.name);
+    }
+}
+
+/// Malformed templates are errors that name the resource and property; nothing panics.
+#[test]
+fn malformed_templates_name_the_resource_and_property() {
+    let read = |t: &str| read_str(std::path::Path::new("t.yaml"), t, &PlanOptions::default());
+    let at = |t: &str| match read(t) {
+        Err(PlanError::Invalid { at, .. }) => at,
+        other => panic!("expected an error, got {other:?}"),
+    };
+    assert_eq!(
+        at(
+            "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Ref Nope\n"
+        ),
+        "Vpc.CidrBlock"
+    );
+    assert_eq!(
+        at(
+            "Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: x\n      CidrBlock: !Select [0]\n"
+        ),
+        "S.CidrBlock"
+    );
+    assert_eq!(
+        at(
+            "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/33\n"
+        ),
+        "Vpc.CidrBlock"
+    );
+    assert_eq!(at("Resources:\n  A: !Bogus x\n"), "template");
+    assert_eq!(at("Resources:\n  A: [unclosed\n"), "template");
+    assert_eq!(at("Resources:\n  A:\n    Properties: {}\n"), "A.Type");
+    assert_eq!(
+        at(
+            "Resources:\n  R:\n    Type: AWS::EC2::Route\n    Properties:\n      RouteTableId: rtb-1\n      DestinationCidrBlock: 0.0.0.0/0\n"
+        ),
+        "R.GatewayId"
+    );
+    assert_eq!(
+        at(
+            "Conditions:\n  C: !Equals [!Ref P, x]\nParameters:\n  P: {Type: String}\nResources:\n  A:\n    Type: AWS::EC2::VPC\n    Condition: C\n    Properties: {CidrBlock: 10.0.0.0/16}\n"
+        ),
+        "A.Condition"
+    );
+    // Odd but well-formed input never panics.
+    for t in [
+        "Resources: ~\n",
+        "Resources: {}\n",
+        "Resources:\n  A:\n    Type: AWS::SageMaker::NotebookInstance\n",
+        "Resources:\n  A:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      SecurityGroupIngress: !Ref AWS::NoValue\n",
+        "Resources:\n  A:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !GetAtt A.CidrBlock\n",
+    ] {
+        let _ = read(t);
+    }
+}
+
+/// Unknown resource types are ignored; a `Ref` to them is open, not an error.
+#[test]
+fn unknown_types_are_ignored() {
+    let t = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n      Tags: [{Key: Name, Value: !Ref Bucket}]\n";
+    let snap = read_str(std::path::Path::new("t.yaml"), t, &PlanOptions::default()).unwrap();
+    assert_eq!(snap.vpcs.len(), 1);
+    assert!(
+        snap.vpcs[0].tags.is_empty(),
+        "the open tag value is left out"
+    );
+}
