@@ -355,3 +355,29 @@ fn unknown_types_are_ignored() {
         "the open tag value is left out"
     );
 }
+
+/// Without `AWS::Region` (no parameter, no base snapshot) the endpoints' service names are open.
+/// Which service an endpoint serves decides verdicts both ways (leaving the endpoint out would
+/// prove services unreachable that the deployed stack reaches), so the read fails closed, naming
+/// the property and the parameter to give.
+#[test]
+fn an_open_endpoint_service_fails_closed() {
+    let err = read_file(&fixture("isolated.yaml"), &opts(&[], None)).unwrap_err();
+    match &err {
+        PlanError::Invalid { at, message, .. } => {
+            assert!(at.ends_with("Endpoint.ServiceName"), "{at}");
+            assert!(message.contains("AWS::Region"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The base snapshot's region stands in for the parameter.
+    let snap = read_file(
+        &fixture("isolated.yaml"),
+        &opts(&[], Some("base-s3-prefix-list.json")),
+    )
+    .expect("read");
+    assert_eq!(
+        check(&judge(&snap), 0, "sagemaker.api").verdict.via,
+        Some(Via::InterfaceEndpoint)
+    );
+}

@@ -19,6 +19,15 @@
 //! and `AWS::NotificationARNs` (empty). A resource whose `Condition` is false is not created; one
 //! whose condition depends on an open parameter is an error that names the parameter to give
 //! (whether the resource exists cannot be left open in the snapshot).
+//!
+//! An open value is recorded under `Unresolved` and the reference it fills dangles (an ID that
+//! exists nowhere), so what depends on it is `unknown` — where a dangling reference can stand for
+//! it: a notebook's subnet or security groups, a route's target, a security-group rule's peer, a
+//! VPC's or subnet's CIDR (the resource is left out). Where it cannot — a route's destination or
+//! route table, an endpoint's service, type, private DNS or route tables, a route-table or ACL
+//! association, an internet gateway attachment, a security-group rule's protocol or ports, an ACL
+//! entry, a notebook's `DirectInternetAccess` — leaving the value out would prove something the
+//! deployed stack may contradict, so the read fails closed with an error naming the property.
 
 mod attrs;
 mod eval;

@@ -93,6 +93,43 @@ impl Props<'_> {
         })
     }
 
+    /// The error for a field whose value is open but decides verdicts in a way no dangling
+    /// reference can stand for (a route's destination, an endpoint's service): fail closed.
+    pub fn open_err(&self, prop: &str, reason: &str) -> PlanError {
+        self.err(
+            prop,
+            format!(
+                "is open ({reason}); the verdicts depend on it and it cannot be left open: give the value it needs with --parameter"
+            ),
+        )
+    }
+
+    /// A reference that must be known (see [`Props::open_err`]).
+    pub fn id_strict(&self, prop: &str) -> Result<Option<String>, PlanError> {
+        match self.str(prop)? {
+            F::Absent => Ok(None),
+            F::Known(s) => Ok(Some(s)),
+            F::Open(r) => Err(self.open_err(prop, &r)),
+        }
+    }
+
+    /// A list of IDs that must be known.
+    pub fn ids_strict(&self, prop: &str) -> Result<Vec<String>, PlanError> {
+        match self.map.get(prop) {
+            None | Some(V::Null) => Ok(Vec::new()),
+            Some(V::Open(r)) => Err(self.open_err(prop, r)),
+            Some(V::List(l)) => l
+                .iter()
+                .map(|x| match x {
+                    V::Open(r) => Err(self.open_err(prop, r)),
+                    x => text(x).ok_or_else(|| self.err(prop, "must be a list of IDs")),
+                })
+                .collect(),
+            Some(V::Str(s)) => Ok(vec![s.clone()]),
+            Some(_) => Err(self.err(prop, "must be a list of IDs")),
+        }
+    }
+
     /// A list of IDs (each element may be open, or the whole list).
     pub fn id_list(
         &self,

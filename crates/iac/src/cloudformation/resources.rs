@@ -356,7 +356,7 @@ pub fn build(b: &mut Builder, ctx: &mut Ctx, p: &Props) -> Result<(), PlanError>
                 .id_ref(b, "VpcId", "vpc")?
                 .ok_or_else(|| p.err("VpcId", "is required"))?;
             // A VPN gateway attachment needs nothing: routes to a `vgw-` leave the modelled scope.
-            if let Some(igw) = p.id_ref(b, "InternetGatewayId", "igw")? {
+            if let Some(igw) = p.id_strict("InternetGatewayId")? {
                 match b
                     .snap
                     .internet_gateways
@@ -651,13 +651,13 @@ pub fn build(b: &mut Builder, ctx: &mut Ctx, p: &Props) -> Result<(), PlanError>
         "AWS::EC2::Route" => route(b, p)?,
         "AWS::EC2::SubnetRouteTableAssociation" | "AWS::EC2::GatewayRouteTableAssociation" => {
             let rtb = p
-                .id_ref(b, "RouteTableId", "rtb")?
+                .id_strict("RouteTableId")?
                 .ok_or_else(|| p.err("RouteTableId", "is required"))?;
             let gateway = p.kind == "AWS::EC2::GatewayRouteTableAssociation";
             let (prop, target) = if gateway {
-                ("GatewayId", p.id_ref(b, "GatewayId", "igw")?)
+                ("GatewayId", p.id_strict("GatewayId")?)
             } else {
-                ("SubnetId", p.id_ref(b, "SubnetId", "subnet")?)
+                ("SubnetId", p.id_strict("SubnetId")?)
             };
             let target = target.ok_or_else(|| p.err(prop, "is required"))?;
             if !b.snap.route_tables.iter().any(|r| r.route_table_id == rtb) {
@@ -715,10 +715,10 @@ pub fn build(b: &mut Builder, ctx: &mut Ctx, p: &Props) -> Result<(), PlanError>
         "AWS::EC2::NetworkAclEntry" => acl_entry(b, p)?,
         "AWS::EC2::SubnetNetworkAclAssociation" => {
             let acl = p
-                .id_ref(b, "NetworkAclId", "acl")?
+                .id_strict("NetworkAclId")?
                 .ok_or_else(|| p.err("NetworkAclId", "is required"))?;
             let subnet = p
-                .id_ref(b, "SubnetId", "subnet")?
+                .id_strict("SubnetId")?
                 .ok_or_else(|| p.err("SubnetId", "is required"))?;
             if !b.snap.network_acls.iter().any(|a| a.network_acl_id == acl) {
                 not_found(b, p, "NetworkAclId", "network ACL", &acl);
@@ -824,29 +824,17 @@ fn rule(
     })? {
         F::Known(s) => protocol_name(&s),
         F::Absent => return Err(bad("IpProtocol", "is required")),
-        F::Open(r) => {
-            b.unresolved(p.id, &field("IpProtocol"), r);
-            return Ok(None);
-        }
+        F::Open(r) => return Err(p.open_err(&field("IpProtocol"), &r)),
     };
-    let mut open_port = false;
-    let mut port = |f: &str| -> Result<Option<i64>, PlanError> {
+    let port = |f: &str| -> Result<Option<i64>, PlanError> {
         Ok(match int_of(m.get(f), || bad(f, "must be an integer"))? {
             F::Known(n) => Some(n),
             F::Absent => None,
-            F::Open(r) => {
-                b.unresolved(p.id, &field(f), r);
-                open_port = true;
-                None
-            }
+            F::Open(r) => return Err(p.open_err(&field(f), &r)),
         })
     };
     let from = port("FromPort")?;
     let to = port("ToPort")?;
-    if open_port {
-        // Which ports the rule covers is open: it cannot be placed.
-        return Ok(None);
-    }
     let mut perm = IpPermission {
         ip_protocol: proto.clone(),
         from_port: if proto == "-1" { None } else { from },
@@ -960,10 +948,7 @@ fn endpoint(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
         .ok_or_else(|| p.err("VpcId", "is required"))?;
     let service = match p.str("ServiceName")? {
         F::Known(s) => s,
-        F::Open(r) => {
-            b.unresolved(p.id, "ServiceName", r);
-            return Ok(());
-        }
+        F::Open(r) => return Err(p.open_err("ServiceName", &r)),
         F::Absent => {
             // A Resource or ServiceNetwork endpoint: no AWS service name, nothing to judge.
             return Ok(());
@@ -972,17 +957,11 @@ fn endpoint(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let kind = match p.str("VpcEndpointType")? {
         F::Known(k) => k,
         F::Absent => "Gateway".into(),
-        F::Open(r) => {
-            b.unresolved(p.id, "VpcEndpointType", r);
-            return Ok(());
-        }
+        F::Open(r) => return Err(p.open_err("VpcEndpointType", &r)),
     };
     let private_dns = match p.bool("PrivateDnsEnabled", false)? {
         F::Known(v) => Some(v),
-        F::Open(r) => {
-            b.unresolved(p.id, "PrivateDnsEnabled", r);
-            None
-        }
+        F::Open(r) => return Err(p.open_err("PrivateDnsEnabled", &r)),
         F::Absent => Some(false),
     };
     let id = b.id("vpce", p.id);
@@ -992,7 +971,7 @@ fn endpoint(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     if interface && groups.is_empty() {
         groups.push(default_sg(b, &vpc));
     }
-    let route_tables = p.id_list(b, "RouteTableIds", "rtb")?;
+    let route_tables = p.ids_strict("RouteTableIds")?;
     let dns_options = match p.map.get("DnsOptions") {
         Some(V::Map(m)) => Some(DnsOptions {
             dns_record_ip_type: m.get("DnsRecordIpType").and_then(text),
@@ -1088,7 +1067,7 @@ fn default_sg(b: &Builder, vpc: &str) -> String {
 
 fn route(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let rtb = p
-        .id_ref(b, "RouteTableId", "rtb")?
+        .id_strict("RouteTableId")?
         .ok_or_else(|| p.err("RouteTableId", "is required"))?;
     let mut r = Route {
         origin: Some("CreateRoute".into()),
@@ -1108,11 +1087,7 @@ fn route(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
         };
         match v {
             F::Absent => continue,
-            F::Open(reason) => {
-                // Where the route leads is open: it cannot be placed.
-                b.unresolved(p.id, prop, reason);
-                return Ok(());
-            }
+            F::Open(reason) => return Err(p.open_err(prop, &reason)),
             F::Known(s) => {
                 dest += 1;
                 match prop {
@@ -1198,11 +1173,10 @@ fn acl_protocol(s: &str) -> String {
 
 fn acl_entry(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let acl = p
-        .id_ref(b, "NetworkAclId", "acl")?
+        .id_strict("NetworkAclId")?
         .ok_or_else(|| p.err("NetworkAclId", "is required"))?;
-    let open = |b: &mut Builder, prop: &str, r: String| -> Result<(), PlanError> {
-        b.unresolved(p.id, prop, r);
-        Ok(())
+    let open = |_: &mut Builder, prop: &str, r: String| -> Result<(), PlanError> {
+        Err(p.open_err(prop, &r))
     };
     let number = match p.int("RuleNumber")? {
         F::Known(n) => n,
@@ -1252,34 +1226,23 @@ fn acl_entry(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
             Some(_) => Err(p.err(prop, "must be an object")),
         }
     };
-    let known = |f: F<i64>, b: &mut Builder, prop: &str| -> Option<Option<i64>> {
+    let known = |f: F<i64>, _: &mut Builder, prop: &str| -> Result<Option<i64>, PlanError> {
         match f {
-            F::Known(n) => Some(Some(n)),
-            F::Absent => Some(None),
-            F::Open(r) => {
-                b.unresolved(p.id, prop, r);
-                None
-            }
+            F::Known(n) => Ok(Some(n)),
+            F::Absent => Ok(None),
+            F::Open(r) => Err(p.open_err(prop, &r)),
         }
     };
     if p.has("PortRange") {
         let pr = p.map.get("PortRange");
-        let (Some(from), Some(to)) = (
-            known(sub_int(pr, "PortRange", "From")?, b, "PortRange.From"),
-            known(sub_int(pr, "PortRange", "To")?, b, "PortRange.To"),
-        ) else {
-            return Ok(());
-        };
+        let from = known(sub_int(pr, "PortRange", "From")?, b, "PortRange.From")?;
+        let to = known(sub_int(pr, "PortRange", "To")?, b, "PortRange.To")?;
         e.port_range = Some(AclPortRange { from, to });
     }
     if p.has("Icmp") {
         let ic = p.map.get("Icmp");
-        let (Some(code), Some(ty)) = (
-            known(sub_int(ic, "Icmp", "Code")?, b, "Icmp.Code"),
-            known(sub_int(ic, "Icmp", "Type")?, b, "Icmp.Type"),
-        ) else {
-            return Ok(());
-        };
+        let code = known(sub_int(ic, "Icmp", "Code")?, b, "Icmp.Code")?;
+        let ty = known(sub_int(ic, "Icmp", "Type")?, b, "Icmp.Type")?;
         e.icmp_type_code = Some(IcmpTypeCode { r#type: ty, code });
     }
     match b
@@ -1337,7 +1300,10 @@ fn notebook(b: &mut Builder, ctx: &mut Ctx, p: &Props) -> Result<(), PlanError> 
             }
         })
     };
-    let direct = toggle(b, "DirectInternetAccess")?;
+    let direct = match p.str("DirectInternetAccess")? {
+        F::Open(r) => return Err(p.open_err("DirectInternetAccess", &r)),
+        _ => toggle(b, "DirectInternetAccess")?,
+    };
     let root = toggle(b, "RootAccess")?;
     let arn =
         match attrs::reference(ctx, p.id, p.kind).map_err(|m| p.err("NotebookInstanceName", m))? {
