@@ -381,3 +381,104 @@ fn an_open_endpoint_service_fails_closed() {
         Some(Via::InterfaceEndpoint)
     );
 }
+
+/// A real pair of stacks (aws-samples/secure-data-science-reference-architecture, MIT-0; see
+/// SOURCES.md): a network stack with no internet gateway, three private subnets on one route
+/// table, an S3 gateway endpoint on that table and interface endpoints with private DNS for SSM,
+/// CloudWatch, Logs, the SageMaker API/runtime/notebook, STS and CodeCommit, all behind a group
+/// that admits the SageMaker group on 443; and a notebook stack that imports subnet 1 and the
+/// SageMaker group, with direct internet access disabled.
+///
+/// What AWS semantics demand: no packet can leave (no internet gateway, no NAT, no direct
+/// access); each default service resolves (private DNS, both DNS attributes true) to its
+/// endpoint, whose group admits the notebook's group on 443, and the SageMaker group keeps the
+/// default allow-all egress (no SecurityGroupEgress) — so every service is reachable privately,
+/// S3 through the gateway endpoint's route. `RootAccess` is absent and defaults to Enabled:
+/// Security Hub's SageMaker.3, which the isolated profile does not judge as a network verdict.
+#[test]
+fn real_secure_data_science_stacks() {
+    let network_params = [
+        ("AWS::Region", "us-east-1"),
+        ("ProjectName", "fraud"),
+        (
+            "PyPIMirrorEndpointServiceName",
+            "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
+        ),
+    ];
+    // The PyPI mirror endpoint's service comes from a parameter without a default: without it,
+    // which service the endpoint serves is open, and the read fails closed naming it.
+    let err = read_file(
+        &fixture("real/ds_env_network.yaml"),
+        &opts(&network_params[..2], Some("base-s3-prefix-list.json")),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, PlanError::Invalid { at, .. } if at == "SharedServicesPyPIMirrorVPCEndpoint.ServiceName"),
+        "{err}"
+    );
+    let network = read_file(
+        &fixture("real/ds_env_network.yaml"),
+        &opts(&network_params, Some("base-s3-prefix-list.json")),
+    )
+    .expect("the network stack reads");
+    assert_eq!(network.subnets.len(), 3);
+    assert_eq!(network.vpc_endpoints.len(), 11);
+    assert!(network.internet_gateways.is_empty());
+    let subnet_a = network
+        .subnets
+        .iter()
+        .find(|s| s.cidr_block.as_deref() == Some("10.2.1.0/24"))
+        .expect("subnet A")
+        .clone();
+    assert_eq!(subnet_a.availability_zone.as_deref(), Some("us-east-1a"));
+
+    let notebook_params = [
+        ("AWS::Region", "us-east-1"),
+        ("ProjectName", "fraud"),
+        ("NotebookOwnerUsername", "alice"),
+        ("NotebookOwnerEmail", "alice@example.com"),
+        ("ds-subnet1-fraud-dev", subnet_a.subnet_id.as_str()),
+        ("ds-sagemaker-sg-fraud-dev", "sg-cfn:SageMakerSecurityGroup"),
+    ];
+    let planned = read_file(
+        &fixture("real/ds_notebook_v2.yaml"),
+        &PlanOptions {
+            base: Some(network),
+            parameters: notebook_params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        },
+    )
+    .expect("the notebook stack reads");
+    let r = judge(&planned);
+    assert_eq!(r.notebooks.len(), 1);
+    assert_eq!(r.notebooks[0].name, "ds-notebook-fraud-dev-alice");
+    assert_eq!(r.notebooks[0].root_access.as_deref(), Some("Enabled"));
+    assert_eq!(check(&r, 0, "internet").verdict.status, Status::Unreachable);
+    for s in INTERFACE_SERVICES {
+        let c = check(&r, 0, s);
+        assert_eq!(c.verdict.status, Status::Reachable, "{s}");
+        assert!(c.verdict.private, "{s}");
+        assert_eq!(c.verdict.via, Some(Via::InterfaceEndpoint), "{s}");
+    }
+    let s3 = check(&r, 0, "s3");
+    assert_eq!(s3.verdict.status, Status::Reachable);
+    assert_eq!(
+        s3.verdict.via,
+        Some(Via::Target(TargetKind::GatewayEndpoint))
+    );
+    assert!(r.notebooks[0].compliant, "{:?}", r.notebooks[0].reasons);
+
+    // The same stacks without the exports given: the notebook's placement is open.
+    let open = read_file(
+        &fixture("real/ds_notebook_v2.yaml"),
+        &opts(&notebook_params[..4], None),
+    )
+    .expect("reads");
+    assert!(
+        open.unresolved.iter().any(
+            |u| u.field == "SubnetId" && u.reason.contains("!ImportValue ds-subnet1-fraud-dev")
+        )
+    );
+}
