@@ -482,3 +482,71 @@ fn real_secure_data_science_stacks() {
         )
     );
 }
+
+/// The notebook stack placed (through its imports) in the real shared-services network of the
+/// same repository: public subnets whose route table sends 0.0.0.0/0 to an attached internet
+/// gateway, plus an S3 endpoint whose `VpcEndpointType` is left to its default (Gateway).
+///
+/// What AWS semantics demand: a notebook's interface has no public IPv4 address (DESIGN §3;
+/// SageMaker does not associate one), so the route to the internet gateway carries none of its
+/// packets — the internet is unreachable although the subnet is "public", and so is every
+/// service on the public path (the VPC has no interface endpoints). S3's prefix-list route is
+/// more specific than 0.0.0.0/0 and leads to the gateway endpoint: S3 is reachable, privately.
+/// With services unreachable the notebook is not compliant.
+#[test]
+fn real_shared_services_network_public_subnet_is_not_internet_for_a_notebook() {
+    let network = read_file(
+        &fixture("real/ds_shared_services_network.yaml"),
+        &opts(
+            &[("AWS::Region", "us-east-1"), ("StackSetName", "ds")],
+            Some("base-s3-prefix-list.json"),
+        ),
+    )
+    .expect("the network stack reads");
+    assert_eq!(network.internet_gateways.len(), 1);
+    assert_eq!(
+        network.vpc_endpoints[0].vpc_endpoint_type.as_deref(),
+        Some("Gateway")
+    );
+    let subnet_a = network
+        .subnets
+        .iter()
+        .find(|s| s.cidr_block.as_deref() == Some("10.1.0.0/24"))
+        .expect("subnet A")
+        .subnet_id
+        .clone();
+    let default_sg = network
+        .security_groups
+        .iter()
+        .find(|g| g.group_name.as_deref() == Some("default"))
+        .expect("the VPC's default group")
+        .group_id
+        .clone();
+    let planned = read_file(
+        &fixture("real/ds_notebook_v2.yaml"),
+        &PlanOptions {
+            base: Some(network),
+            parameters: [
+                ("AWS::Region", "us-east-1"),
+                ("ProjectName", "shared"),
+                ("NotebookOwnerUsername", "bob"),
+                ("NotebookOwnerEmail", "bob@example.com"),
+                ("ds-subnet1-shared-dev", subnet_a.as_str()),
+                ("ds-sagemaker-sg-shared-dev", default_sg.as_str()),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        },
+    )
+    .expect("the notebook stack reads");
+    let r = judge(&planned);
+    assert_eq!(check(&r, 0, "internet").verdict.status, Status::Unreachable);
+    for s in INTERFACE_SERVICES {
+        assert_eq!(check(&r, 0, s).verdict.status, Status::Unreachable, "{s}");
+    }
+    let s3 = check(&r, 0, "s3");
+    assert_eq!(s3.verdict.status, Status::Reachable);
+    assert!(s3.verdict.private);
+    assert!(!r.notebooks[0].compliant);
+}

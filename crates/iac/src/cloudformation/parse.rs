@@ -220,7 +220,89 @@ fn plain_scalar(s: String) -> Value {
     Value::String(s)
 }
 
+/// How many quoted scalars a template may need re-indented (see [`parse_yaml`]).
+const MAX_REINDENTS: usize = 64;
+
+/// Parse YAML. CloudFormation's parser accepts a multi-line quoted scalar whose continuation lines
+/// are not indented past the enclosing block (a JSON policy in single quotes whose closing `}'`
+/// sits under its key — as aws-samples templates do); YAML 1.2 and `yaml-rust2` do not. Leading
+/// white space of a quoted scalar's continuation lines is not part of its value, so such lines
+/// are indented one column past the key and the text is parsed again: the value and every line
+/// number are unchanged.
 fn parse_yaml(text: &str) -> Result<Parsed, String> {
+    let mut fixed: Option<String> = None;
+    for _ in 0..MAX_REINDENTS {
+        let t = fixed.as_deref().unwrap_or(text);
+        match parse_yaml_strict(t) {
+            Err(Strict::QuotedIndent(at, msg)) => match reindent_quoted(t, at) {
+                Some(f) => fixed = Some(f),
+                None => return Err(msg),
+            },
+            Err(Strict::Other(msg)) => return Err(msg),
+            Ok(p) => return Ok(p),
+        }
+    }
+    Err("not valid YAML: too many quoted scalars with invalid indentation".into())
+}
+
+/// Indent the continuation lines of the quoted scalar that starts at char index `at` one column
+/// past the line it starts on. `None` when `at` is not a quote or the scalar does not end.
+fn reindent_quoted(text: &str, at: usize) -> Option<String> {
+    let (start, quote) = text.char_indices().nth(at)?;
+    if quote != '\'' && quote != '"' {
+        return None;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let base = text[line_start..].len() - text[line_start..].trim_start_matches(' ').len();
+    // The closing quote: `''` escapes a single quote, `\` escapes in double quotes.
+    let bytes = text.as_bytes();
+    let mut i = start + 1;
+    let end = loop {
+        let c = *bytes.get(i)?;
+        if quote == '"' && c == b'\\' {
+            i += 2;
+            continue;
+        }
+        if c == quote as u8 {
+            if quote == '\'' && bytes.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            break i;
+        }
+        i += 1;
+    };
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(&text[..start]);
+    let mut first = true;
+    for line in text[start..end].split_inclusive('\n') {
+        if !first {
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            if indent <= base && !line.trim().is_empty() {
+                out.push_str(&" ".repeat(base + 1 - indent));
+            }
+        }
+        first = false;
+        out.push_str(line);
+    }
+    out.push_str(&text[end..]);
+    Some(out)
+}
+
+enum Strict {
+    /// A quoted scalar's continuation line is not indented enough: where the scalar starts (a
+    /// char index) and the message.
+    QuotedIndent(usize, String),
+    Other(String),
+}
+
+impl From<String> for Strict {
+    fn from(s: String) -> Strict {
+        Strict::Other(s)
+    }
+}
+
+fn parse_yaml_strict(text: &str) -> Result<Parsed, Strict> {
     let mut parser = Parser::new_from_str(text);
     let mut b = Builder {
         stack: Vec::new(),
@@ -230,9 +312,14 @@ fn parse_yaml(text: &str) -> Result<Parsed, String> {
         root: None,
     };
     loop {
-        let (ev, mark) = parser
-            .next_token()
-            .map_err(|e| format!("not valid YAML: {e}"))?;
+        let (ev, mark) = parser.next_token().map_err(|e| {
+            let msg = format!("not valid YAML: {e}");
+            if e.info() == "invalid indentation in quoted scalar" {
+                Strict::QuotedIndent(e.marker().index(), msg)
+            } else {
+                Strict::Other(msg)
+            }
+        })?;
         let line = mark.line();
         match ev {
             Event::StreamEnd => break,
@@ -264,7 +351,7 @@ fn parse_yaml(text: &str) -> Result<Parsed, String> {
                 b.complete(v, anchor, line)?;
             }
             Event::SequenceStart(..) | Event::MappingStart(..) if b.stack.len() >= MAX_NESTING => {
-                return Err(format!("line {line}: collections nest too deeply"));
+                return Err(format!("line {line}: collections nest too deeply").into());
             }
             Event::SequenceStart(anchor, tag) => b.stack.push(Frame::Seq {
                 items: Vec::new(),
@@ -287,7 +374,7 @@ fn parse_yaml(text: &str) -> Result<Parsed, String> {
                     Some(Frame::Map {
                         map, tag, anchor, ..
                     }) => (Value::Object(map), tag, anchor),
-                    None => return Err(format!("line {line}: unbalanced collection")),
+                    None => return Err(format!("line {line}: unbalanced collection").into()),
                 };
                 let v = apply_tag(tag, v, line)?;
                 b.complete(v, anchor, line)?;
@@ -339,6 +426,17 @@ mod tests {
         }
         bomb.push_str("Resources: {}\n");
         assert!(parse(&bomb).unwrap_err().contains("too many"));
+    }
+
+    #[test]
+    fn quoted_scalars_under_their_key_are_accepted_as_cloudformation_does() {
+        let t = "Resources:\n  E:\n    Properties:\n      Policy: '{\n        \"a\": \"it''s\",\n        \"b\": 1\n      }'\n      D: \"x\n    y\"\n  F:\n    Type: T\n";
+        let p = parse(t).unwrap();
+        let props = &p.root["Resources"]["E"]["Properties"];
+        assert_eq!(props["Policy"], "{ \"a\": \"it's\", \"b\": 1 }");
+        assert_eq!(props["D"], "x y");
+        assert_eq!(p.lines["F"], 10, "line numbers are unchanged");
+        assert!(parse("A: 'never closed\n").is_err());
     }
 
     #[test]
