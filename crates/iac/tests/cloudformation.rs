@@ -332,6 +332,34 @@ fn malformed_templates_name_the_resource_and_property() {
         ),
         "A.Condition"
     );
+    assert_eq!(
+        at(
+            "Resources:\n  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      SecurityGroupIngress:\n        - {IpProtocol: bogus, CidrIp: 0.0.0.0/0}\n"
+        ),
+        "G.SecurityGroupIngress[0].IpProtocol"
+    );
+    assert_eq!(
+        at(
+            "Resources:\n  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      SecurityGroupEgress:\n        - {IpProtocol: tcp, FromPort: 443, ToPort: 70000, CidrIp: 0.0.0.0/0}\n"
+        ),
+        "G.SecurityGroupEgress[0].FromPort"
+    );
+    assert_eq!(
+        at(
+            "Resources:\n  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      SecurityGroupEgress:\n        - {IpProtocol: tcp, FromPort: 443, ToPort: 443}\n"
+        ),
+        "G.SecurityGroupEgress[0]"
+    );
+    assert_eq!(
+        at(
+            "Resources:\n  E:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties: {NetworkAclId: acl-1, RuleNumber: 1, Protocol: 6, RuleAction: maybe, CidrBlock: 0.0.0.0/0}\n"
+        ),
+        "E.RuleAction"
+    );
+    assert_eq!(
+        at("Resources:\n  Fn::ForEach::Subnets:\n    - X\n    - [a]\n    - {}\n"),
+        "Fn::ForEach::Subnets"
+    );
     // Odd but well-formed input never panics.
     for t in [
         "Resources: ~\n",
@@ -549,4 +577,210 @@ fn real_shared_services_network_public_subnet_is_not_internet_for_a_notebook() {
     assert_eq!(s3.verdict.status, Status::Reachable);
     assert!(s3.verdict.private);
     assert!(!r.notebooks[0].compliant);
+}
+
+/// No input makes the reader panic, and whatever it accepts converts: every fixture truncated at
+/// many points, and with single characters replaced by YAML/JSON syntax, is read (an error is
+/// fine) and, when read, converted without a malformed value.
+#[test]
+fn mangled_fixtures_never_panic_and_what_is_read_converts() {
+    let files = [
+        "isolated.yaml",
+        "with-nat.yaml",
+        "two-designs.json",
+        "import-notebook.yaml",
+        "real/ds_env_network.yaml",
+        "real/ds_shared_services_network.yaml",
+    ];
+    let o = opts(
+        &[
+            ("AWS::Region", "us-east-1"),
+            ("ProjectName", "p"),
+            ("StackSetName", "s"),
+            (
+                "PyPIMirrorEndpointServiceName",
+                "com.amazonaws.vpce.us-east-1.vpce-svc-1",
+            ),
+        ],
+        Some("base-s3-prefix-list.json"),
+    );
+    let mut read_ok = 0;
+    for f in files {
+        let text = std::fs::read_to_string(fixture(f)).unwrap();
+        let mut variants: Vec<String> = Vec::new();
+        let cuts: Vec<usize> = (0..text.len()).step_by(97).collect();
+        for &c in &cuts {
+            if text.is_char_boundary(c) {
+                variants.push(text[..c].to_string());
+            }
+        }
+        for (k, &c) in cuts.iter().enumerate() {
+            let b = text.as_bytes()[c];
+            if b.is_ascii_graphic() || b == b' ' {
+                let repl = [":", "!", "[", "{", "\"", "'", "-", "&a", "*a", "0"][k % 10];
+                variants.push(format!("{}{}{}", &text[..c], repl, &text[c + 1..]));
+            }
+        }
+        for v in variants {
+            let name = std::path::Path::new(f);
+            if let Ok(snap) = read_str(name, &v, &o) {
+                read_ok += 1;
+                if let Err(e) = vpcreach_aws::convert(&snap) {
+                    panic!("{f}: a read template does not convert: {e}\n{v}");
+                }
+            }
+        }
+    }
+    assert!(
+        read_ok > 10,
+        "some variants are still templates ({read_ok})"
+    );
+}
+
+/// One of each resource type: the shapes written are what `describe-*` prints once the stack
+/// exists.
+#[test]
+fn each_resource_type_writes_its_aws_shape() {
+    let s = read_file(
+        &fixture("all-types.yaml"),
+        &opts(&[("AWS::Region", "eu-west-1")], None),
+    )
+    .expect("read");
+    let vpc = &s.vpcs[0];
+    assert_eq!(
+        vpc.cidr_block_association_set.len(),
+        2,
+        "primary and secondary"
+    );
+    assert!(vpc.ipv6_cidr_block_association_set.is_empty());
+    assert!(
+        s.unresolved
+            .iter()
+            .any(|u| u.address == "Ipv6Block" && u.field == "Ipv6CidrBlock")
+    );
+    // The subnet whose IPv6 block depends on the VPC's Amazon-provided block is left out.
+    assert!(
+        s.subnets
+            .iter()
+            .all(|x| x.subnet_id != "subnet-cfn:DualStackSubnet")
+    );
+    assert!(
+        s.unresolved
+            .iter()
+            .any(|u| u.address == "DualStackSubnetIpv6")
+    );
+    assert_eq!(vpc.dhcp_options_id.as_deref(), Some("dopt-cfn:Dhcp"));
+    let dopt = s
+        .dhcp_options
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|d| d.dhcp_options_id == "dopt-cfn:Dhcp")
+        .unwrap();
+    assert_eq!(dopt.dhcp_configurations[0].values.len(), 2);
+    let rt = s
+        .route_tables
+        .iter()
+        .find(|r| r.route_table_id == "rtb-cfn:RouteTable")
+        .unwrap();
+    // Local routes first (primary and secondary CIDR), then the template's routes.
+    assert_eq!(rt.routes[0].gateway_id.as_deref(), Some("local"));
+    assert_eq!(rt.routes[1].gateway_id.as_deref(), Some("local"));
+    let by_target = |f: &dyn Fn(&vpcreach_aws::snapshot::Route) -> bool| {
+        rt.routes.iter().find(|r| f(r)).cloned().unwrap()
+    };
+    let v6 = by_target(&|r| r.egress_only_internet_gateway_id.is_some());
+    assert_eq!(v6.destination_ipv6_cidr_block.as_deref(), Some("::/0"));
+    let tgw = by_target(&|r| r.transit_gateway_id.is_some());
+    assert_eq!(
+        tgw.destination_prefix_list_id.as_deref(),
+        Some("pl-cfn:CorpPrefixList")
+    );
+    assert_eq!(tgw.transit_gateway_id.as_deref(), Some("tgw-cfn:Tgw"));
+    assert!(
+        rt.routes
+            .iter()
+            .any(|r| r.vpc_peering_connection_id.as_deref() == Some("pcx-0123456789abcdef0"))
+    );
+    assert!(
+        rt.associations
+            .iter()
+            .any(|a| a.subnet_id.as_deref() == Some("subnet-cfn:Subnet"))
+    );
+    let edge = s
+        .route_tables
+        .iter()
+        .find(|r| r.route_table_id == "rtb-cfn:EdgeRouteTable")
+        .unwrap();
+    assert!(
+        edge.associations
+            .iter()
+            .any(|a| a.gateway_id.as_deref() == Some("igw-cfn:Igw"))
+    );
+    assert!(
+        edge.routes
+            .iter()
+            .any(|r| r.gateway_id.as_deref() == Some("vpce-0fedcba9876543210"))
+    );
+    assert_eq!(s.transit_gateways[0].transit_gateway_id, "tgw-cfn:Tgw");
+    let pl = &s.prefix_lists[0];
+    assert_eq!(pl.cidrs.as_ref().unwrap().len(), 2);
+    let acl = s
+        .network_acls
+        .iter()
+        .find(|a| a.network_acl_id == "acl-cfn:Acl")
+        .unwrap();
+    assert_eq!(acl.entries.len(), 3);
+    let out = acl.entries.iter().find(|e| e.egress).unwrap();
+    assert_eq!(
+        (out.protocol.as_str(), out.port_range.as_ref().unwrap().from),
+        ("6", Some(443))
+    );
+    let ping = acl.entries.iter().find(|e| e.rule_number == 110).unwrap();
+    assert_eq!(ping.rule_action, "deny");
+    assert_eq!(ping.icmp_type_code.as_ref().unwrap().r#type, Some(8));
+    assert_eq!(
+        acl.associations[0].subnet_id.as_deref(),
+        Some("subnet-cfn:Subnet")
+    );
+    let sg = s
+        .security_groups
+        .iter()
+        .find(|g| g.group_id == "sg-cfn:Sg")
+        .unwrap();
+    // The default allow-all egress (IPv4 and IPv6) stays; the standalone egress rule is added.
+    assert_eq!(sg.ip_permissions_egress.len(), 2);
+    assert_eq!(
+        sg.ip_permissions_egress[0].ip_ranges[0].cidr_ip,
+        "0.0.0.0/0"
+    );
+    assert_eq!(sg.ip_permissions_egress[0].ipv6_ranges[0].cidr_ipv6, "::/0");
+    assert_eq!(
+        sg.ip_permissions_egress[1].prefix_list_ids[0].prefix_list_id,
+        "pl-cfn:CorpPrefixList"
+    );
+    assert_eq!(sg.ip_permissions[0].ip_protocol, "tcp");
+    assert_eq!(sg.ip_permissions[0].ip_ranges[0].cidr_ip, "192.0.2.0/24");
+    let default_sg = s
+        .security_groups
+        .iter()
+        .find(|g| g.group_id == "sg-cfn:Vpc#default")
+        .unwrap();
+    assert_eq!(
+        default_sg.ip_permissions.len(),
+        2,
+        "its own rule and the template's"
+    );
+    assert!(
+        s.planned_resources
+            .iter()
+            .any(|p| p.id == "sg-cfn:Vpc#default" && p.action == "update")
+    );
+    assert_eq!(
+        s.egress_only_internet_gateways[0].attachments[0].vpc_id,
+        "vpc-cfn:Vpc"
+    );
+    assert_eq!(s.region.as_deref(), Some("eu-west-1"));
+    // What was read converts.
+    vpcreach_aws::convert(&s).expect("converts");
 }

@@ -49,6 +49,7 @@ pub fn prefix(kind: &str) -> Option<&'static str> {
         }
         "AWS::EC2::SubnetNetworkAclAssociation" => "aclassoc",
         "AWS::EC2::VPCCidrBlock" => "vpc-cidr-assoc",
+        "AWS::EC2::SubnetCidrBlock" => "subnet-cidr-assoc",
         "AWS::EC2::SecurityGroupIngress" | "AWS::EC2::SecurityGroupEgress" => "sgr",
         "AWS::EC2::TransitGatewayAttachment" | "AWS::EC2::TransitGatewayVpcAttachment" => {
             "tgw-attach"

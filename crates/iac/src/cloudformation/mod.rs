@@ -81,6 +81,13 @@ pub fn read(path: &Path, text: &str, opts: &PlanOptions) -> Result<Snapshot, Pla
     // Declarations first (for Ref and Fn::GetAtt), then conditions.
     let mut conditions = BTreeMap::new();
     for (id, r) in &resources {
+        if id.starts_with("Fn::ForEach") {
+            return Err(PlanError::invalid(
+                path,
+                id,
+                "Fn::ForEach (the AWS::LanguageExtensions transform) is not supported: read the processed template instead (aws cloudformation get-template --template-stage Processed)",
+            ));
+        }
         let Value::Object(r) = r else {
             return Err(PlanError::invalid(path, id, "a resource must be a mapping"));
         };

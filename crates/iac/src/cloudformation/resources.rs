@@ -47,6 +47,7 @@ pub const ORDER: &[&str] = &[
     "AWS::EC2::DHCPOptions",
     "AWS::EC2::VPCDHCPOptionsAssociation",
     "AWS::EC2::Subnet",
+    "AWS::EC2::SubnetCidrBlock",
     "AWS::EC2::RouteTable",
     "AWS::EC2::InternetGateway",
     "AWS::EC2::VPCGatewayAttachment",
@@ -321,6 +322,42 @@ pub fn build(b: &mut Builder, ctx: &mut Ctx, p: &Props) -> Result<(), PlanError>
                 |s| &s.subnet_id,
             );
         }
+        "AWS::EC2::SubnetCidrBlock" => {
+            let subnet = p
+                .id_ref(b, "SubnetId", "subnet")?
+                .ok_or_else(|| p.err("SubnetId", "is required"))?;
+            let block = match p.cidr("Ipv6CidrBlock")? {
+                F::Known(c) => c,
+                F::Open(r) => {
+                    // The subnet's IPv6 range is open: the subnet is taken out, so whatever is
+                    // placed in it is unknown rather than judged IPv4-only.
+                    b.unresolved(p.id, "Ipv6CidrBlock", r);
+                    b.remove(&subnet);
+                    return Ok(());
+                }
+                F::Absent => {
+                    b.unresolved(
+                        p.id,
+                        "Ipv6CidrBlock",
+                        "allocated from an IPAM pool when the stack is created",
+                    );
+                    b.remove(&subnet);
+                    return Ok(());
+                }
+            };
+            match b.snap.subnets.iter_mut().find(|s| s.subnet_id == subnet) {
+                Some(s) => {
+                    s.ipv6_cidr_block_association_set.push(Ipv6CidrAssociation {
+                        ipv6_cidr_block: block,
+                        ipv6_cidr_block_state: Some(StateObj {
+                            state: Some("associated".into()),
+                        }),
+                    });
+                    touch(b, &subnet, p);
+                }
+                None => not_found(b, p, "SubnetId", "subnet", &subnet),
+            }
+        }
         "AWS::EC2::RouteTable" => {
             let vpc = p
                 .id_ref(b, "VpcId", "vpc")?
@@ -493,7 +530,9 @@ pub fn build(b: &mut Builder, ctx: &mut Ctx, p: &Props) -> Result<(), PlanError>
             };
             let ingress = rules(b, p, "SecurityGroupIngress", false)?;
             let egress = match p.maps("SecurityGroupEgress")? {
+                // No egress rules given (absent or an empty list): EC2's default rule stays.
                 F::Absent => vec![allow_all_egress()],
+                F::Known(l) if l.is_empty() => vec![allow_all_egress()],
                 _ => rules(b, p, "SecurityGroupEgress", true)?,
             };
             create(b, &id, p);
@@ -798,15 +837,16 @@ fn rules(
 }
 
 /// AWS prints the protocol names of TCP, UDP, ICMP and ICMPv6, other protocols by number.
-fn protocol_name(s: &str) -> String {
-    match s.to_ascii_lowercase().as_str() {
+/// `None` for anything that is neither a name EC2 accepts nor a protocol number.
+fn protocol_name(s: &str) -> Option<String> {
+    Some(match s.trim().to_ascii_lowercase().as_str() {
         "6" | "tcp" => "tcp".into(),
         "17" | "udp" => "udp".into(),
         "1" | "icmp" => "icmp".into(),
         "58" | "icmpv6" => "icmpv6".into(),
         "-1" | "all" => "-1".into(),
-        other => other.to_string(),
-    }
+        other => other.parse::<u8>().ok()?.to_string(),
+    })
 }
 
 /// One security-group rule (inline, or a standalone ingress/egress resource's properties).
@@ -822,7 +862,8 @@ fn rule(
     let proto = match scalar(m.get("IpProtocol"), || {
         bad("IpProtocol", "must be a string")
     })? {
-        F::Known(s) => protocol_name(&s),
+        F::Known(s) => protocol_name(&s)
+            .ok_or_else(|| bad("IpProtocol", &format!("\"{s}\" is not a protocol")))?,
         F::Absent => return Err(bad("IpProtocol", "is required")),
         F::Open(r) => return Err(p.open_err(&field("IpProtocol"), &r)),
     };
@@ -835,6 +876,13 @@ fn rule(
     };
     let from = port("FromPort")?;
     let to = port("ToPort")?;
+    check_ports(
+        proto == "icmp" || proto == "icmpv6",
+        proto == "tcp" || proto == "udp",
+        from,
+        to,
+    )
+    .map_err(|m| bad("FromPort", &m))?;
     let mut perm = IpPermission {
         ip_protocol: proto.clone(),
         from_port: if proto == "-1" { None } else { from },
@@ -1159,16 +1207,39 @@ fn route(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     Ok(())
 }
 
-/// AWS prints an ACL entry's protocol by number.
-fn acl_protocol(s: &str) -> String {
-    match s.to_ascii_lowercase().as_str() {
+/// Whether a rule's port range (or ICMP type and code) is one EC2 accepts, so that the planned
+/// state always converts: ports 0–65535 (or -1, all) with from ≤ to; ICMP type and code 0–255
+/// (or -1).
+fn check_ports(icmp: bool, ported: bool, from: Option<i64>, to: Option<i64>) -> Result<(), String> {
+    let within = |v: Option<i64>, max: i64| v.is_none_or(|v| v == -1 || (0..=max).contains(&v));
+    if icmp {
+        if !within(from, 255) || !within(to, 255) {
+            return Err(format!("ICMP type/code {from:?}/{to:?} is out of range"));
+        }
+    } else if ported {
+        let ok = within(from, 65535)
+            && within(to, 65535)
+            && match (from, to) {
+                (Some(f), Some(t)) if f >= 0 && t >= 0 => f <= t,
+                _ => true,
+            };
+        if !ok {
+            return Err(format!("port range {from:?}..{to:?} is not valid"));
+        }
+    }
+    Ok(())
+}
+
+/// AWS prints an ACL entry's protocol by number (`None`: not a protocol).
+fn acl_protocol(s: &str) -> Option<String> {
+    Some(match s.trim().to_ascii_lowercase().as_str() {
         "tcp" => "6".into(),
         "udp" => "17".into(),
         "icmp" => "1".into(),
         "icmpv6" => "58".into(),
-        "all" => "-1".into(),
-        other => other.to_string(),
-    }
+        "all" | "-1" => "-1".into(),
+        other => other.parse::<u8>().ok()?.to_string(),
+    })
 }
 
 fn acl_entry(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
@@ -1184,7 +1255,8 @@ fn acl_entry(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
         F::Open(r) => return open(b, "RuleNumber", r),
     };
     let protocol = match p.str("Protocol")? {
-        F::Known(s) => acl_protocol(&s),
+        F::Known(s) => acl_protocol(&s)
+            .ok_or_else(|| p.err("Protocol", format!("\"{s}\" is not a protocol number")))?,
         F::Absent => return Err(p.err("Protocol", "is required")),
         F::Open(r) => return open(b, "Protocol", r),
     };
@@ -1237,12 +1309,16 @@ fn acl_entry(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
         let pr = p.map.get("PortRange");
         let from = known(sub_int(pr, "PortRange", "From")?, b, "PortRange.From")?;
         let to = known(sub_int(pr, "PortRange", "To")?, b, "PortRange.To")?;
+        if e.protocol == "6" || e.protocol == "17" {
+            check_ports(false, true, from, to).map_err(|m| p.err("PortRange", m))?;
+        }
         e.port_range = Some(AclPortRange { from, to });
     }
     if p.has("Icmp") {
         let ic = p.map.get("Icmp");
         let code = known(sub_int(ic, "Icmp", "Code")?, b, "Icmp.Code")?;
         let ty = known(sub_int(ic, "Icmp", "Type")?, b, "Icmp.Type")?;
+        check_ports(true, false, ty, code).map_err(|m| p.err("Icmp", m))?;
         e.icmp_type_code = Some(IcmpTypeCode { r#type: ty, code });
     }
     match b
