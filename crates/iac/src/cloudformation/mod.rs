@@ -4,7 +4,7 @@
 //! `describe-*` call would print once the stack exists.
 //!
 //! - `parse.rs`: text → one JSON tree (short forms → long forms) and each resource's line.
-//! - `eval.rs`: the intrinsic functions, with [`eval::V::Open`] for what is known only after the
+//! - `eval.rs`: the intrinsic functions, with `V::Open` for what is known only after the
 //!   stack exists or comes from outside it; `attrs.rs`: `Ref`/`Fn::GetAtt` per resource type.
 //! - `props.rs`: reading one resource's evaluated properties; `resources.rs`: each resource type
 //!   into the snapshot.
@@ -16,7 +16,10 @@
 //! the base snapshot's region, else open), `AWS::AccountId` (parameter, else open),
 //! `AWS::StackName` (parameter, else the file stem), `AWS::Partition` and `AWS::URLSuffix` (from the
 //! region: `aws`/`amazonaws.com`, China and GovCloud alike), `AWS::NoValue`, `AWS::StackId` (open)
-//! and `AWS::NotificationARNs` (empty). A resource whose `Condition` is false is not created; one
+//! and `AWS::NotificationARNs` (empty). `Fn::GetAZs` gives the region's zones `a` to `f`: which
+//! zones a region has is not in the template, and availability zones do not affect reachability
+//! in this model (a zone name only tells the conversion the region). `Fn::Transform` (a macro) is
+//! open. A resource whose `Condition` is false is not created; one
 //! whose condition depends on an open parameter is an error that names the parameter to give
 //! (whether the resource exists cannot be left open in the snapshot).
 //!
