@@ -961,14 +961,26 @@ fn rule(
             match scalar(m.get("SourceSecurityGroupName"), || {
                 bad("SourceSecurityGroupName", "must be a string")
             })? {
-                F::Known(n) if !egress => Some(
-                    b.snap
+                F::Known(n) if !egress => {
+                    match b
+                        .snap
                         .security_groups
                         .iter()
                         .find(|g| g.group_name.as_deref() == Some(&n))
-                        .map(|g| g.group_id.clone())
-                        .unwrap_or_else(|| Builder::unresolved_id("sg", &n)),
-                ),
+                    {
+                        Some(g) => Some(g.group_id.clone()),
+                        None => {
+                            not_found(
+                                b,
+                                p,
+                                &field("SourceSecurityGroupName"),
+                                "security group",
+                                &n,
+                            );
+                            Some(Builder::unresolved_id("sg", &n))
+                        }
+                    }
+                }
                 _ => None,
             }
         }
