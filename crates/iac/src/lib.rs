@@ -84,6 +84,7 @@ impl PlanError {
 /// Recognise what `text` (read from `path`) is: a Terraform plan, a CloudFormation template, or
 /// neither (an error naming what the file holds).
 pub fn detect(path: &Path, text: &str) -> Result<InputKind, PlanError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
         let v: serde_json::Value = serde_json::from_str(text).map_err(|e| PlanError::NotAPlan {
@@ -134,6 +135,8 @@ pub fn read_file(path: &Path, opts: &PlanOptions) -> Result<Snapshot, PlanError>
 
 /// Read `text` (from `path`, for messages and `PlannedResources.File`) into the planned state.
 pub fn read_str(path: &Path, text: &str, opts: &PlanOptions) -> Result<Snapshot, PlanError> {
+    // Editors on Windows save a byte-order mark; neither JSON nor YAML parsers want it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match detect(path, text)? {
         InputKind::TerraformPlan => terraform::read(path, text, opts),
         InputKind::CloudFormation => cloudformation::read(path, text, opts),

@@ -179,9 +179,9 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Placement>, PlaceError>
     Ok(out)
 }
 
-/// YAML placement files: read once the YAML reader of templates lands (TODO in this change).
-fn yaml_to_json(_text: &str) -> Result<serde_json::Value, String> {
-    Err("YAML is not read yet; give JSON".into())
+/// A YAML placement file as JSON, read by the templates' YAML reader.
+fn yaml_to_json(text: &str) -> Result<serde_json::Value, String> {
+    crate::cloudformation::parse::parse(text).map(|p| p.root)
 }
 
 /// `create-notebook-instance` input fields that do not change the network.
@@ -338,6 +338,10 @@ mod tests {
         assert_eq!(ps.len(), 1);
         assert_eq!(ps[0].direct_internet_access, "Disabled");
         assert_eq!(ps[0].root_access, "Enabled");
+        let yaml = "- NotebookInstanceName: b\n  SubnetId: subnet-2\n  SecurityGroupIds: [sg-2]\n";
+        let ps = parse_file(Path::new("nb.yaml"), yaml).unwrap();
+        assert_eq!(ps[0].name, "b");
+        assert_eq!(ps[0].security_groups, ["sg-2"]);
         for (text, says) in [
             ("[]", "plans no notebook"),
             (

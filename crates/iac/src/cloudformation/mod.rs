@@ -34,7 +34,7 @@
 
 mod attrs;
 mod eval;
-mod parse;
+pub(crate) mod parse;
 mod props;
 mod resources;
 
