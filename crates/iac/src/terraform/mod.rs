@@ -274,8 +274,22 @@ impl<'a> Ctx<'a> {
                 Some(_) => Err(self.invalid(format!("{}.{attr}", inst.address), "not a string")),
             };
         }
+        if self.computed_only(inst, attr) {
+            return Ok(None);
+        }
         let r = self.attr_expr(inst, attr, Want::One, Some(prefix));
         Ok(Some(self.settle_one(inst, attr, prefix, r)))
+    }
+
+    /// An attribute known only after apply that the configuration does not set: the provider
+    /// computes it (a route's `instance_id`, an endpoint's `route_table_ids`), so the plan sets
+    /// nothing there.
+    fn computed_only(&self, inst: &Inst, attr: &str) -> bool {
+        self.config_resource(inst).is_some_and(|r| {
+            r.get("expressions")
+                .and_then(Value::as_object)
+                .is_some_and(|e| !e.contains_key(attr))
+        })
     }
 
     /// Like [`Ctx::scalar`], but an unset value is left open too.
@@ -366,7 +380,7 @@ impl<'a> Ctx<'a> {
                 return Err(self.invalid(format!("{}.{attr}", inst.address), "not a list"));
             }
         };
-        if !inst.is_unknown(attr) {
+        if !inst.is_unknown(attr) || self.computed_only(inst, attr) {
             return Ok(known);
         }
         let mut out = known;
@@ -556,6 +570,13 @@ impl<'a> Ctx<'a> {
         want: Want,
         prefix: &str,
     ) -> Result<Vec<String>, String> {
+        // An attribute written as blocks (`route`, `ingress` of the AWS provider) has one
+        // expression listing the references of all its blocks.
+        if let Some(e) = self.expr_of(inst, attr)
+            && e.is_object()
+        {
+            return self.resolve_expr(&inst.module, refs::referrer(inst), e, want, Some(prefix), 0);
+        }
         let Some(blocks) = self.expr_of(inst, attr).and_then(Value::as_array) else {
             return Err(format!(
                 "{}.{attr} has no blocks in the plan's configuration (dynamic blocks are not listed there)",

@@ -170,6 +170,10 @@ pub fn split_address(address: &str) -> (String, String, Option<Value>) {
             crate::terraform::refs::Seg::Index(k) => index = Some(k.clone()),
         }
     }
+    // A data source's resource address is `data.<type>.<name>`; the mode is kept apart.
+    if names.first().is_some_and(|n| n == "data") {
+        names.remove(0);
+    }
     rendered.push_str(&names.join("."));
     (module.join("."), rendered, index)
 }
@@ -179,11 +183,12 @@ impl Plan {
         let top = obj(path, "(plan)", root)?;
         if let Some(fv) = top.get("format_version") {
             let fv = string(path, "format_version", Some(fv))?;
-            if !fv.starts_with("1.") && fv != "1" {
+            // 0.x plans (Terraform 0.12–0.15) have the same structure.
+            if !(fv.starts_with("1.") || fv.starts_with("0.") || fv == "1") {
                 return Err(PlanError::invalid(
                     path,
                     "format_version",
-                    format!("format {fv} is not supported (1.x is)"),
+                    format!("format {fv} is not supported (0.x and 1.x are)"),
                 ));
             }
         }

@@ -288,10 +288,23 @@ impl Ctx<'_> {
                     return Err(format!("{key} cannot be resolved"));
                 };
                 if module.is_empty() {
-                    return match self.plan.variables.get(name) {
+                    let mut v = self.plan.variables.get(name);
+                    for s in &segs[2..] {
+                        v = match s {
+                            Seg::Index(Value::Number(n)) => {
+                                v.and_then(|x| x.get(n.as_u64().unwrap_or(u64::MAX) as usize))
+                            }
+                            Seg::Index(Value::String(k)) | Seg::Name(k) => v.and_then(|x| x.get(k)),
+                            _ => None,
+                        };
+                    }
+                    return match v {
                         Some(v) => Ok(strings_of(v)),
-                        None => Err(format!("variable {name} has no value in the plan")),
+                        None => Err(format!("variable {name} has no such value in the plan")),
                     };
+                }
+                if segs.len() > 2 {
+                    return Err(format!("{key}: parts of module variables are not resolved"));
                 }
                 // A module variable: the module call's argument, in the parent module.
                 let (parent, call) = split_module(module);
@@ -329,6 +342,16 @@ impl Ctx<'_> {
                 let Some(Seg::Name(output)) = rest.first() else {
                     return Err(format!("{key}: a whole module is not a value"));
                 };
+                // `module.vpc.private_subnets[0]`: one element of a list output.
+                let element = match rest.get(1) {
+                    Some(Seg::Index(Value::Number(n))) => n.as_u64(),
+                    Some(_) => {
+                        return Err(format!(
+                            "{key}: only list elements of an output are resolved"
+                        ));
+                    }
+                    None => None,
+                };
                 let Some(expr) = self
                     .config_module(&child)
                     .and_then(|c| c.get("outputs"))
@@ -354,8 +377,20 @@ impl Ctx<'_> {
                         "{child} has several instances; which one is meant is not decidable"
                     ));
                 }
-                self.resolve_expr(&child, None, expr, want, prefix, depth + 1)
-                    .map_err(|e| format!("{child}.{output}: {e}"))
+                let got = match element {
+                    None => self.resolve_expr(&child, None, expr, want, prefix, depth + 1),
+                    Some(n) => self
+                        .resolve_expr(&child, None, expr, Want::Many, prefix, depth + 1)
+                        .and_then(|all| {
+                            all.get(n as usize)
+                                .cloned()
+                                .map(|v| vec![v])
+                                .ok_or_else(|| {
+                                    format!("the output has {} elements, not {}", all.len(), n + 1)
+                                })
+                        }),
+                };
+                got.map_err(|e| format!("{child}.{output}: {e}"))
             }
             _ => {
                 let (data, rest) = if head == "data" {
@@ -416,7 +451,19 @@ impl Ctx<'_> {
                     }
                 };
                 if chosen.is_empty() {
-                    if want == Want::Many && idx.is_none() {
+                    // A resource whose `count` is 0 has no instances; one the configuration
+                    // does not declare is a reference the plan cannot answer.
+                    let declared = self
+                        .config_module(module)
+                        .and_then(|m| m.get("resources"))
+                        .and_then(Value::as_array)
+                        .is_some_and(|rs| {
+                            rs.iter().any(|r| {
+                                r.get("address").and_then(Value::as_str)
+                                    == Some(if data { key } else { config_address.as_str() })
+                            })
+                        });
+                    if want == Want::Many && idx.is_none() && declared {
                         return Ok(Vec::new());
                     }
                     return Err(format!(
@@ -431,16 +478,17 @@ impl Ctx<'_> {
                             .unwrap_or_default()
                     ));
                 }
+                let mut chosen = chosen;
+                chosen.sort_by(|a, b| index_order(a.index.as_ref(), b.index.as_ref()));
                 let mut out = Vec::new();
                 for i in chosen {
+                    // A resource of another kind (the other branch of a conditional, another
+                    // block's target) is not what this field holds.
                     if attr == "id"
                         && let (Some(p), Some(q)) = (prefix, super::prefix_of(&i.rtype))
                         && !compatible(p, q)
                     {
-                        return Err(format!(
-                            "{} is a {}, not what this field needs",
-                            i.address, i.rtype
-                        ));
+                        continue;
                     }
                     out.extend(self.attr_of(i, &attr, want, prefix, depth + 1)?);
                 }
@@ -490,6 +538,23 @@ impl Ctx<'_> {
         {
             return Ok(strings_of(v));
         }
+        if inst.rtype == "aws_vpc_endpoint" && attr == "prefix_list_id" {
+            let service = inst.values.get("service_name").and_then(Value::as_str);
+            return self
+                .b
+                .snap
+                .prefix_lists
+                .iter()
+                .find(|p| p.prefix_list_name.as_deref() == service && service.is_some())
+                .map(|p| vec![p.prefix_list_id.clone()])
+                .ok_or_else(|| {
+                    format!(
+                        "{}.prefix_list_id: the prefix list of {} is not known without --base",
+                        inst.address,
+                        service.unwrap_or("its service")
+                    )
+                });
+        }
         if inst.rtype == "aws_vpc"
             && let Some(d) = vpc_default_attr(attr)
         {
@@ -517,6 +582,19 @@ pub fn vpc_default_attr(attr: &str) -> Option<&'static str> {
         "default_network_acl_id" => Some("acl"),
         "default_security_group_id" => Some("sg"),
         _ => None,
+    }
+}
+
+/// Instances in key order (numbers numerically, strings as `for_each` orders them).
+fn index_order(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(Value::Number(x)), Some(Value::Number(y))) => {
+            x.as_i64().unwrap_or(0).cmp(&y.as_i64().unwrap_or(0))
+        }
+        (Some(Value::String(x)), Some(Value::String(y))) => x.cmp(y),
+        (None, Some(_)) => std::cmp::Ordering::Less,
+        (Some(_), None) => std::cmp::Ordering::Greater,
+        _ => std::cmp::Ordering::Equal,
     }
 }
 
