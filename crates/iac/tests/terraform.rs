@@ -1234,3 +1234,124 @@ fn malformed_plans_are_errors_never_panics() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Real plans written by others (`real/SOURCES.md`), with a notebook placed in them as a what-if.
+
+fn place(snap: &mut Snapshot, subnet: &str, groups: &[&str]) {
+    snap.notebook_instances
+        .push(vpcreach_aws::snapshot::NotebookInstance {
+            notebook_instance_name: "placed".into(),
+            subnet_id: Some(subnet.into()),
+            security_groups: groups.iter().map(|g| g.to_string()).collect(),
+            direct_internet_access: Some("Disabled".into()),
+            root_access: Some("Disabled".into()),
+            ..Default::default()
+        });
+}
+
+#[test]
+fn real_community_vpc_module_plan() {
+    let mut snap = read("real/terraform-compliance-issue-158-vpc-module.json", None);
+    assert_eq!(snap.region.as_deref(), Some("eu-west-1"));
+    let cidr = |id: &str| {
+        snap.subnets
+            .iter()
+            .find(|s| s.subnet_id == id)
+            .and_then(|s| s.cidr_block.clone())
+    };
+    assert_eq!(
+        cidr("subnet-tf:module.vpc.aws_subnet.private[2]").as_deref(),
+        Some("10.0.3.0/24")
+    );
+    assert_eq!(
+        cidr("subnet-tf:module.vpc.aws_subnet.public[0]").as_deref(),
+        Some("10.0.101.0/24")
+    );
+    // count.index references resolve per instance: NAT i in public subnet i, private table i
+    // routes to NAT i and serves private subnet i.
+    for i in 0..3 {
+        let nat = snap
+            .nat_gateways
+            .iter()
+            .find(|n| n.nat_gateway_id == format!("nat-tf:module.vpc.aws_nat_gateway.this[{i}]"))
+            .unwrap();
+        assert_eq!(
+            nat.subnet_id.as_deref(),
+            Some(format!("subnet-tf:module.vpc.aws_subnet.public[{i}]").as_str())
+        );
+        let rt = snap
+            .route_tables
+            .iter()
+            .find(|t| t.route_table_id == format!("rtb-tf:module.vpc.aws_route_table.private[{i}]"))
+            .unwrap();
+        assert!(
+            rt.routes
+                .iter()
+                .any(|r| r.destination_cidr_block.as_deref() == Some("0.0.0.0/0")
+                    && r.nat_gateway_id.as_deref()
+                        == Some(format!("nat-tf:module.vpc.aws_nat_gateway.this[{i}]").as_str()))
+        );
+        assert_eq!(
+            rt.associations[0].subnet_id.as_deref(),
+            Some(format!("subnet-tf:module.vpc.aws_subnet.private[{i}]").as_str())
+        );
+    }
+    // The module names its VPC through `local.vpc_id`: left open, never guessed.
+    let u = snap
+        .unresolved
+        .iter()
+        .find(|u| u.address == "module.vpc.aws_subnet.private[0]" && u.field == "vpc_id")
+        .expect("the subnet's VPC is unresolved");
+    assert!(u.reason.contains("local.vpc_id"), "{}", u.reason);
+    place(
+        &mut snap,
+        "subnet-tf:module.vpc.aws_subnet.private[0]",
+        &["sg-tf:module.vpc.aws_vpc.this[0]#default"],
+    );
+    let r = judge(&snap);
+    let nb = notebook(&r, "placed");
+    // AWS would route it through NAT 0; without its VPC the reader cannot prove it, and must
+    // not call it isolated.
+    assert_ne!(status(nb, "internet"), Status::Unreachable);
+    assert!(!nb.compliant);
+}
+
+#[test]
+fn real_security_group_plan() {
+    let mut snap = read("real/terraform-compliance-pull-330-sg.json", None);
+    let g = snap
+        .security_groups
+        .iter()
+        .find(|g| g.group_id == "sg-tf:aws_security_group.allow_all_egress")
+        .unwrap();
+    assert_eq!(g.vpc_id.as_deref(), Some("vpc-tf:aws_vpc.pass"));
+    assert!(g.ip_permissions.is_empty(), "no ingress configured");
+    assert_eq!(g.ip_permissions_egress.len(), 1);
+    assert_eq!(g.ip_permissions_egress[0].from_port, Some(443));
+    let s = &snap.subnets[0];
+    assert_eq!(s.subnet_id, "subnet-tf:aws_subnet.test");
+    assert_eq!(s.vpc_id, "vpc-tf:aws_vpc.pass");
+    // Terraform 0.12's provider computed enable_dns_hostnames: left open.
+    assert!(
+        snap.unresolved
+            .iter()
+            .any(|u| u.address == "aws_vpc.pass" && u.field == "enable_dns_hostnames")
+    );
+    // The rule names a group that exists nowhere.
+    assert!(
+        snap.unresolved
+            .iter()
+            .any(|u| u.address == "aws_security_group_rule.allow_all")
+    );
+    place(
+        &mut snap,
+        "subnet-tf:aws_subnet.test",
+        &["sg-tf:aws_security_group.allow_all_egress"],
+    );
+    let r = judge(&snap);
+    let nb = notebook(&r, "placed");
+    // The subnet uses the VPC's main table, which has only its local route.
+    assert_eq!(status(nb, "internet"), Status::Unreachable);
+    assert!(!nb.compliant);
+}

@@ -284,7 +284,7 @@ impl<'a> Ctx<'a> {
     /// An attribute known only after apply that the configuration does not set: the provider
     /// computes it (a route's `instance_id`, an endpoint's `route_table_ids`), so the plan sets
     /// nothing there.
-    fn computed_only(&self, inst: &Inst, attr: &str) -> bool {
+    pub fn computed_only(&self, inst: &Inst, attr: &str) -> bool {
         self.config_resource(inst).is_some_and(|r| {
             r.get("expressions")
                 .and_then(Value::as_object)

@@ -125,11 +125,19 @@ fn vpc(ctx: &mut Ctx<'_>, inst: &Inst) -> Result<(), PlanError> {
                 state: Some("associated".into()),
             }),
         }),
-        None if inst.is_unknown("ipv6_cidr_block") => ctx.b.unresolved(
-            &inst.address,
-            "ipv6_cidr_block",
-            "the VPC's IPv6 block is known only after apply; the VPC is read without IPv6",
-        ),
+        // Requested (generated, or from IPAM) but known only after apply.
+        None if inst.is_unknown("ipv6_cidr_block")
+            && (inst.values.get("assign_generated_ipv6_cidr_block")
+                == Some(&Value::Bool(true))
+                || !ctx.computed_only(inst, "ipv6_cidr_block")
+                || !ctx.computed_only(inst, "ipv6_ipam_pool_id")) =>
+        {
+            ctx.b.unresolved(
+                &inst.address,
+                "ipv6_cidr_block",
+                "the VPC's IPv6 block is known only after apply; the VPC is read without IPv6",
+            )
+        }
         None => {}
     }
     let support = ctx.flag(inst, "enable_dns_support", true)?;
@@ -392,13 +400,37 @@ fn subnet(ctx: &mut Ctx<'_>, inst: &Inst) -> Result<(), PlanError> {
                 state: Some("associated".into()),
             }),
         }),
-        None if inst.is_unknown("ipv6_cidr_block") => {
-            ctx.b.unresolved(
-                &inst.address,
-                "ipv6_cidr_block",
-                "the subnet's IPv6 block is known only after apply; the subnet is left out",
-            );
-            return Ok(());
+        // Set in the configuration but known only after apply (the provider reports an
+        // unset block as unknown too, which means none).
+        None if inst.is_unknown("ipv6_cidr_block")
+            && !ctx.computed_only(inst, "ipv6_cidr_block") =>
+        {
+            // A subnet's IPv6 block comes from its VPC's: a VPC without one gives none.
+            let vpc_v6_open = ctx.ids.iter().any(|(addr, id)| {
+                *id == vpc_id
+                    && ctx
+                        .b
+                        .snap
+                        .unresolved
+                        .iter()
+                        .any(|u| &u.address == addr && u.field == "ipv6_cidr_block")
+            });
+            match ctx.b.snap.vpcs.iter().find(|v| v.vpc_id == vpc_id) {
+                Some(v) if v.ipv6_cidr_block_association_set.is_empty() && !vpc_v6_open => {}
+                Some(_) => {
+                    ctx.b.unresolved(
+                        &inst.address,
+                        "ipv6_cidr_block",
+                        "the subnet's IPv6 block is known only after apply; the subnet is left out",
+                    );
+                    return Ok(());
+                }
+                None => ctx.b.unresolved(
+                    &inst.address,
+                    "ipv6_cidr_block",
+                    "the subnet's IPv6 block is known only after apply (its VPC is not known either)",
+                ),
+            }
         }
         None => {}
     }
