@@ -1355,3 +1355,210 @@ fn real_security_group_plan() {
     assert_eq!(status(nb, "internet"), Status::Unreachable);
     assert!(!nb.compliant);
 }
+
+/// A plan against `base-deployed.json` changing existing resources.
+fn change(address: &str, action: &str, before: Value, after: Value, unknown: Value) -> Value {
+    let (rtype, rest) = address.split_once('.').unwrap();
+    let mut res = json!({"address": address, "mode": "managed", "type": rtype, "name": rest,
+        "change": {"actions": [action], "before": before, "after": after, "after_unknown": unknown}});
+    if action == "replace" {
+        res["change"]["actions"] = json!(["delete", "create"]);
+    }
+    res
+}
+
+#[test]
+fn updating_a_deployed_security_group_replaces_its_rules() {
+    let before = json!({"id": "sg-0nb", "name": "notebook-sg", "vpc_id": "vpc-0base", "ingress": [],
+        "egress": [sg_rule(json!({"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}))]});
+    let mut after = before.clone();
+    after["egress"] = json!([sg_rule(
+        json!({"protocol": "tcp", "from_port": 443, "to_port": 443,
+        "cidr_blocks": ["10.1.0.0/16"]})
+    )]);
+    let p = json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [
+            {"address": "aws_security_group.nb", "mode": "managed", "type": "aws_security_group",
+             "name": "nb", "values": after.clone()}]}},
+        "resource_changes": [change("aws_security_group.nb", "update", before.clone(), after, json!({}))],
+        "prior_state": {"values": {"root_module": {"resources": [
+            {"address": "aws_security_group.nb", "mode": "managed", "type": "aws_security_group",
+             "name": "nb", "values": before}]}}}
+    });
+    let snap = read_value(&p, Some(base("base-deployed.json"))).expect("plan reads");
+    let g = snap
+        .security_groups
+        .iter()
+        .find(|g| g.group_id == "sg-0nb")
+        .unwrap();
+    assert_eq!(g.ip_permissions_egress.len(), 1);
+    assert_eq!(
+        g.ip_permissions_egress[0].ip_ranges[0].cidr_ip,
+        "10.1.0.0/16"
+    );
+    assert!(
+        snap.planned_resources
+            .iter()
+            .any(|p| p.id == "sg-0nb" && p.action == "update")
+    );
+    let r = judge(&snap);
+    let nb = notebook(&r, "exposed-nb");
+    // The NAT route is still there, but the security group lets nothing out to the internet.
+    assert_eq!(status(nb, "internet"), Status::Unreachable);
+}
+
+#[test]
+fn destroying_and_replacing_deployed_resources() {
+    // The notebook is destroyed; the private subnet is replaced by a new one.
+    let nb_before = json!({"id": "exposed-nb", "name": "exposed-nb", "subnet_id": "subnet-0priv"});
+    let sn_before =
+        json!({"id": "subnet-0priv", "vpc_id": "vpc-0base", "cidr_block": "10.1.1.0/24"});
+    let sn_after = json!({"vpc_id": "vpc-0base", "cidr_block": "10.1.2.0/24"});
+    let p = json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [
+            {"address": "aws_subnet.priv", "mode": "managed", "type": "aws_subnet", "name": "priv",
+             "values": sn_after.clone()},
+            {"address": "aws_sagemaker_notebook_instance.keep", "mode": "managed",
+             "type": "aws_sagemaker_notebook_instance", "name": "keep",
+             "values": {"name": "keep", "subnet_id": "subnet-0pub", "security_groups": ["sg-0nb"],
+                        "direct_internet_access": "Disabled", "root_access": "Disabled"}}]}},
+        "resource_changes": [
+            change("aws_sagemaker_notebook_instance.nb", "delete", nb_before, Value::Null, json!({})),
+            change("aws_subnet.priv", "replace", sn_before, sn_after, json!({"id": true}))
+        ]
+    });
+    let snap = read_value(&p, Some(base("base-deployed.json"))).expect("plan reads");
+    assert!(
+        !snap
+            .notebook_instances
+            .iter()
+            .any(|n| n.notebook_instance_name == "exposed-nb")
+    );
+    assert!(!snap.subnets.iter().any(|s| s.subnet_id == "subnet-0priv"));
+    let new = snap
+        .subnets
+        .iter()
+        .find(|s| s.subnet_id == "subnet-tf:aws_subnet.priv")
+        .unwrap();
+    assert_eq!(new.cidr_block.as_deref(), Some("10.1.2.0/24"));
+    assert!(
+        snap.planned_resources
+            .iter()
+            .any(|p| p.id == "subnet-tf:aws_subnet.priv" && p.action == "replace")
+    );
+    let r = judge(&snap);
+    assert_eq!(names(&r), ["keep"]);
+    // In the public subnet without a public address: the IGW route gives no IPv4 internet.
+    assert_eq!(
+        status(notebook(&r, "keep"), "internet"),
+        Status::Unreachable
+    );
+}
+
+#[test]
+fn region_from_a_variable_and_prefix_list_of_an_endpoint() {
+    let mut p = plan(&[
+        vpc(),
+        (
+            "aws_vpc_endpoint.s3",
+            json!({"service_name": "com.amazonaws.eu-west-1.s3"}),
+            json!({"id": true, "vpc_id": true, "prefix_list_id": true}),
+            json!({"vpc_id": r("aws_vpc.v.id")}),
+        ),
+        (
+            "aws_security_group.g",
+            json!({"name": "g", "ingress": [],
+                   "egress": [sg_rule(json!({"protocol": "tcp", "from_port": 443, "to_port": 443}))]}),
+            json!({"id": true, "vpc_id": true, "egress": [{"prefix_list_ids": true}]}),
+            json!({"vpc_id": r("aws_vpc.v.id"),
+                   "egress": [{"protocol": {"constant_value": "tcp"},
+                               "prefix_list_ids": r("aws_vpc_endpoint.s3.prefix_list_id")}]}),
+        ),
+    ]);
+    p["configuration"]["provider_config"]["aws"]["expressions"]["region"] =
+        json!({"references": ["var.region"]});
+    p["variables"] = json!({"region": {"value": "eu-west-1"}});
+    let base: Snapshot = serde_json::from_value(json!({
+        "PrefixLists": [{"PrefixListId": "pl-6da54004", "PrefixListName": "com.amazonaws.eu-west-1.s3",
+                         "Cidrs": ["52.218.0.0/17"]}]
+    }))
+    .unwrap();
+    let snap = read_value(&p, Some(base)).expect("plan reads");
+    assert_eq!(snap.region.as_deref(), Some("eu-west-1"));
+    let g = &snap
+        .security_groups
+        .iter()
+        .find(|g| g.group_id == "sg-tf:aws_security_group.g")
+        .unwrap();
+    assert_eq!(
+        g.ip_permissions_egress[0].prefix_list_ids[0].prefix_list_id,
+        "pl-6da54004"
+    );
+    // Without the base, the reference is left open.
+    let snap = read_value(&p, None).expect("plan reads");
+    assert!(
+        snap.unresolved
+            .iter()
+            .any(|u| u.address == "aws_security_group.g" && u.field == "egress.prefix_list_ids")
+    );
+}
+
+/// Every value of a fixture replaced in turn by a value of another type: an error or a
+/// snapshot, never a panic (and a snapshot always converts or fails cleanly).
+#[test]
+fn every_value_replaced_never_panics() {
+    let text = std::fs::read_to_string(fixture("isolated-plus-nat.json")).unwrap();
+    let root: Value = serde_json::from_str(&text).unwrap();
+    fn paths(v: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        out.push(at.clone());
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    at.push(k.clone());
+                    paths(x, at, out);
+                    at.pop();
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    at.push(i.to_string());
+                    paths(x, at, out);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    paths(&root, &mut Vec::new(), &mut all);
+    let replacements = [
+        json!(null),
+        json!(7),
+        json!("sg-x"),
+        json!([]),
+        json!({"a": true}),
+    ];
+    let mut n = 0;
+    for (i, p) in all.iter().enumerate() {
+        if p.is_empty() {
+            continue;
+        }
+        let mut v = root.clone();
+        let mut cur = &mut v;
+        for k in p {
+            cur = match cur {
+                Value::Object(o) => o.get_mut(k).unwrap(),
+                Value::Array(a) => &mut a[k.parse::<usize>().unwrap()],
+                _ => unreachable!(),
+            };
+        }
+        *cur = replacements[i % replacements.len()].clone();
+        if let Ok(s) = read_value(&v, None) {
+            let _ = vpcreach_aws::convert(&s);
+        }
+        n += 1;
+    }
+    assert!(n > 500, "{n} mutations");
+}

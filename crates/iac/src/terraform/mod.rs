@@ -636,6 +636,13 @@ impl<'a> Ctx<'a> {
             {
                 self.b.remove(id);
             }
+            // A notebook is known by its name.
+            if inst.action == Action::Delete
+                && inst.rtype == "aws_sagemaker_notebook_instance"
+                && let Some(name) = before.get("name").and_then(Value::as_str)
+            {
+                self.b.remove(name);
+            }
             network::unapply(self, &old)?;
             filters::unapply(self, &old)?;
             services::unapply(self, &old)?;
