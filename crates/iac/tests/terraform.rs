@@ -1562,3 +1562,59 @@ fn every_value_replaced_never_panics() {
     }
     assert!(n > 500, "{n} mutations");
 }
+
+#[test]
+fn existing_resources_read_from_the_plan_alone() {
+    let vpc = json!({"id": "vpc-0ex", "cidr_block": "10.5.0.0/16", "enable_dns_support": true,
+        "enable_dns_hostnames": true, "main_route_table_id": "rtb-0exmain",
+        "default_route_table_id": "rtb-0exmain", "default_network_acl_id": "acl-0ex",
+        "default_security_group_id": "sg-0exdef", "dhcp_options_id": "dopt-0ex"});
+    let subnet = json!({"id": "subnet-0ex", "vpc_id": "vpc-0ex", "cidr_block": "10.5.1.0/24"});
+    let nb = json!({"name": "nb", "subnet_id": "subnet-0ex", "security_groups": ["sg-0exdef"],
+        "direct_internet_access": "Disabled", "root_access": "Disabled"});
+    let res = |a: &str, t: &str, v: &Value| {
+        json!({"address": a, "mode": "managed", "type": t, "name": a.split('.').nth(1).unwrap(),
+               "values": v})
+    };
+    let p = json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [
+            res("aws_vpc.v", "aws_vpc", &vpc),
+            res("aws_subnet.s", "aws_subnet", &subnet),
+            res("aws_sagemaker_notebook_instance.n", "aws_sagemaker_notebook_instance", &nb)]}},
+        "resource_changes": [
+            change("aws_vpc.v", "no-op", vpc.clone(), vpc.clone(), json!({})),
+            change("aws_subnet.s", "no-op", subnet.clone(), subnet.clone(), json!({})),
+            change("aws_sagemaker_notebook_instance.n", "create", Value::Null, nb.clone(),
+                   json!({"id": true}))
+        ]
+    });
+    let snap = read_value(&p, None).expect("plan reads");
+    // AWS's defaults keep their real IDs, and the main table has its local route.
+    let main = snap
+        .route_tables
+        .iter()
+        .find(|t| t.route_table_id == "rtb-0exmain")
+        .unwrap();
+    assert!(main.associations.iter().any(|a| a.main == Some(true)));
+    assert_eq!(main.routes.len(), 1);
+    assert_eq!(main.routes[0].gateway_id.as_deref(), Some("local"));
+    assert!(
+        snap.security_groups
+            .iter()
+            .any(|g| g.group_id == "sg-0exdef")
+    );
+    assert!(
+        snap.network_acls
+            .iter()
+            .any(|a| a.network_acl_id == "acl-0ex")
+    );
+    // Only the notebook is planned.
+    assert_eq!(snap.planned_resources.len(), 1);
+    // The existing VPC's DHCP option set is not in the plan: its resolver is not assumed.
+    assert_eq!(snap.vpcs[0].dhcp_options_id.as_deref(), Some("dopt-0ex"));
+    let r = judge(&snap);
+    let nb = notebook(&r, "nb");
+    assert_eq!(status(nb, "internet"), Status::Unreachable);
+    assert_eq!(status(nb, "sts"), Status::Unknown);
+}

@@ -691,6 +691,7 @@ pub fn unapply(ctx: &mut Ctx<'_>, old: &Inst) -> Result<(), PlanError> {
                 base: ctx.base,
                 b: crate::common::Builder::new(None, "tf", ctx.path),
                 ids: ctx.ids.clone(),
+                built: Default::default(),
             };
             let Ok((egress, sg, p)) = rule_of(&mut tmp, old) else {
                 return Ok(());

@@ -19,7 +19,7 @@ mod plan;
 mod refs;
 mod services;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -42,6 +42,7 @@ pub fn read(path: &Path, text: &str, opts: &PlanOptions) -> Result<Snapshot, Pla
         base: opts.base.as_ref(),
         b: Builder::new(opts.base.as_ref(), "tf", path),
         ids: BTreeMap::new(),
+        built: BTreeSet::new(),
     };
     ctx.assign_ids();
     ctx.adopt_default_ids();
@@ -51,6 +52,7 @@ pub fn read(path: &Path, text: &str, opts: &PlanOptions) -> Result<Snapshot, Pla
     network::build(&mut ctx)?;
     filters::build(&mut ctx)?;
     services::build(&mut ctx)?;
+    network::local_routes(&mut ctx);
     Ok(ctx.b.finish())
 }
 
@@ -66,6 +68,8 @@ pub struct Ctx<'a> {
     pub b: Builder,
     /// Managed instance address → the ID it has in the planned state.
     pub ids: BTreeMap<String, String>,
+    /// VPCs and route tables built from the plan (rather than kept from the base).
+    pub built: BTreeSet<String>,
 }
 
 /// The AWS ID prefix of a resource type's ID (`None`: the type has no ID of its own in a

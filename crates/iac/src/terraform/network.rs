@@ -193,9 +193,70 @@ fn vpc(ctx: &mut Ctx<'_>, inst: &Inst) -> Result<(), PlanError> {
             }
         }
     }
+    // An existing VPC read from the plan alone keeps its DHCP option set: unless the plan
+    // manages it, its resolver is not known (never assumed to be AmazonProvidedDNS).
+    if !inst.action.new_object()
+        && ctx.base.is_none()
+        && let Some(dopt) = ctx.scalar_plain(inst, "dhcp_options_id")?
+        && let Some(v) = ctx.b.snap.vpcs.iter_mut().find(|v| v.vpc_id == id)
+    {
+        v.dhcp_options_id = Some(dopt);
+    }
     set_dns_exact(&mut ctx.b, &id, support, hostnames);
+    ctx.built.insert(id.clone());
     ctx.mark(&id, inst);
     Ok(())
+}
+
+/// Every route table built from the plan, and every table of a VPC built from it, holds its
+/// VPC's `local` routes (the builder adds them only for planned ones; an existing table read
+/// from the plan alone needs them too).
+pub fn local_routes(ctx: &mut Ctx<'_>) {
+    let vpcs = ctx.b.snap.vpcs.clone();
+    for t in &mut ctx.b.snap.route_tables {
+        if !ctx.built.contains(&t.route_table_id) && !ctx.built.contains(&t.vpc_id) {
+            continue;
+        }
+        let Some(v) = vpcs.iter().find(|v| v.vpc_id == t.vpc_id) else {
+            continue;
+        };
+        let mut v4: Vec<String> = v.cidr_block.iter().cloned().collect();
+        for a in &v.cidr_block_association_set {
+            if !v4.contains(&a.cidr_block) {
+                v4.push(a.cidr_block.clone());
+            }
+        }
+        let v6 = v
+            .ipv6_cidr_block_association_set
+            .iter()
+            .map(|a| a.ipv6_cidr_block.clone());
+        let mut local = Vec::new();
+        for (c, six) in v4
+            .into_iter()
+            .map(|c| (c, false))
+            .chain(v6.map(|c| (c, true)))
+        {
+            let present = t.routes.iter().any(|r| {
+                if six {
+                    r.destination_ipv6_cidr_block.as_deref() == Some(&c)
+                } else {
+                    r.destination_cidr_block.as_deref() == Some(&c)
+                }
+            });
+            if !present {
+                local.push(Route {
+                    destination_cidr_block: (!six).then(|| c.clone()),
+                    destination_ipv6_cidr_block: six.then(|| c.clone()),
+                    gateway_id: Some("local".into()),
+                    origin: Some("CreateRouteTable".into()),
+                    state: Some("active".into()),
+                    ..Route::default()
+                });
+            }
+        }
+        local.append(&mut t.routes);
+        t.routes = local;
+    }
 }
 
 /// Set both DNS attributes; `None` (known only after apply) leaves the attribute out, so the
@@ -615,6 +676,7 @@ fn route_table(ctx: &mut Ctx<'_>, inst: &Inst) -> Result<(), PlanError> {
         put_route(&mut rt, r);
     }
     upsert(&mut ctx.b.snap.route_tables, rt, |r| &r.route_table_id);
+    ctx.built.insert(id.clone());
     ctx.mark(&id, inst);
     Ok(())
 }
