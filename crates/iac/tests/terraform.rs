@@ -1618,3 +1618,166 @@ fn existing_resources_read_from_the_plan_alone() {
     assert_eq!(status(nb, "internet"), Status::Unreachable);
     assert_eq!(status(nb, "sts"), Status::Unknown);
 }
+
+#[test]
+fn data_sources_from_plan_values_or_base() {
+    let data = |a: &str, values: Value, unknown: Value, action: &str| {
+        let (_, rest) = a.split_once('.').unwrap();
+        let (t, n) = rest.split_once('.').unwrap();
+        (
+            json!({"address": a, "mode": "data", "type": t, "name": n, "values": values}),
+            json!({"address": a, "mode": "data", "type": t, "name": n,
+                   "change": {"actions": [action], "before": null, "after": values,
+                              "after_unknown": unknown}}),
+        )
+    };
+    let mut planned = Vec::new();
+    let mut changes = Vec::new();
+    for (p, c) in [
+        // Read at apply: looked up in --base.
+        data(
+            "data.aws_vpc.by_tag",
+            json!({"tags": {"Name": "ml"}}),
+            json!({"id": true, "cidr_block": true}),
+            "read",
+        ),
+        data(
+            "data.aws_route_table.of_subnet",
+            json!({"subnet_id": "subnet-0priv"}),
+            json!({"id": true, "routes": true}),
+            "read",
+        ),
+        data(
+            "data.aws_subnet.ambiguous",
+            json!({"vpc_id": "vpc-0base"}),
+            json!({"id": true}),
+            "read",
+        ),
+        data(
+            "data.aws_subnet.by_filter",
+            json!({"filter": [{"name": "tag:Name", "values": ["pub*"]}]}),
+            json!({"id": true}),
+            "read",
+        ),
+    ] {
+        planned.push(p);
+        changes.push(c);
+    }
+    // Read at plan time: its values are used (and the prefix list joins the snapshot).
+    planned.push(json!({"address": "data.aws_prefix_list.s3", "mode": "data",
+        "type": "aws_prefix_list", "name": "s3",
+        "values": {"id": "pl-0dyn", "name": "com.amazonaws.us-east-1.dynamodb",
+                   "cidr_blocks": ["52.94.0.0/22"]}}));
+    let refs = |attrs: &[(&str, &str)]| {
+        let mut e = serde_json::Map::new();
+        for (k, t) in attrs {
+            e.insert(k.to_string(), json!({"references": [t]}));
+        }
+        Value::Object(e)
+    };
+    let managed = [
+        (
+            "aws_internet_gateway.igw",
+            json!({}),
+            json!({"id": true}),
+            json!({}),
+        ),
+        (
+            "aws_internet_gateway_attachment.a",
+            json!({}),
+            json!({"id": true, "vpc_id": true, "internet_gateway_id": true}),
+            refs(&[
+                ("vpc_id", "data.aws_vpc.by_tag.id"),
+                ("internet_gateway_id", "aws_internet_gateway.igw.id"),
+            ]),
+        ),
+        (
+            "aws_route.r",
+            json!({"destination_prefix_list_id": "pl-0dyn", "gateway_id": "vpce-0dyn"}),
+            json!({"id": true, "route_table_id": true}),
+            refs(&[("route_table_id", "data.aws_route_table.of_subnet.id")]),
+        ),
+        (
+            "aws_vpc_endpoint.sts",
+            json!({"service_name": "com.amazonaws.us-east-1.sts", "vpc_endpoint_type": "Interface"}),
+            json!({"id": true, "vpc_id": true, "subnet_ids": true}),
+            refs(&[
+                ("vpc_id", "data.aws_vpc.by_tag.id"),
+                ("subnet_ids", "data.aws_subnet.by_filter.id"),
+            ]),
+        ),
+        (
+            "aws_sagemaker_notebook_instance.n",
+            json!({"name": "n", "security_groups": ["sg-0nb"]}),
+            json!({"id": true, "subnet_id": true}),
+            refs(&[("subnet_id", "data.aws_subnet.ambiguous.id")]),
+        ),
+    ];
+    let mut p = plan(
+        &managed
+            .iter()
+            .map(|(a, b, c, d)| (*a, b.clone(), c.clone(), d.clone()))
+            .collect::<Vec<_>>(),
+    );
+    p["planned_values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap()
+        .extend(planned);
+    p["resource_changes"]
+        .as_array_mut()
+        .unwrap()
+        .extend(changes);
+    let mut b = base("base-deployed.json");
+    b.vpcs[0].tags = vec![vpcreach_aws::snapshot::Tag {
+        key: "Name".into(),
+        value: "ml".into(),
+    }];
+    let snap = read_value(&p, Some(b)).expect("plan reads");
+    let igw = snap
+        .internet_gateways
+        .iter()
+        .find(|g| g.internet_gateway_id == "igw-tf:aws_internet_gateway.igw")
+        .unwrap();
+    assert_eq!(igw.attachments[0].vpc_id, "vpc-0base");
+    let rt = snap
+        .route_tables
+        .iter()
+        .find(|t| t.route_table_id == "rtb-0priv")
+        .unwrap();
+    assert!(
+        rt.routes
+            .iter()
+            .any(|r| r.destination_prefix_list_id.as_deref() == Some("pl-0dyn"))
+    );
+    assert!(
+        snap.prefix_lists
+            .iter()
+            .any(|p| p.prefix_list_id == "pl-0dyn"
+                && p.cidrs.as_deref() == Some(&["52.94.0.0/22".to_string()][..]))
+    );
+    let sts = snap
+        .vpc_endpoints
+        .iter()
+        .find(|e| e.vpc_endpoint_id == "vpce-tf:aws_vpc_endpoint.sts")
+        .unwrap();
+    assert_eq!(sts.subnet_ids, vec!["subnet-0pub"]);
+    // No security group given: the VPC's default group.
+    assert_eq!(sts.groups[0].group_id, "sg-0default");
+    // Two subnets of vpc-0base match: never a guess.
+    let u = snap
+        .unresolved
+        .iter()
+        .find(|u| u.address == "aws_sagemaker_notebook_instance.n")
+        .unwrap();
+    assert!(u.reason.contains("several"), "{}", u.reason);
+    assert!(
+        snap.notebook_instances
+            .iter()
+            .find(|n| n.notebook_instance_name == "n")
+            .unwrap()
+            .subnet_id
+            .as_deref()
+            .unwrap()
+            .starts_with("subnet-unresolved:")
+    );
+}

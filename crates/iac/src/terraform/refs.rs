@@ -195,6 +195,12 @@ impl Ctx<'_> {
         prefix: Option<&str>,
         depth: usize,
     ) -> Result<Vec<String>, String> {
+        // Only an expression that uses the instance's own key (`count.index`, `each.*`) can
+        // mean "the same index"; without one, an unindexed reference means every instance.
+        let keyed = refs
+            .iter()
+            .any(|r| r.starts_with("count.index") || r.starts_with("each."));
+        let from = if keyed { from } else { None };
         // Group the references by the object they name; keep the most specific of each.
         let mut groups: Vec<(String, Vec<Seg>)> = Vec::new();
         for r in refs {
