@@ -1157,6 +1157,14 @@ fn count_references_resolve_by_index_only_when_unambiguous() {
                    "route_table_id": {"references": ["aws_route_table.t", "count.index"]}}),
         ));
     }
+    // A splat from a for_each instance (no `each.*` in the expression): every subnet.
+    resources.push(res(
+        "aws_vpc_endpoint.e[\"sts\"]",
+        json!({"service_name": "com.amazonaws.us-east-1.sts", "vpc_endpoint_type": "Interface",
+               "security_group_ids": ["sg-0x"]}),
+        json!({"id": true, "vpc_id": true, "subnet_ids": true}),
+        json!({"vpc_id": r("aws_vpc.v.id"), "subnet_ids": {"references": ["aws_subnet.s"]}}),
+    ));
     // One notebook with an unindexed reference to two subnets: ambiguous.
     resources.push(res(
         "aws_sagemaker_notebook_instance.n",
@@ -1176,6 +1184,10 @@ fn count_references_resolve_by_index_only_when_unambiguous() {
             Some(format!("subnet-tf:aws_subnet.s[{i}]").as_str())
         );
     }
+    assert_eq!(
+        s.vpc_endpoints[0].subnet_ids,
+        vec!["subnet-tf:aws_subnet.s[0]", "subnet-tf:aws_subnet.s[1]"]
+    );
     let nb = &s.notebook_instances[0];
     assert!(
         nb.subnet_id
