@@ -39,7 +39,9 @@ impl Action {
             ["create"] => Action::Create,
             ["update"] => Action::Update,
             ["delete", "create"] | ["create", "delete"] => Action::Replace,
-            ["no-op"] | [] => Action::NoOp,
+            // `forget` (a `removed` block) takes the object out of Terraform's state but
+            // leaves it in AWS.
+            ["no-op"] | [] | ["forget"] => Action::NoOp,
             ["read"] => Action::Read,
             ["delete"] => Action::Delete,
             other => {

@@ -368,20 +368,35 @@ impl Ctx<'_> {
                         "{child} has no output {output} in the configuration"
                     ));
                 };
+                let mut child = child;
                 if !self
                     .plan
                     .insts
                     .iter()
                     .any(|i| i.module == child || i.module.starts_with(&format!("{child}.")))
-                    && self
+                {
+                    // A module with `count`/`for_each`: unambiguous only with one instance.
+                    let mut keyed: Vec<String> = self
                         .plan
                         .insts
                         .iter()
-                        .any(|i| i.module.starts_with(&format!("{child}[")))
-                {
-                    return Err(format!(
-                        "{child} has several instances; which one is meant is not decidable"
-                    ));
+                        .filter(|i| i.module.starts_with(&format!("{child}[")))
+                        .filter_map(|i| {
+                            let rest = &i.module[child.len()..];
+                            rest.find(']').map(|e| format!("{child}{}", &rest[..=e]))
+                        })
+                        .collect();
+                    keyed.sort();
+                    keyed.dedup();
+                    match keyed.as_slice() {
+                        [] => {}
+                        [one] => child = one.clone(),
+                        _ => {
+                            return Err(format!(
+                                "{child} has several instances; which one is meant is not decidable"
+                            ));
+                        }
+                    }
                 }
                 let got = match element {
                     None => self.resolve_expr(&child, None, expr, want, prefix, depth + 1),
