@@ -526,7 +526,6 @@ type FieldGetter<'f> =
 /// apply) and its target.
 fn route_of(
     ctx: &mut Ctx<'_>,
-    inst: &Inst,
     get: &mut FieldGetter<'_>,
     dest_names: [&str; 3],
 ) -> Result<Option<Route>, PlanError> {
@@ -548,7 +547,6 @@ fn route_of(
             .iter()
             .any(|d| d.as_deref().is_some_and(|d| d.contains("-unresolved:")))
     {
-        let _ = inst;
         return Ok(None);
     }
     r.gateway_id = get(ctx, "gateway_id", "igw")?;
@@ -621,7 +619,6 @@ fn route_table(ctx: &mut Ctx<'_>, inst: &Inst) -> Result<(), PlanError> {
         let mut get = |c: &mut Ctx<'_>, f: &str, p: &str| c.block_str(inst, "route", item, f, p);
         match route_of(
             ctx,
-            inst,
             &mut get,
             [
                 "cidr_block",
@@ -688,7 +685,6 @@ fn route(ctx: &mut Ctx<'_>, inst: &Inst) -> Result<(), PlanError> {
     let mut get = |c: &mut Ctx<'_>, f: &str, p: &str| c.scalar(inst, f, p);
     let r = route_of(
         ctx,
-        inst,
         &mut get,
         [
             "destination_cidr_block",

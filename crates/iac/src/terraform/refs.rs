@@ -555,7 +555,6 @@ impl Ctx<'_> {
         if !inst.is_unknown(attr)
             && let Some(v) = inst.values.get(attr)
             && !v.is_null()
-            && !(inst.action.new_object() && attr == "arn")
         {
             return Ok(strings_of(v));
         }
