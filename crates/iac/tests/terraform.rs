@@ -208,6 +208,14 @@ fn a_data_source_read_at_apply_without_base_is_unresolved() {
         "{:?}",
         snap.unresolved
     );
+    // The literal subnet ID is named too: without --base it exists nowhere.
+    assert!(
+        snap.unresolved
+            .iter()
+            .any(|u| u.address == "aws_sagemaker_notebook_instance.literal"
+                && u.field == "subnet_id"
+                && u.reason.contains("subnet-0priv"))
+    );
     let nb = snap
         .notebook_instances
         .iter()

@@ -280,6 +280,18 @@ fn notebook(ctx: &mut Ctx<'_>, inst: &Inst) -> Result<(), PlanError> {
     let root = ctx
         .scalar_plain(inst, "root_access")?
         .unwrap_or_else(|| "Enabled".into());
+    // Literal IDs the planned state does not hold (no --base, or not in it): named, so the
+    // dangling placement is explained.
+    if let Some(sn) = &subnet_id
+        && !ctx.b.snap.subnets.iter().any(|x| &x.subnet_id == sn)
+    {
+        missing(ctx, inst, "subnet_id", &sn.clone());
+    }
+    for g in &security_groups {
+        if !ctx.b.snap.security_groups.iter().any(|x| &x.group_id == g) {
+            missing(ctx, inst, "security_groups", g);
+        }
+    }
     let nb = NotebookInstance {
         notebook_instance_name: name.clone(),
         notebook_instance_arn: (!inst.action.new_object())
