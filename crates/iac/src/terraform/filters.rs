@@ -5,13 +5,13 @@
 //! <https://registry.terraform.io/providers/hashicorp/aws/latest/docs>):
 //! - `aws_security_group`: "By default, AWS creates an ALLOW ALL egress rule when creating a new
 //!   Security Group inside of a VPC. When creating a new Security Group inside a VPC, Terraform
-//!   will remove this default rule" (`resources/security_group`): a managed group without
+//!   will remove this default rule" (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group>): a managed group without
 //!   `egress` has no egress rule (unless separate rule resources add some).
 //! - `aws_default_security_group` and `aws_default_network_acl` adopt the VPC's defaults and
-//!   replace all their rules/entries with those configured (`resources/default_security_group`,
-//!   `resources/default_network_acl`).
+//!   replace all their rules/entries with those configured (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/default_security_group>,
+//!   <https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/default_network_acl>).
 //! - `aws_security_group_rule` `type` is `ingress` or `egress`; `aws_network_acl_rule` `egress`
-//!   defaults to false (`resources/network_acl_rule`).
+//!   defaults to false (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/network_acl_rule>).
 
 use serde_json::{Map, Value};
 use vpcreach_aws::snapshot::{

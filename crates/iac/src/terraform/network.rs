@@ -4,12 +4,13 @@
 //! Terraform behaviour relied on (AWS provider documentation,
 //! <https://registry.terraform.io/providers/hashicorp/aws/latest/docs>):
 //! - `aws_vpc`: `enable_dns_support` defaults to true, `enable_dns_hostnames` to false
-//!   (`resources/vpc`).
+//!   (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/vpc>).
 //! - `aws_default_route_table` adopts the VPC's main route table and replaces its routes with
-//!   the `route` blocks given (`resources/default_route_table`: "Terraform will remove all routes
-//!   ... and then create any routes specified"); the `local` routes stay.
-//! - `aws_route_table`'s `route` blocks are authoritative when given (`resources/route_table`).
-//! - `aws_nat_gateway`: `connectivity_type` defaults to `public` (`resources/nat_gateway`).
+//!   the `route` blocks given (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/default_route_table>: "When Terraform first adopts the Default
+//!   Route Table, it immediately removes all defined routes. It then proceeds to create any
+//!   routes specified in the configuration."); the `local` routes stay.
+//! - `aws_route_table`'s `route` blocks are authoritative when given (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/route_table>).
+//! - `aws_nat_gateway`: `connectivity_type` defaults to `public` (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/nat_gateway>).
 
 use serde_json::Value;
 use vpcreach_aws::snapshot::{

@@ -4,7 +4,8 @@
 //! Terraform behaviour relied on (AWS provider documentation,
 //! <https://registry.terraform.io/providers/hashicorp/aws/latest/docs>):
 //! - `aws_vpc_endpoint`: `vpc_endpoint_type` defaults to `Gateway`; `private_dns_enabled`
-//!   defaults to false (`resources/vpc_endpoint`). A Gateway endpoint adds to each table of
+//!   defaults to false; without `security_group_ids` the VPC's default security group is
+//!   associated (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/vpc_endpoint>). A Gateway endpoint adds to each table of
 //!   `route_table_ids` a route whose destination is the service's prefix list and whose target
 //!   is the endpoint (<https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>);
 //!   that prefix list's ID is region specific, so it comes from the base snapshot's
@@ -12,7 +13,7 @@
 //!   endpoint created without security groups gets the VPC's default security group
 //!   (<https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html>).
 //! - `aws_sagemaker_notebook_instance`: `direct_internet_access` and `root_access` default to
-//!   `Enabled` (`resources/sagemaker_notebook_instance`). A notebook has no network interface
+//!   `Enabled` (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sagemaker_notebook_instance>). A notebook has no network interface
 //!   in a plan; the engine then assumes any address of its subnet.
 
 use serde_json::Value;
