@@ -1529,8 +1529,14 @@ fn region_from_a_variable_and_prefix_list_of_an_endpoint() {
 /// snapshot, never a panic (and a snapshot always converts or fails cleanly).
 #[test]
 fn every_value_replaced_never_panics() {
-    let text = std::fs::read_to_string(fixture("isolated-plus-nat.json")).unwrap();
-    let root: Value = serde_json::from_str(&text).unwrap();
+    for name in ["isolated-plus-nat.json", "community-vpc-module.json"] {
+        let text = std::fs::read_to_string(fixture(name)).unwrap();
+        let root: Value = serde_json::from_str(&text).unwrap();
+        mutate_each(&root);
+    }
+}
+
+fn mutate_each(root: &Value) {
     fn paths(v: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
         out.push(at.clone());
         match v {
@@ -1552,7 +1558,7 @@ fn every_value_replaced_never_panics() {
         }
     }
     let mut all = Vec::new();
-    paths(&root, &mut Vec::new(), &mut all);
+    paths(root, &mut Vec::new(), &mut all);
     let replacements = [
         json!(null),
         json!(7),
