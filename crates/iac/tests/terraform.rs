@@ -1807,3 +1807,32 @@ fn data_sources_from_plan_values_or_base() {
             .starts_with("subnet-unresolved:")
     );
 }
+
+#[test]
+fn a_state_is_read_as_existing_resources() {
+    // `terraform show -json` of a state: `values`, no changes.
+    let p = json!({
+        "format_version": "1.0",
+        "values": {"root_module": {"resources": [
+            {"address": "aws_vpc.v", "mode": "managed", "type": "aws_vpc", "name": "v",
+             "values": {"id": "vpc-0st", "cidr_block": "10.7.0.0/16", "main_route_table_id": "rtb-0st"}},
+            {"address": "aws_route_table.t", "mode": "managed", "type": "aws_route_table", "name": "t",
+             "values": {"id": "rtb-0t", "vpc_id": "vpc-0st",
+                        "route": [route_block(json!({"cidr_block": "0.0.0.0/0", "nat_gateway_id": "nat-0x"}))]}}
+        ]}}
+    });
+    let snap = read_value(&p, None).expect("state reads");
+    assert!(snap.planned_resources.is_empty());
+    let t = snap
+        .route_tables
+        .iter()
+        .find(|t| t.route_table_id == "rtb-0t")
+        .unwrap();
+    assert_eq!(t.routes[0].gateway_id.as_deref(), Some("local"));
+    assert_eq!(t.routes[1].nat_gateway_id.as_deref(), Some("nat-0x"));
+    assert!(
+        snap.route_tables
+            .iter()
+            .any(|t| t.route_table_id == "rtb-0st")
+    );
+}
