@@ -85,6 +85,7 @@ Examples:
   vpcreach plan plan.json --base snapshot/
   vpcreach plan notebook.yaml --parameter AWS::Region=us-east-1 --parameter VpcCidr=10.20.0.0/16
   vpcreach plan plan.json --base snapshot/ --save planned/ && vpcreach diagram planned/ -o planned.svg
+  vpcreach plan network.json --place 'nb:subnet=subnet-tf:module.vpc.aws_subnet.private[0],sg=sg-tf:aws_security_group.nb'
 
 New resources get IDs made from their address (subnet-tf:module.vpc.aws_subnet.private[0], \
 sg-cfn:NotebookSG). Values known only after apply are followed through the plan's references; \
@@ -181,6 +182,16 @@ struct AnalyzeArgs {
     #[arg(long, value_delimiter = ',', value_name = "REGION")]
     region: Vec<String>,
 
+    #[command(flatten)]
+    place: PlaceArgs,
+
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// Notebooks that do not exist yet (`analyze`, `plan`).
+#[derive(clap::Args, Debug, Default)]
+struct PlaceArgs {
     /// Judge a notebook that does not exist yet, as `create-notebook-instance` would create it:
     /// `NAME:subnet=subnet-…,sg=sg-…[,sg=…][,direct-internet-access=Disabled][,root-access=Disabled]`
     /// (repeatable). Unset toggles are AWS's defaults (Enabled); its address is any address of
@@ -193,9 +204,21 @@ struct AnalyzeArgs {
     /// or `{"NotebookInstances": [...]}`, JSON or YAML (repeatable).
     #[arg(long, value_name = "FILE")]
     place_file: Vec<PathBuf>,
+}
 
-    #[command(flatten)]
-    run: RunArgs,
+impl PlaceArgs {
+    fn placements(&self) -> Result<Vec<iac::place::Placement>> {
+        let mut out = Vec::new();
+        for spec in &self.place {
+            out.push(iac::place::Placement::parse(spec)?);
+        }
+        for f in &self.place_file {
+            let text =
+                std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+            out.extend(iac::place::parse_file(f, &text)?);
+        }
+        Ok(out)
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -207,6 +230,9 @@ struct PlanArgs {
 
     #[command(flatten)]
     input: PlanInputArgs,
+
+    #[command(flatten)]
+    place: PlaceArgs,
 
     /// Also write the resolved planned state as a snapshot (directory, or one file ending in
     /// .json): `vpcreach analyze` and `vpcreach diagram` read it, and it lists what was planned
@@ -446,15 +472,7 @@ fn pick_regions(regions: Vec<aws::Loaded>, wanted: &[String]) -> Result<Vec<aws:
 
 fn analyze(a: AnalyzeArgs) -> Result<(String, i32)> {
     let cfg = RunConfig::resolve(a.run)?;
-    let mut placements = Vec::new();
-    for spec in &a.place {
-        placements.push(iac::place::Placement::parse(spec)?);
-    }
-    for f in &a.place_file {
-        let text =
-            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
-        placements.extend(iac::place::parse_file(f, &text)?);
-    }
+    let placements = a.place.placements()?;
     let mut regions = pick_regions(aws::load_regions(&a.paths)?, &a.region)?;
     iac::place::place(&mut regions, &placements)?;
     report_regions(regions, &cfg)
@@ -480,7 +498,11 @@ struct PlanInputArgs {
 
 /// Read plans and templates (applied in order, over `--base`) into the planned state, loaded back
 /// exactly as `analyze` would load its save; the report's sources are the base and plan files.
-fn read_plans(paths: &[PathBuf], a: &PlanInputArgs) -> Result<(aws::Snapshot, aws::Loaded)> {
+fn read_plans(
+    paths: &[PathBuf],
+    a: &PlanInputArgs,
+    placements: &[iac::place::Placement],
+) -> Result<(aws::Snapshot, aws::Loaded)> {
     let mut opts = iac::PlanOptions::default();
     for kv in &a.parameters {
         let (k, v) = kv
@@ -512,6 +534,17 @@ fn read_plans(paths: &[PathBuf], a: &PlanInputArgs) -> Result<(aws::Snapshot, aw
     if snap.region.is_none() {
         snap.region = a.region.clone();
     }
+    if !placements.is_empty() {
+        // Subnets and groups the plan creates are named by their synthetic IDs
+        // (`subnet-tf:aws_subnet.private[0]`).
+        let mut one = [aws::Loaded {
+            snapshot: snap,
+            ..aws::Loaded::default()
+        }];
+        iac::place::place(&mut one, placements)?;
+        let [l] = one;
+        snap = l.snapshot;
+    }
     let names = paths
         .iter()
         .map(|p| p.display().to_string())
@@ -536,7 +569,7 @@ fn read_plans(paths: &[PathBuf], a: &PlanInputArgs) -> Result<(aws::Snapshot, aw
 /// save it, and report on it exactly as `analyze` would report on the saved snapshot.
 fn plan(a: PlanArgs) -> Result<(String, i32)> {
     let cfg = RunConfig::resolve(a.run)?;
-    let (snap, loaded) = read_plans(&a.paths, &a.input)?;
+    let (snap, loaded) = read_plans(&a.paths, &a.input, &a.place.placements()?)?;
     if let Some(p) = &a.save {
         aws::save::save(&snap, p)?;
     }
@@ -554,7 +587,7 @@ fn diff_side(path: &Path, a: &DiffArgs, options: &Options) -> Result<vpcreach::d
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
         }
         if iac::detect(path, &text).is_ok() {
-            let (_, loaded) = read_plans(&[path.to_path_buf()], &a.input)?;
+            let (_, loaded) = read_plans(&[path.to_path_buf()], &a.input, &[])?;
             return judge_verdicts(vec![loaded], options);
         }
     }

@@ -350,3 +350,187 @@ fn diff_reads_a_saved_report_and_refuses_what_is_none_of_the_four_forms() {
     assert!(stderr(&o).contains("junk.json"), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+const TF: &str = "tests/fixtures/plans/terraform";
+const CFN: &str = "tests/fixtures/plans/cloudformation";
+
+#[test]
+fn plan_judges_terraform_and_cloudformation_before_anything_exists() {
+    // (plan, extra args, notebook, exit, internet status, internet via)
+    let cases: &[(&str, &[&str], &str, i32, &str, Value)] = &[
+        (
+            "terraform/isolated.json",
+            &[
+                "--base",
+                "tests/fixtures/plans/terraform/base-s3-prefix-list.json",
+            ],
+            "planned-nb",
+            0,
+            "unreachable",
+            Value::Null,
+        ),
+        (
+            "terraform/isolated-plus-nat.json",
+            &[
+                "--base",
+                "tests/fixtures/plans/terraform/base-s3-prefix-list.json",
+            ],
+            "planned-nb",
+            1,
+            "reachable",
+            "nat-gateway".into(),
+        ),
+        (
+            "cloudformation/isolated.yaml",
+            &[
+                "--region",
+                "us-east-1",
+                "--base",
+                "tests/fixtures/plans/cloudformation/base-s3-prefix-list.json",
+            ],
+            "isolated-notebook",
+            0,
+            "unreachable",
+            Value::Null,
+        ),
+        (
+            "cloudformation/with-nat.yaml",
+            &[
+                "--region",
+                "us-east-1",
+                "--base",
+                "tests/fixtures/plans/cloudformation/base-s3-prefix-list.json",
+            ],
+            "with-nat-notebook",
+            1,
+            "reachable",
+            "nat-gateway".into(),
+        ),
+    ];
+    for (file, extra, nb, exit, status, via) in cases {
+        let path = format!("tests/fixtures/plans/{file}");
+        let mut args = vec!["plan", path.as_str(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(*exit), "{file}: {}", stderr(&o));
+        let r = json(&o);
+        let n = notebook(&r, nb);
+        assert_eq!(n["planned"]["action"], "create", "{file}");
+        assert_eq!(n["checks"]["internet"]["status"], *status, "{file}");
+        assert_eq!(n["checks"]["internet"]["via"], *via, "{file}");
+        assert_eq!(
+            r["sources"],
+            Value::Null,
+            "sources are not part of the JSON contract"
+        );
+    }
+}
+
+#[test]
+fn without_the_s3_prefix_list_a_plan_says_unknown_never_a_guess() {
+    let o = run(&["plan", &format!("{TF}/isolated.json"), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let r = json(&o);
+    let nb = notebook(&r, "planned-nb");
+    assert_eq!(nb["checks"]["s3"]["status"], "unknown");
+    assert_eq!(nb["checks"]["internet"]["status"], "unreachable");
+    // --allow-unknown lets exactly that pass.
+    let o = run(&["plan", &format!("{TF}/isolated.json"), "--allow-unknown"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn a_saved_plan_is_a_snapshot_that_analyze_and_diagram_read() {
+    let dir = std::env::temp_dir().join(format!("vpcreach-plan-save-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let save = dir.join("planned");
+    let args = |fmt: &'static str| {
+        vec![
+            "plan".to_string(),
+            format!("{CFN}/isolated.yaml"),
+            "--region".into(),
+            "us-east-1".into(),
+            "--base".into(),
+            format!("{CFN}/base-s3-prefix-list.json"),
+            "--format".into(),
+            fmt.into(),
+        ]
+    };
+    let mut with_save = args("json");
+    with_save.extend(["--save".into(), save.to_str().unwrap().into()]);
+    let o = run(&with_save.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let planned = json(&o);
+    let a = run(&["analyze", save.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    let analysed = json(&a);
+    assert_eq!(
+        planned["notebooks"], analysed["notebooks"],
+        "analyze on the saved plan judges as plan did"
+    );
+    // The save says what was planned, and where.
+    let pr: Value = serde_json::from_str(
+        &std::fs::read_to_string(save.join("planned-resources.json")).unwrap(),
+    )
+    .unwrap();
+    let entries = pr["PlannedResources"].as_array().unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|p| p["Id"] == "subnet-cfn:PrivateSubnetA"
+                && p["Type"] == "AWS::EC2::Subnet"
+                && p["Line"].as_u64().is_some())
+    );
+    // Diagrams of a plan mark what does not exist yet.
+    let dot = dir.join("planned.dot");
+    let o = run(&[
+        "diagram",
+        save.to_str().unwrap(),
+        "-o",
+        dot.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&dot).unwrap();
+    assert!(text.contains("planned: PrivateSubnetA"), "{text}");
+    assert!(text.contains("planned: Notebook"), "{text}");
+    assert!(text.contains("dashed"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn plan_place_judges_a_notebook_in_a_network_the_plan_creates() {
+    let o = run(&[
+        "plan",
+        &format!("{TF}/isolated-plus-nat.json"),
+        "--base",
+        &format!("{TF}/base-s3-prefix-list.json"),
+        "--place",
+        "nb-extra:subnet=subnet-tf:aws_subnet.private,sg=sg-tf:aws_security_group.notebook,direct-internet-access=Disabled",
+        "--notebook",
+        "nb-extra",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let r = json(&o);
+    let nb = notebook(&r, "nb-extra");
+    assert_eq!(nb["planned"]["address"], "--place nb-extra");
+    assert_eq!(nb["checks"]["internet"]["via"], "nat-gateway");
+}
+
+#[test]
+fn diff_of_two_plans_fails_when_the_second_opens_a_way_out() {
+    let base = format!("{TF}/base-s3-prefix-list.json");
+    let o = run(&[
+        "diff",
+        &format!("{TF}/isolated.json"),
+        &format!("{TF}/isolated-plus-nat.json"),
+        "--base",
+        &base,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let d = json(&o);
+    assert!(d["regressions"].as_u64().unwrap() >= 1, "{d}");
+}

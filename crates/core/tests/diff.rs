@@ -183,6 +183,8 @@ fn planned_notebooks_are_marked_from_the_network() {
         Planned {
             address: "aws_sagemaker_notebook_instance.nb".into(),
             action: "create".into(),
+            file: None,
+            line: None,
         },
     );
     let mut v = Verdicts::from_reports(&reports);

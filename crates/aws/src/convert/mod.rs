@@ -123,6 +123,8 @@ fn planned(snap: &Snapshot, net: &mut Network, d: &mut Diags) {
             vpcreach_core::model::Planned {
                 address: p.address.clone(),
                 action: p.action.clone(),
+                file: p.file.clone(),
+                line: p.line,
             },
         );
     }

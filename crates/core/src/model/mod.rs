@@ -55,6 +55,9 @@ pub struct Planned {
     pub address: String,
     /// `create`, `update` or `replace`.
     pub action: String,
+    /// The plan or template file that declares it, and the line when the format has lines.
+    pub file: Option<String>,
+    pub line: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default)]
