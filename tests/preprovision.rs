@@ -357,7 +357,8 @@ const CFN: &str = "tests/fixtures/plans/cloudformation";
 #[test]
 fn plan_judges_terraform_and_cloudformation_before_anything_exists() {
     // (plan, extra args, notebook, exit, internet status, internet via)
-    let cases: &[(&str, &[&str], &str, i32, &str, Value)] = &[
+    type Case<'a> = (&'a str, &'a [&'a str], &'a str, i32, &'a str, Value);
+    let cases: &[Case] = &[
         (
             "terraform/isolated.json",
             &[
