@@ -1616,33 +1616,82 @@ fn existing_resources_read_from_the_plan_alone() {
         ]
     });
     let snap = read_value(&p, None).expect("plan reads");
-    // AWS's defaults keep their real IDs, and the main table has its local route.
-    let main = snap
-        .route_tables
-        .iter()
-        .find(|t| t.route_table_id == "rtb-0exmain")
-        .unwrap();
-    assert!(main.associations.iter().any(|a| a.main == Some(true)));
-    assert_eq!(main.routes.len(), 1);
-    assert_eq!(main.routes[0].gateway_id.as_deref(), Some("local"));
-    assert!(
-        snap.security_groups
-            .iter()
-            .any(|g| g.group_id == "sg-0exdef")
-    );
-    assert!(
-        snap.network_acls
-            .iter()
-            .any(|a| a.network_acl_id == "acl-0ex")
-    );
+    // The existing VPC's main route table, default ACL and default security group are not in
+    // the plan: their content may have changed since AWS created them, so they are left out,
+    // each with an Unresolved entry — never judged on creation-time defaults.
+    for id in ["rtb-0exmain", "acl-0ex", "sg-0exdef"] {
+        assert!(
+            !snap.route_tables.iter().any(|t| t.route_table_id == id)
+                && !snap.network_acls.iter().any(|a| a.network_acl_id == id)
+                && !snap.security_groups.iter().any(|g| g.group_id == id),
+            "{id} is assumed"
+        );
+        assert!(
+            snap.unresolved
+                .iter()
+                .any(|u| u.address == "aws_vpc.v" && u.reason.contains(id)),
+            "{id}: {:?}",
+            snap.unresolved
+        );
+    }
     // Only the notebook is planned.
     assert_eq!(snap.planned_resources.len(), 1);
     // The existing VPC's DHCP option set is not in the plan: its resolver is not assumed.
     assert_eq!(snap.vpcs[0].dhcp_options_id.as_deref(), Some("dopt-0ex"));
     let r = judge(&snap);
     let nb = notebook(&r, "nb");
-    assert_eq!(status(nb, "internet"), Status::Unreachable);
+    // The subnet uses the main route table, whose routes are unknown: so is the internet.
+    assert_eq!(status(nb, "internet"), Status::Unknown);
     assert_eq!(status(nb, "sts"), Status::Unknown);
+}
+
+#[test]
+fn an_existing_vpcs_defaults_adopted_by_the_plan_are_known() {
+    let vpc = json!({"id": "vpc-0ad", "cidr_block": "10.6.0.0/16", "enable_dns_support": true,
+        "enable_dns_hostnames": true, "main_route_table_id": "rtb-0admain",
+        "default_route_table_id": "rtb-0admain", "default_network_acl_id": "acl-0ad",
+        "default_security_group_id": "sg-0addef", "dhcp_options_id": "dopt-0ad"});
+    let drt = json!({"id": "rtb-0admain", "default_route_table_id": "rtb-0admain",
+        "vpc_id": "vpc-0ad", "route": []});
+    let res = |a: &str, t: &str, v: &Value| {
+        json!({"address": a, "mode": "managed", "type": t, "name": a.split('.').nth(1).unwrap(),
+               "values": v})
+    };
+    let p = json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [
+            res("aws_vpc.v", "aws_vpc", &vpc),
+            res("aws_default_route_table.d", "aws_default_route_table", &drt)]}},
+        "resource_changes": [
+            change("aws_vpc.v", "no-op", vpc.clone(), vpc.clone(), json!({})),
+            change("aws_default_route_table.d", "update", drt.clone(), drt.clone(), json!({}))
+        ]
+    });
+    let snap = read_value(&p, None).expect("plan reads");
+    let main = snap
+        .route_tables
+        .iter()
+        .find(|t| t.route_table_id == "rtb-0admain")
+        .expect("the adopted main table is kept");
+    assert!(main.associations.iter().any(|a| a.main == Some(true)));
+    assert_eq!(
+        main.routes.len(),
+        1,
+        "only its local route: the plan empties it"
+    );
+    // The defaults the plan does not adopt are left out.
+    assert!(
+        !snap
+            .network_acls
+            .iter()
+            .any(|a| a.network_acl_id == "acl-0ad")
+    );
+    assert!(
+        !snap
+            .security_groups
+            .iter()
+            .any(|g| g.group_id == "sg-0addef")
+    );
 }
 
 #[test]
@@ -1830,8 +1879,10 @@ fn a_state_is_read_as_existing_resources() {
         .unwrap();
     assert_eq!(t.routes[0].gateway_id.as_deref(), Some("local"));
     assert_eq!(t.routes[1].nat_gateway_id.as_deref(), Some("nat-0x"));
+    // The VPC's main table is not managed: its content is not known.
     assert!(
-        snap.route_tables
+        !snap
+            .route_tables
             .iter()
             .any(|t| t.route_table_id == "rtb-0st")
     );

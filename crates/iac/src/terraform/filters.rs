@@ -692,6 +692,7 @@ pub fn unapply(ctx: &mut Ctx<'_>, old: &Inst) -> Result<(), PlanError> {
                 b: crate::common::Builder::new(None, "tf", ctx.path),
                 ids: ctx.ids.clone(),
                 built: Default::default(),
+                assumed_defaults: Vec::new(),
             };
             let Ok((egress, sg, p)) = rule_of(&mut tmp, old) else {
                 return Ok(());

@@ -43,6 +43,7 @@ pub fn read(path: &Path, text: &str, opts: &PlanOptions) -> Result<Snapshot, Pla
         b: Builder::new(opts.base.as_ref(), "tf", path),
         ids: BTreeMap::new(),
         built: BTreeSet::new(),
+        assumed_defaults: Vec::new(),
     };
     ctx.assign_ids();
     ctx.adopt_default_ids();
@@ -52,6 +53,7 @@ pub fn read(path: &Path, text: &str, opts: &PlanOptions) -> Result<Snapshot, Pla
     network::build(&mut ctx)?;
     filters::build(&mut ctx)?;
     services::build(&mut ctx)?;
+    network::drop_unknown_defaults(&mut ctx);
     network::local_routes(&mut ctx);
     Ok(ctx.b.finish())
 }
@@ -70,6 +72,10 @@ pub struct Ctx<'a> {
     pub ids: BTreeMap<String, String>,
     /// VPCs and route tables built from the plan (rather than kept from the base).
     pub built: BTreeSet<String>,
+    /// The main route table, default ACL and default security group of an existing VPC read
+    /// from the plan alone (no `--base`): (VPC address, ID, what). Their content is not in the
+    /// plan unless an `aws_default_*` resource adopts them; otherwise they are dropped.
+    pub assumed_defaults: Vec<(String, String, &'static str)>,
 }
 
 /// The AWS ID prefix of a resource type's ID (`None`: the type has no ID of its own in a

@@ -179,18 +179,36 @@ fn vpc(ctx: &mut Ctx<'_>, inst: &Inst) -> Result<(), PlanError> {
         }
         _ => {
             let d = ctx.b.add_vpc(new_vpc, true, false);
-            // An existing VPC read from the plan alone: its defaults keep their real IDs.
-            for (attr, synthetic) in [
-                ("main_route_table_id", d.main_route_table.clone()),
-                ("default_network_acl_id", d.default_acl.clone()),
-                ("default_security_group_id", d.default_sg.clone()),
+            // An existing VPC read from the plan alone: its defaults keep their real IDs, and
+            // their content is not known unless the plan adopts them (`drop_unknown_defaults`).
+            for (attr, synthetic, what) in [
+                (
+                    "main_route_table_id",
+                    d.main_route_table.clone(),
+                    "main route table",
+                ),
+                (
+                    "default_network_acl_id",
+                    d.default_acl.clone(),
+                    "default network ACL",
+                ),
+                (
+                    "default_security_group_id",
+                    d.default_sg.clone(),
+                    "default security group",
+                ),
             ] {
-                if inst.action.new_object() || inst.is_unknown(attr) {
+                if inst.action.new_object() {
                     continue;
                 }
-                if let Some(real) = inst.values.get(attr).and_then(Value::as_str) {
+                let mut id = synthetic.clone();
+                if !inst.is_unknown(attr)
+                    && let Some(real) = inst.values.get(attr).and_then(Value::as_str)
+                {
                     rename(&mut ctx.b, &synthetic, real);
+                    id = real.to_string();
                 }
+                ctx.assumed_defaults.push((inst.address.clone(), id, what));
             }
         }
     }
@@ -207,6 +225,34 @@ fn vpc(ctx: &mut Ctx<'_>, inst: &Inst) -> Result<(), PlanError> {
     ctx.built.insert(id.clone());
     ctx.mark(&id, inst);
     Ok(())
+}
+
+/// An existing VPC's main route table, default ACL and default security group exist, but a plan
+/// shows their content only when it manages them (`aws_default_route_table`,
+/// `aws_default_network_acl`, `aws_default_security_group` replace it whole). Without `--base`,
+/// the ones it does not manage are dropped, with an `Unresolved` entry: a subnet that relies on
+/// them (no explicit association) or an interface that uses the group is then `unknown`, never
+/// judged on AWS's creation-time defaults, which may have been changed since.
+pub fn drop_unknown_defaults(ctx: &mut Ctx<'_>) {
+    for (vpc, id, what) in std::mem::take(&mut ctx.assumed_defaults) {
+        let adopted = ctx
+            .b
+            .snap
+            .planned_resources
+            .iter()
+            .any(|p| p.id == id && p.kind.starts_with("aws_default_"));
+        if adopted {
+            continue;
+        }
+        ctx.b.remove(&id);
+        ctx.b.unresolved(
+            &vpc,
+            what,
+            format!(
+                "{id}, the existing VPC's {what}, is not managed by the plan: its content is not known (give --base)"
+            ),
+        );
+    }
 }
 
 /// Every route table built from the plan, and every table of a VPC built from it, holds its
