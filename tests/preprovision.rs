@@ -535,3 +535,46 @@ fn diff_of_two_plans_fails_when_the_second_opens_a_way_out() {
     let d = json(&o);
     assert!(d["regressions"].as_u64().unwrap() >= 1, "{d}");
 }
+
+#[test]
+fn an_imported_security_group_peer_is_unknown_until_given() {
+    let file = format!("{CFN}/imported-endpoint-peer.yaml");
+    let base = format!("{CFN}/base-s3-prefix-list.json");
+    let common = [
+        "--region",
+        "us-east-1",
+        "--base",
+        base.as_str(),
+        "--format",
+        "json",
+    ];
+    let mut args = vec!["plan", file.as_str()];
+    args.extend_from_slice(&common);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let r = json(&o);
+    let nb = notebook(&r, "imported-endpoint-peer-notebook");
+    for svc in ["sagemaker.api", "sagemaker.runtime", "sts", "logs"] {
+        assert_eq!(nb["checks"][svc]["status"], "unknown", "{svc}: {nb}");
+    }
+    assert!(
+        r["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "PLAN_VALUE_UNRESOLVED"
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("shared-notebook-sg")),
+        "{}",
+        r["diagnostics"]
+    );
+    // Given the import (the notebook's own group), the verdict is definite.
+    args.extend_from_slice(&[
+        "--parameter",
+        "shared-notebook-sg=sg-cfn:NotebookSecurityGroup",
+    ]);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -265,6 +265,7 @@ impl Builder {
     /// (first, as AWS lists them), and the default ACL and security group of every planned VPC
     /// with an IPv6 block also allow IPv6.
     pub fn finish(mut self) -> Snapshot {
+        self.unknown_group_peers();
         let planned: std::collections::BTreeSet<String> = self
             .snap
             .planned_resources
@@ -385,6 +386,59 @@ impl Builder {
     }
 }
 
+impl Builder {
+    /// A security-group rule whose peer is a group the planned state does not hold (an open
+    /// value, or a literal ID without `--base`) stands for addresses nobody knows. The engine
+    /// reads a group peer as "the members of that group", which for an absent group is nobody:
+    /// that would be a guess (the group may be the notebook's own). So such a peer becomes a
+    /// prefix list that exists nowhere, which the engine judges `unknown`.
+    fn unknown_group_peers(&mut self) {
+        let known: std::collections::BTreeSet<String> = self
+            .snap
+            .security_groups
+            .iter()
+            .map(|g| g.group_id.clone())
+            .collect();
+        let mut open = Vec::new();
+        for g in &mut self.snap.security_groups {
+            for p in g
+                .ip_permissions
+                .iter_mut()
+                .chain(g.ip_permissions_egress.iter_mut())
+            {
+                let (gone, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut p.user_id_group_pairs)
+                    .into_iter()
+                    .partition(|u| {
+                        u.group_id.as_ref().is_some_and(|id| !known.contains(id))
+                            && u.vpc_peering_connection_id.is_none()
+                    });
+                p.user_id_group_pairs = keep;
+                for u in gone {
+                    let id = u.group_id.unwrap_or_default();
+                    let what = id.strip_prefix("sg-unresolved:").unwrap_or(&id).to_string();
+                    p.prefix_list_ids
+                        .push(vpcreach_aws::snapshot::PrefixListIdRef {
+                            prefix_list_id: format!("pl-unresolved:peer {what}"),
+                            description: u.description,
+                        });
+                    open.push((g.group_id.clone(), id));
+                }
+            }
+        }
+        for (group, peer) in open {
+            if !peer.contains("-unresolved:") {
+                self.unresolved(
+                    &group,
+                    "rule peer",
+                    format!(
+                        "security group {peer} is neither planned nor in --base: the addresses a rule naming it stands for are not known"
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// Replace the element with the same ID, or append.
 pub fn upsert<T>(list: &mut Vec<T>, item: T, id: impl Fn(&T) -> &str) {
     let key = id(&item).to_string();
@@ -430,6 +484,62 @@ mod tests {
         assert_eq!(
             s.vpcs[0].dhcp_options_id.as_deref(),
             Some("dopt-default#AmazonProvidedDNS")
+        );
+    }
+
+    #[test]
+    fn a_rule_naming_an_unknown_group_stands_for_unknown_addresses() {
+        let mut b = Builder::new(None, "cfn", Path::new("t.yaml"));
+        b.add_vpc(
+            Vpc {
+                vpc_id: "vpc-cfn:V".into(),
+                cidr_block: Some("10.0.0.0/16".into()),
+                ..Vpc::default()
+            },
+            true,
+            true,
+        );
+        let g = &mut b.snap.security_groups[0];
+        g.ip_permissions.push(IpPermission {
+            ip_protocol: "tcp".into(),
+            user_id_group_pairs: vec![
+                UserIdGroupPair {
+                    group_id: Some("sg-unresolved:Ep.SourceSecurityGroupId".into()),
+                    ..UserIdGroupPair::default()
+                },
+                UserIdGroupPair {
+                    group_id: Some("sg-0literal".into()),
+                    ..UserIdGroupPair::default()
+                },
+            ],
+            ..IpPermission::default()
+        });
+        let s = b.finish();
+        let p = &s.security_groups[0].ip_permissions[1];
+        assert!(p.user_id_group_pairs.is_empty());
+        let pls: Vec<&str> = p
+            .prefix_list_ids
+            .iter()
+            .map(|x| x.prefix_list_id.as_str())
+            .collect();
+        assert_eq!(
+            pls,
+            [
+                "pl-unresolved:peer Ep.SourceSecurityGroupId",
+                "pl-unresolved:peer sg-0literal"
+            ]
+        );
+        // The group's own self-reference (the default rule) is kept.
+        assert_eq!(
+            s.security_groups[0].ip_permissions[0]
+                .user_id_group_pairs
+                .len(),
+            1
+        );
+        assert!(
+            s.unresolved
+                .iter()
+                .any(|u| u.reason.contains("sg-0literal"))
         );
     }
 
