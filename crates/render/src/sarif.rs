@@ -395,7 +395,14 @@ fn rules() -> Vec<Rule> {
             full_description: text(d.clone()),
             help: text(d),
             help_uri: Some(control_url(control)),
-            default_configuration: Some(Configuration { level: "error" }),
+            // SageMaker.3 never decides compliance; SageMaker.1/.2 do under `isolated`.
+            default_configuration: Some(Configuration {
+                level: if finding_decides(Profile::Isolated, f) {
+                    "error"
+                } else {
+                    "warning"
+                },
+            }),
             properties: Some(RuleProperties {
                 security_hub_control_id: control,
                 security_severity: "7.5",

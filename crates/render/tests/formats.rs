@@ -433,6 +433,33 @@ fn asff_leaves_out_notebooks_without_an_account_and_cuts_long_text() {
     }
 }
 
+#[test]
+fn asff_controls_of_a_notebook_whose_placement_is_unknown_are_warnings() {
+    let mut r = one("isolated");
+    // What a list-notebook-instances summary gives: no subnet, and no findings either way.
+    let n = &mut r.notebooks[0];
+    n.subnet_id = None;
+    n.findings.clear();
+    let prefix = format!(
+        "vpcreach/{}/{}/{}/",
+        r.region.as_deref().unwrap(),
+        n.account_id.as_deref().unwrap(),
+        n.name
+    );
+    let doc: Value = serde_json::from_str(&asff::render(&r, TIME).json).unwrap();
+    for control in ["SageMaker.1", "SageMaker.2", "SageMaker.3"] {
+        let f = doc["Findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["Id"] == format!("{prefix}{control}").as_str())
+            .unwrap();
+        assert_eq!(f["Compliance"]["Status"], "WARNING", "{control}");
+        assert_eq!(f["Severity"]["Label"], "MEDIUM");
+        assert!(f.get("Remediation").is_none());
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // JUnit
 
@@ -702,4 +729,49 @@ fn snapshots() {
     insta::assert_snapshot!("asff", asff::render(&r, TIME).json);
     insta::assert_snapshot!("junit", junit::render(&r, &no_time()));
     insta::assert_snapshot!("csv", csv_out::render(&r));
+}
+
+/// The samples exercise every branch the structural tests check: each SARIF level, a result
+/// explained by a block and one by `PROFILE_NOT_MET`, each ASFF compliance status for checks and
+/// controls.
+#[test]
+fn the_samples_cover_every_outcome() {
+    let mut levels = BTreeSet::new();
+    let mut rules = BTreeSet::new();
+    let mut statuses = BTreeSet::new();
+    for (_, r) in all_reports() {
+        let doc: Value = serde_json::from_str(&sarif::render(r, &no_time())).unwrap();
+        for res in doc["runs"][0]["results"].as_array().unwrap() {
+            levels.insert(res["level"].as_str().unwrap().to_string());
+            rules.insert(res["ruleId"].as_str().unwrap().to_string());
+        }
+        let a: Value = serde_json::from_str(&asff::render(r, TIME).json).unwrap();
+        for f in a["Findings"].as_array().unwrap() {
+            let control = f["Compliance"].get("SecurityControlId").is_some();
+            statuses.insert((
+                control,
+                f["Compliance"]["Status"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    assert_eq!(
+        levels,
+        BTreeSet::from(["error", "warning", "note"].map(String::from))
+    );
+    for rule in [
+        sarif::PROFILE_NOT_MET,
+        "NO_ROUTE_TO_DESTINATION",
+        "LEAVES_MODELLED_SCOPE",
+        "SageMaker.1",
+        "SageMaker.2",
+        "SageMaker.3",
+    ] {
+        assert!(rules.contains(rule), "{rule}");
+    }
+    for s in ["PASSED", "FAILED", "WARNING"] {
+        assert!(statuses.contains(&(false, s.to_string())), "check {s}");
+    }
+    for s in ["PASSED", "FAILED"] {
+        assert!(statuses.contains(&(true, s.to_string())), "control {s}");
+    }
 }
