@@ -5,8 +5,8 @@
 //! `passes` the profile's judgement (`true`/`false`). For a check that does not simply pass (it
 //! fails, or passes only with `--allow-unknown`), `code` is the code of the block that decides it
 //! (or `PROFILE_NOT_MET` when none does, as the SARIF rule), `component` that block's component,
-//! and `detail` the sentence of the reason and the block ([`words::reason`],
-//! [`words::block_detail`]); all three are empty for a check that passes. Unknown region or
+//! and `detail` the sentence of the reason and the block ([`words::reason`](crate::words::reason),
+//! [`words::block_detail`](crate::words::block_detail)); all three are empty for a check that passes. Unknown region or
 //! account: empty field. A field is quoted when it holds a comma, a double quote (doubled), CR or
 //! LF, or starts or ends with a space.
 
