@@ -9,7 +9,8 @@
 //! text; `type` is the code of the block that decides it, or `PROFILE_NOT_MET` when no block does
 //! (as the SARIF rule). A check that passes only because unknowns are allowed says why in its
 //! `<system-out>`. Findings the profile does not count (SageMaker.3, and all of them under
-//! `nat-egress`) are listed in the suite's `<system-out>`; they never fail a test.
+//! `nat-egress`) are listed in the suite's `<system-out>`; they never fail a test. The diagnostics
+//! about the input are the suite's `<system-err>`, one per line (`severity CODE resource: message`).
 //!
 //! Every text from the snapshot is escaped (`& < > " '`, line breaks in attributes as character
 //! references; characters XML 1.0 cannot carry become U+FFFD). No time unless
@@ -17,6 +18,7 @@
 
 use std::fmt::Write;
 
+use vpcreach_core::model::Severity;
 use vpcreach_core::report::{CheckReport, NotebookReport, Reason, Report};
 
 use crate::meta::{self, ReportMeta};
@@ -136,6 +138,26 @@ pub fn render_all(reports: &[Report], m: &ReportMeta) -> String {
                 x,
                 "    <system-out>{}</system-out>",
                 escape(&reported.join("\n"), false)
+            );
+        }
+        let r = &reports[id];
+        if !r.diagnostics.is_empty() {
+            let lines: Vec<String> = r
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let sev = match d.severity {
+                        Severity::Error => "error",
+                        Severity::Warning => "warning",
+                        Severity::Info => "info",
+                    };
+                    format!("{sev} {} {}: {}", d.code.as_str(), d.resource, d.message)
+                })
+                .collect();
+            let _ = writeln!(
+                x,
+                "    <system-err>{}</system-err>",
+                escape(&lines.join("\n"), false)
             );
         }
         x.push_str("  </testsuite>\n");

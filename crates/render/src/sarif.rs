@@ -23,12 +23,14 @@
 //!   planned notebook (a Terraform plan, a template), else at the notebook's ARN.
 //!   `partialFingerprints["vpcreach/v1"]` = region/account/notebook/rule/check, stable across runs.
 //!
-//! No time unless [`ReportMeta::timestamp`] is given (then `invocations[0].endTimeUtc`): the same
-//! report gives the same bytes. The shared helpers here (`notebook_arn`, the judgement of one check)
+//! The diagnostics about the input are `invocations[0].toolExecutionNotifications` (`descriptor.id`
+//! the code, located at the resource they name). No time unless [`ReportMeta::timestamp`] is given
+//! (then `invocations[0].endTimeUtc`): the same report gives the same bytes. The shared helpers here (`notebook_arn`, the judgement of one check)
 //! are used by the other CI formats ([`crate::asff`], [`crate::junit`], [`crate::csv`]) too.
 
 use serde::Serialize;
 use vpcreach_core::analysis::{Block, Code, Status};
+use vpcreach_core::model::{Diagnostic, Severity};
 use vpcreach_core::report::{CheckReport, Finding, NotebookReport, Profile, Reason, Report};
 
 use crate::meta::{self, ReportMeta};
@@ -241,7 +243,24 @@ struct Driver {
 #[serde(rename_all = "camelCase")]
 struct Invocation {
     execution_successful: bool,
-    end_time_utc: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time_utc: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+/// A diagnostic about the input.
+#[derive(Serialize)]
+struct Notification {
+    descriptor: Descriptor,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+}
+
+#[derive(Serialize)]
+struct Descriptor {
+    id: &'static str,
 }
 
 #[derive(Serialize)]
@@ -538,6 +557,29 @@ fn notebook_results(r: &Report, n: &NotebookReport, out: &mut Vec<SarifResult>) 
     }
 }
 
+fn notification(d: &Diagnostic) -> Notification {
+    Notification {
+        descriptor: Descriptor {
+            id: d.code.as_str(),
+        },
+        level: match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "note",
+        },
+        message: text(d.message.clone()),
+        locations: vec![Location {
+            physical_location: None,
+            logical_locations: vec![LogicalLocation {
+                name: d.resource.clone(),
+                fully_qualified_name: d.resource.clone(),
+                decorated_name: None,
+                kind: "resource",
+            }],
+        }],
+    }
+}
+
 fn run(r: &Report, m: &ReportMeta) -> Run {
     let mut results = Vec::new();
     for n in &r.notebooks {
@@ -553,14 +595,15 @@ fn run(r: &Report, m: &ReportMeta) -> Run {
                 rules: rules(),
             },
         },
-        invocations: m
-            .timestamp
-            .iter()
-            .map(|t| Invocation {
+        invocations: if m.timestamp.is_some() || !r.diagnostics.is_empty() {
+            vec![Invocation {
                 execution_successful: true,
-                end_time_utc: t.clone(),
-            })
-            .collect(),
+                end_time_utc: m.timestamp.clone(),
+                tool_execution_notifications: r.diagnostics.iter().map(notification).collect(),
+            }]
+        } else {
+            Vec::new()
+        },
         automation_details: AutomationDetails {
             id: format!(
                 "vpcreach/{}/{}/",

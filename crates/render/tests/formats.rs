@@ -187,6 +187,21 @@ fn sarif_results_match_the_report() {
                 assert!(rule.get("properties").is_none(), "{id} has no control");
             }
         }
+        // The diagnostics, one notification each, in order.
+        let notes = run
+            .pointer("/invocations/0/toolExecutionNotifications")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(notes.len(), r.diagnostics.len(), "{name}");
+        for (note, d) in notes.iter().zip(&r.diagnostics) {
+            assert_eq!(note["descriptor"]["id"], d.code.as_str());
+            assert_eq!(note["message"]["text"], d.message.as_str());
+            assert_eq!(
+                note["locations"][0]["logicalLocations"][0]["name"],
+                d.resource.as_str()
+            );
+        }
         let results = run["results"].as_array().unwrap();
         // One result per check that does not simply pass, and one per finding.
         let expected: usize = r
@@ -591,6 +606,15 @@ fn junit_has_a_case_per_notebook_and_check_failing_as_the_report_says() {
                 }
             }
         }
+        // The diagnostics are the suite's standard error, one line each.
+        let err = xml
+            .split_once("<system-err>")
+            .map(|(_, rest)| rest.split_once("</system-err>").unwrap().0)
+            .unwrap_or("");
+        assert_eq!(err.lines().count(), r.diagnostics.len(), "{name}");
+        for d in &r.diagnostics {
+            assert!(err.contains(d.code.as_str()));
+        }
         // A report's notebooks all pass exactly when it is compliant.
         assert_eq!(
             failures == 0,
@@ -733,7 +757,7 @@ fn snapshots() {
 
 /// The samples exercise every branch the structural tests check: each SARIF level, a result
 /// explained by a block and one by `PROFILE_NOT_MET`, each ASFF compliance status for checks and
-/// controls.
+/// controls, diagnostics.
 #[test]
 fn the_samples_cover_every_outcome() {
     let mut levels = BTreeSet::new();
