@@ -1,13 +1,17 @@
 //! Every output format, rendered from the one [`Report`](vpcreach_core::report::Report) type of
 //! `vpcreach-core`. Nothing else in vpcreach formats output.
 
+pub mod asff;
+pub mod csv;
 pub mod diff;
 pub mod dot;
 pub mod graphviz;
 pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod meta;
+pub mod sarif;
 pub mod table;
 pub mod words;
 
