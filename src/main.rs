@@ -54,7 +54,9 @@ region is judged on its own, one report after another.
 Input that is not AWS CLI output (a Terraform plan, a CloudFormation template, camelCase JSON, an \
 empty object) and a snapshot without any notebook are errors, never an empty pass.
 
-Exit status: 0 every notebook compliant, 1 some notebook not compliant, 2 usage/input/I/O error.")]
+Exit status: 0 every notebook compliant, 1 some notebook not compliant, 2 usage/input/I/O error. \
+--fail-on unknown also fails on unknown verdicts; --exit-zero (--fail-on none) never fails on a \
+verdict.")]
     Analyze(AnalyzeArgs),
 
     /// Scan live AWS accounts (read-only API calls), then analyse and judge every notebook.
@@ -142,12 +144,13 @@ struct DiagramArgs {
     #[arg(long, value_name = "REGION")]
     region: Option<String>,
 
-    /// Output file: `.dot` (DOT text), or `.svg`, `.png`, `.pdf` (rendered with Graphviz `dot`).
+    /// Output file: `.dot` (DOT text), or `.svg`, `.png`, `.pdf` (rendered with Graphviz `dot`);
+    /// `-` prints DOT text on standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE", required = true)]
     output: PathBuf,
 
-    /// Draw only these notebooks (repeatable); default: every notebook.
-    #[arg(long, value_name = "NAME")]
+    /// Draw only these notebooks (repeatable or comma-separated); default: every notebook.
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
     notebook: Vec<String>,
 
     /// Draw only these checks (repeatable or comma-separated: internet, s3, sts, …); default: all.
@@ -174,13 +177,18 @@ struct DiagramArgs {
 #[derive(clap::Args, Debug)]
 struct AnalyzeArgs {
     /// Snapshot files or directories (read recursively, in sorted order). Folders named after a
-    /// region (`us-east-1/`) hold that region's files; each region gets its own report.
+    /// region (`us-east-1/`) hold that region's files; each region gets its own report. `-`
+    /// reads one JSON document from standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 
     /// Only these regions of a snapshot that holds several (repeatable or comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "REGION")]
     region: Vec<String>,
+
+    /// Only the notebooks in these VPCs (repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    vpc: Vec<String>,
 
     #[command(flatten)]
     place: PlaceArgs,
@@ -244,44 +252,79 @@ struct PlanArgs {
     run: RunArgs,
 }
 
-/// The flags every command that produces a report shares (`analyze`, `scan`).
+/// The flags every command that produces a report shares (`analyze`, `scan`, `plan`).
 #[derive(clap::Args, Debug)]
 struct RunArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    /// Output format (`--output` is accepted too, as the AWS CLI spells it).
+    #[arg(long, visible_alias = "output", value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    out: Option<PathBuf>,
 
     /// What compliant means: `isolated` (no internet, every service private) or `nat-egress`
     /// (internet only through a NAT gateway, every service reachable).
     #[arg(long, value_enum, default_value_t = ProfileArg::Isolated)]
     profile: ProfileArg,
 
-    /// Required services, comma-separated; replaces the default list. Short names
-    /// (`sts`) or full names (`com.amazonaws.us-east-1.sts`).
+    /// Required services, comma-separated; replaces the default list (s3, sagemaker.api,
+    /// sagemaker.runtime, sts, logs), or adds to it when every name starts with `+`
+    /// (`--require +kms,+ecr.api`). Short names (`sts`) or full names
+    /// (`com.amazonaws.us-east-1.sts`).
     #[arg(long, value_delimiter = ',', value_name = "SVC,...",
           default_values_t = DEFAULT_SERVICES.iter().map(|s| s.to_string()))]
     require: Vec<String>,
 
-    /// Only these notebooks (repeatable).
-    #[arg(long, value_name = "NAME")]
+    /// Only these notebooks (repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
     notebook: Vec<String>,
 
     /// Let `unknown` verdicts pass instead of failing the notebook.
     #[arg(long)]
     allow_unknown: bool,
 
+    /// When the exit status is 1: `noncompliant` (some notebook fails the profile; the
+    /// default), `unknown` (also when any verdict is unknown, even with --allow-unknown), or
+    /// `none` (never: a report step in a `set -e` script; the gate is another step).
+    #[arg(long, value_enum, default_value_t = FailOn::Noncompliant)]
+    fail_on: FailOn,
+
+    /// Same as --fail-on none.
+    #[arg(long, conflicts_with = "fail_on")]
+    exit_zero: bool,
+
     /// When to colour the table.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+
+    /// Same as --color never.
+    #[arg(long, conflicts_with = "color")]
+    no_color: bool,
+
+    /// No notes and progress on standard error (errors are still reported).
+    #[arg(short = 'q', long)]
+    quiet: bool,
 
     /// Also write Graphviz diagrams (DOT text) into DIR: one per notebook, one overview per VPC.
     #[arg(long, value_name = "DIR")]
     dot: Option<PathBuf>,
 
     /// Put the generation time into Markdown and HTML reports (without it, the same snapshot
-    /// gives the same bytes).
+    /// gives the same bytes). ASFF findings always carry the time (Security Hub requires it).
     #[arg(long)]
     timestamp: bool,
+}
+
+/// `--fail-on`: what makes the exit status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Some notebook is not compliant with the profile.
+    Noncompliant,
+    /// Some notebook is not compliant, or some verdict is unknown.
+    Unknown,
+    /// Never (exit 0 unless the input cannot be read).
+    None,
 }
 
 /// `--profile`: what compliant means (the library's [`Profile`], spelled for the command line).
@@ -313,6 +356,15 @@ enum FormatArg {
     Markdown,
     /// The audit report as one self-contained HTML file, with a diagram per notebook (Graphviz).
     Html,
+    /// SARIF 2.1.0 (code scanning): a rule per code, results located at the notebook's ARN, or
+    /// at the file and line of a planned notebook.
+    Sarif,
+    /// AWS Security Finding Format (`aws securityhub batch-import-findings --findings file://…`).
+    Asff,
+    /// JUnit XML: a test case per notebook and check.
+    Junit,
+    /// CSV: a row per notebook and check.
+    Csv,
 }
 
 impl From<FormatArg> for Format {
@@ -322,6 +374,10 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Html => Format::Html,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Asff => Format::Asff,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Csv => Format::Csv,
         }
     }
 }
@@ -334,19 +390,44 @@ enum ColorChoice {
 }
 
 /// The validated configuration a report is produced with: the engine's options plus how to
-/// render.
+/// render and where to.
 struct RunConfig {
     format: Format,
     options: Options,
     color: bool,
     dot_dir: Option<PathBuf>,
     timestamp: bool,
+    out: Option<PathBuf>,
+    fail_on: FailOn,
+    quiet: bool,
+}
+
+/// `--require`: the list as given, or the default list plus every `+name`.
+fn required_services(given: Vec<String>) -> Result<Vec<String>> {
+    let adds = given.iter().filter(|s| s.trim().starts_with('+')).count();
+    if adds == 0 {
+        return Ok(given);
+    }
+    if adds != given.len() {
+        bail!(
+            "--require {}: either give the whole list (s3,sts) or add to the default one (+kms,+ecr.api), not both",
+            given.join(",")
+        );
+    }
+    let mut out: Vec<String> = DEFAULT_SERVICES.iter().map(|s| s.to_string()).collect();
+    for s in given {
+        let s = s.trim().trim_start_matches('+').to_string();
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    Ok(out)
 }
 
 impl RunConfig {
     fn resolve(a: RunArgs) -> Result<RunConfig> {
         let options = Options {
-            services: a.require,
+            services: required_services(a.require)?,
             notebooks: a.notebook,
             judgement: Judgement {
                 profile: a.profile.into(),
@@ -355,11 +436,13 @@ impl RunConfig {
         };
         // Region-independent checks now; the region of a full name once the snapshot is read.
         assess::validate_services(&options).map_err(|e| anyhow::anyhow!("--require: {e}"))?;
-        let color = match a.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        let color = match (a.color, a.no_color) {
+            (_, true) | (ColorChoice::Never, _) => false,
+            (ColorChoice::Always, _) => true,
+            (ColorChoice::Auto, _) => {
+                a.out.is_none()
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none()
             }
         };
         Ok(RunConfig {
@@ -368,7 +451,39 @@ impl RunConfig {
             color,
             dot_dir: a.dot,
             timestamp: a.timestamp,
+            out: a.out,
+            fail_on: if a.exit_zero { FailOn::None } else { a.fail_on },
+            quiet: a.quiet,
         })
+    }
+
+    /// The exit status of the reports under `--fail-on`.
+    fn exit_code(&self, reports: &[report::Report]) -> i32 {
+        let noncompliant = reports.iter().map(|r| r.exit_code()).max().unwrap_or(0);
+        match self.fail_on {
+            FailOn::None => 0,
+            FailOn::Noncompliant => noncompliant,
+            FailOn::Unknown => {
+                let unknown = reports.iter().any(|r| {
+                    r.unread_notebooks.is_some()
+                        || r.notebooks
+                            .iter()
+                            .any(|n| n.checks.0.iter().any(|c| c.undecided))
+                });
+                noncompliant.max(i32::from(unknown))
+            }
+        }
+    }
+
+    /// Print the report text, or write it to `--out`.
+    fn emit(&self, text: String) -> Result<String> {
+        match &self.out {
+            None => Ok(text),
+            Some(p) => {
+                std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?;
+                Ok(String::new())
+            }
+        }
     }
 }
 
@@ -421,7 +536,7 @@ fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String,
         Err(aws::JudgeError::Assess(e)) => bail!("--require: {e}"),
         Err(e) => bail!("{e}"),
     };
-    if cfg.options.notebooks.is_empty() {
+    if cfg.options.notebooks.is_empty() && !cfg.quiet {
         for (i, net) in nets.iter().enumerate() {
             if !reports.iter().any(|(j, _)| *j == i) {
                 eprintln!(
@@ -431,20 +546,49 @@ fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String,
             }
         }
     }
+    let meta = render::meta::ReportMeta {
+        timestamp: cfg
+            .timestamp
+            .then(|| render::meta::rfc3339(std::time::SystemTime::now())),
+    };
+    let only: Vec<report::Report> = reports.iter().map(|(_, r)| r.clone()).collect();
+    let code = cfg.exit_code(&only);
+    // Formats that are one document for every region.
+    let whole = match cfg.format {
+        Format::Sarif => Some(render::sarif::render_all(&only, &meta)),
+        Format::Junit => Some(render::junit::render_all(&only, &meta)),
+        Format::Csv => Some(render::csv::render_all(&only)),
+        Format::Asff => {
+            let now = render::meta::rfc3339(std::time::SystemTime::now());
+            let a = render::asff::render_all(&only, &now);
+            if !a.skipped.is_empty() {
+                eprintln!(
+                    "warning: no ASFF finding for {} (account or region not known; Security Hub needs both)",
+                    a.skipped.join(", ")
+                );
+            }
+            Some(a.json)
+        }
+        _ => None,
+    };
+    if let Some(text) = whole {
+        for (i, report) in &reports {
+            write_dot(report, &nets[*i], cfg)?;
+        }
+        return Ok((cfg.emit(text)?, code));
+    }
     let mut text = String::new();
-    let mut code = 0;
     for (i, report) in reports {
         if !text.is_empty() {
             text.push('\n');
         }
-        text.push_str(&render_report(&report, &nets[i], cfg)?);
-        code = code.max(report.exit_code());
+        text.push_str(&render_report(&report, &nets[i], cfg, &meta)?);
     }
-    Ok((text, code))
+    Ok((cfg.emit(text)?, code))
 }
 
-/// Render one region's report in the chosen format (and its diagrams with `--dot`).
-fn render_report(report: &report::Report, net: &model::Network, cfg: &RunConfig) -> Result<String> {
+/// `--dot DIR`: one diagram per notebook and one overview per VPC.
+fn write_dot(report: &report::Report, net: &model::Network, cfg: &RunConfig) -> Result<()> {
     if let Some(dir) = &cfg.dot_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         for f in render::dot::per_notebook_and_vpc(net, report, false) {
@@ -452,16 +596,25 @@ fn render_report(report: &report::Report, net: &model::Network, cfg: &RunConfig)
             std::fs::write(&path, f.dot).with_context(|| format!("writing {}", path.display()))?;
         }
     }
-    let meta = render::meta::ReportMeta {
-        timestamp: cfg
-            .timestamp
-            .then(|| render::meta::rfc3339(std::time::SystemTime::now())),
-    };
+    Ok(())
+}
+
+/// Render one region's report in a per-region format (and its diagrams with `--dot`).
+fn render_report(
+    report: &report::Report,
+    net: &model::Network,
+    cfg: &RunConfig,
+    meta: &render::meta::ReportMeta,
+) -> Result<String> {
+    write_dot(report, net, cfg)?;
     Ok(match cfg.format {
         Format::Table => render::table::render(report, render::table::Style { color: cfg.color }),
         Format::Json => render::json::render(report),
-        Format::Markdown => render::markdown::render(report, &meta),
-        Format::Html => render::html::render(report, &meta, &render::html::Diagrams::Graphviz(net)),
+        Format::Markdown => render::markdown::render(report, meta),
+        Format::Html => render::html::render(report, meta, &render::html::Diagrams::Graphviz(net)),
+        Format::Sarif | Format::Asff | Format::Junit | Format::Csv => {
+            unreachable!("whole-document formats are rendered for all regions at once")
+        }
     })
 }
 
@@ -473,9 +626,60 @@ fn pick_regions(regions: Vec<aws::Loaded>, wanted: &[String]) -> Result<Vec<aws:
 fn analyze(a: AnalyzeArgs) -> Result<(String, i32)> {
     let cfg = RunConfig::resolve(a.run)?;
     let placements = a.place.placements()?;
-    let mut regions = pick_regions(aws::load_regions(&a.paths)?, &a.region)?;
+    let mut regions = pick_regions(load_inputs(&a.paths)?, &a.region)?;
+    if !a.vpc.is_empty() {
+        keep_vpcs(&mut regions, &a.vpc)?;
+    }
     iac::place::place(&mut regions, &placements)?;
     report_regions(regions, &cfg)
+}
+
+/// The snapshot files and directories of `paths`, or one JSON document from standard input (`-`).
+fn load_inputs(paths: &[PathBuf]) -> Result<Vec<aws::Loaded>> {
+    let stdin = Path::new("-");
+    if !paths.iter().any(|p| p == stdin) {
+        return Ok(aws::load_regions(paths)?);
+    }
+    if paths.len() > 1 {
+        bail!("`-` (standard input) cannot be combined with other paths");
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+        .context("reading standard input")?;
+    let origin = Path::new("(standard input)");
+    let mut loaded = aws::load_one(origin, &text)?;
+    loaded.sources = vec![aws::load::source_of(origin, text.as_bytes())];
+    Ok(vec![loaded])
+}
+
+/// `--vpc`: keep only the notebooks whose subnet is in one of these VPCs; a VPC the snapshot does
+/// not hold is an error.
+fn keep_vpcs(regions: &mut [aws::Loaded], vpcs: &[String]) -> Result<()> {
+    let have: std::collections::BTreeSet<&str> = regions
+        .iter()
+        .flat_map(|l| l.snapshot.vpcs.iter().map(|v| v.vpc_id.as_str()))
+        .collect();
+    if let Some(v) = vpcs.iter().find(|v| !have.contains(v.as_str())) {
+        bail!(
+            "--vpc {v}: no such VPC in the snapshot (it has: {})",
+            have.iter().copied().collect::<Vec<_>>().join(", ")
+        );
+    }
+    for l in regions {
+        let subnets: std::collections::BTreeMap<String, String> = l
+            .snapshot
+            .subnets
+            .iter()
+            .map(|s| (s.subnet_id.clone(), s.vpc_id.clone()))
+            .collect();
+        l.snapshot.notebook_instances.retain(|n| {
+            n.subnet_id
+                .as_ref()
+                .and_then(|s| subnets.get(s))
+                .is_some_and(|v| vpcs.contains(v))
+        });
+    }
+    Ok(())
 }
 
 /// The flags that say how plans and templates are read (`plan`, and `diff` sides that are plans).
@@ -634,7 +838,12 @@ fn diff(a: DiffArgs) -> Result<(String, i32)> {
 
 /// `vpcreach diagram`: analyse, then draw the chosen notebooks, checks and VPCs into one file.
 fn diagram(a: DiagramArgs) -> Result<(String, i32)> {
-    let format = render::graphviz::OutputFormat::from_path(&a.output)?;
+    let to_stdout = a.output == Path::new("-");
+    let format = if to_stdout {
+        render::graphviz::OutputFormat::Dot
+    } else {
+        render::graphviz::OutputFormat::from_path(&a.output)?
+    };
     let mut services: Vec<String> = DEFAULT_SERVICES.iter().map(|s| s.to_string()).collect();
     let mut checks = Vec::new();
     for c in &a.check {
@@ -720,6 +929,9 @@ fn diagram(a: DiagramArgs) -> Result<(String, i32)> {
             }
         }
     })?;
+    if to_stdout {
+        return Ok((text, 0));
+    }
     let what = a.output.display().to_string();
     let bytes = match format {
         render::graphviz::OutputFormat::Dot => text.into_bytes(),
@@ -809,10 +1021,6 @@ struct ScanArgs {
     #[arg(long, value_name = "N", default_value_t = aws::collect::DEFAULT_CONCURRENCY)]
     concurrency: usize,
 
-    /// No progress bars (failed calls are still reported on stderr).
-    #[arg(long)]
-    quiet: bool,
-
     #[command(flatten)]
     run: RunArgs,
 }
@@ -829,7 +1037,7 @@ fn scan(a: ScanArgs) -> Result<(String, i32)> {
         vpcs: a.vpc,
         assume_roles: a.assume_role,
         concurrency: a.concurrency,
-        progress: !a.quiet && std::io::stderr().is_terminal(),
+        progress: !cfg.quiet && std::io::stderr().is_terminal(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

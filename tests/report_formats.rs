@@ -1,4 +1,6 @@
-//! The audit reports: `analyze --format markdown` and `--format html`.
+//! The audit reports: `analyze --format markdown` and `--format html`; the formats security
+//! tooling consumes as the CLI writes them (SARIF, ASFF, JUnit, CSV — one document for every
+//! region), and the flags that decide where a report goes and what the exit status is.
 //!
 //! One insta snapshot per sample and format (a change to what auditors read is a reviewable
 //! diff). The HTML snapshots are taken with Graphviz made unavailable (`VPCREACH_DOT` names a
@@ -183,4 +185,124 @@ fn text_from_the_snapshot_is_escaped() {
     let o = run(&["analyze", d, "--format", "markdown"]);
     let md = String::from_utf8(o.stdout).unwrap();
     assert!(md.contains("&lt;img src=x onerror=alert(1)&gt;\\|nb"));
+}
+
+#[test]
+fn tooling_formats_are_one_document_for_every_region() {
+    // Two regions: two reports, one SARIF log / XML / CSV / ASFF holding both.
+    let dir = "tests/fixtures/adversarial/two-regions-in-one-tree/snapshot";
+    for (format, check) in [
+        (
+            "sarif",
+            (|t: &str| {
+                let v: serde_json::Value = serde_json::from_str(t).expect("one SARIF document");
+                assert_eq!(v["version"], "2.1.0");
+                assert!(!v["runs"].as_array().unwrap().is_empty());
+            }) as fn(&str),
+        ),
+        ("asff", |t: &str| {
+            let v: serde_json::Value = serde_json::from_str(t).expect("one ASFF document");
+            let regions: std::collections::BTreeSet<&str> = v["Findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["Resources"][0]["Region"].as_str().unwrap())
+                .collect();
+            assert_eq!(regions.len(), 2, "{regions:?}");
+        }),
+        ("junit", |t: &str| {
+            assert_eq!(t.matches("<testsuites").count(), 1, "{t}");
+            assert_eq!(
+                t.matches("<testsuite ").count(),
+                2,
+                "one suite per region: {t}"
+            );
+        }),
+        ("csv", |t: &str| {
+            assert_eq!(
+                t.lines()
+                    .filter(|l| l.starts_with("region,account_id,notebook,check"))
+                    .count(),
+                1
+            );
+            assert!(
+                t.contains("\neu-west-1,") && t.contains("\nus-east-1,"),
+                "{t}"
+            );
+        }),
+    ] {
+        let o = run(&["analyze", dir, "--format", format]);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{format}");
+        check(&String::from_utf8(o.stdout).unwrap());
+    }
+}
+
+#[test]
+fn out_file_exit_policy_and_aws_cli_spellings() {
+    let tmp = std::env::temp_dir().join(format!("vpcreach-out-{}.json", std::process::id()));
+    let out = tmp.to_str().unwrap();
+    // nat-egress is not compliant under isolated: exit 1, unless the policy says otherwise.
+    let o = run(&[
+        "analyze",
+        "samples/nat-egress",
+        "--output",
+        "json",
+        "-o",
+        out,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty(), "-o writes the file, not stdout");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&tmp).unwrap()).unwrap();
+    assert_eq!(v["summary"]["compliant"], 0);
+    for flags in [&["--exit-zero"][..], &["--fail-on", "none"][..]] {
+        let mut args = vec!["analyze", "samples/nat-egress"];
+        args.extend_from_slice(flags);
+        assert_eq!(run(&args).status.code(), Some(0), "{flags:?}");
+    }
+    // --fail-on unknown fails on an unknown verdict even when --allow-unknown passes it.
+    let unknown = ["analyze", "samples/endpoint-mistakes", "--allow-unknown"];
+    let base = run(&unknown).status.code();
+    let mut strict = unknown.to_vec();
+    strict.extend_from_slice(&["--fail-on", "unknown"]);
+    let o = run(&strict);
+    let text =
+        String::from_utf8(run(&[unknown[0], unknown[1], "--format", "json"]).stdout).unwrap();
+    if text.contains("\"unknown\"") {
+        assert_eq!(o.status.code(), Some(1));
+    } else {
+        assert_eq!(o.status.code(), base);
+    }
+    // --require +SVC adds to the default list; --notebook takes a comma-separated list.
+    let o = run(&[
+        "analyze",
+        "samples/isolated",
+        "--require",
+        "+kms",
+        "--notebook",
+        "nb-isolated,nb-isolated-hardened",
+        "--format",
+        "json",
+        "--no-color",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let checks: Vec<&String> = v["notebooks"][0]["checks"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            "internet",
+            "s3",
+            "sagemaker.api",
+            "sagemaker.runtime",
+            "sts",
+            "logs",
+            "kms"
+        ]
+    );
+    assert_eq!(v["summary"]["notebooks"], 2);
+    let _ = std::fs::remove_file(&tmp);
 }

@@ -798,6 +798,10 @@ pub fn render(d: &Diff, format: crate::Format) -> Option<String> {
         crate::Format::Table => Some(render_table(d)),
         crate::Format::Json => Some(render_json(d)),
         crate::Format::Markdown => Some(render_markdown(d)),
-        crate::Format::Html => None,
+        crate::Format::Html
+        | crate::Format::Sarif
+        | crate::Format::Asff
+        | crate::Format::Junit
+        | crate::Format::Csv => None,
     }
 }

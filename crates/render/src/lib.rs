@@ -26,4 +26,12 @@ pub enum Format {
     Markdown,
     /// The audit report as one self-contained HTML file, with a diagram per notebook (Graphviz).
     Html,
+    /// SARIF 2.1.0 for code-scanning tools (one run per region).
+    Sarif,
+    /// AWS Security Finding Format: Security Hub `BatchImportFindings` input.
+    Asff,
+    /// JUnit XML: one test case per notebook and check, for CI dashboards.
+    Junit,
+    /// CSV (RFC 4180): one row per notebook and check.
+    Csv,
 }
