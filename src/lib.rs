@@ -8,6 +8,7 @@
 //! reads Terraform plans and CloudFormation templates into the planned state (a snapshot).
 
 pub use vpcreach_core::{analysis, assess, codes, diff, model, regions, report, space};
+pub use vpcreach_fix as fix;
 pub use vpcreach_iac as iac;
 pub use vpcreach_render as render;
 

@@ -117,6 +117,22 @@ flags given here; a saved report keeps the verdicts it was saved with.
 Exit status: 0 no regression, 1 some regression, 2 usage/input/I/O error.")]
     Diff(DiffArgs),
 
+    /// Apply the best proven fix of every failing check and write the fixed snapshot, so that
+    /// `analyze` on it shows the notebooks compliant — then print that report.
+    #[command(after_help = "\
+Examples:
+  vpcreach fix samples/endpoint-mistakes --out fixed/
+  vpcreach fix samples/nat-egress --notebook nb-nat-egress --out fixed/ && vpcreach analyze fixed/
+
+Each fix was applied to the snapshot and everything judged again before it is offered: its check \
+passes and no verdict of any notebook gets worse (`analyze --fixes` lists them with AWS CLI, \
+Terraform and CloudFormation spellings). New resources get IDs such as vpce-fix:sts and \
+sg-fix:sts-endpoint.
+
+Exit status: 0 every notebook of the fixed snapshot compliant, 1 some notebook still not (a check \
+no change of the network repairs, e.g. missing data), 2 usage/input/I/O error.")]
+    Fix(FixArgs),
+
     /// Draw the network and the proof as a Graphviz diagram: clusters per VPC, AZ and subnet,
     /// route edges, and each check's proven path or blocking component.
     #[command(after_help = "\
@@ -306,6 +322,12 @@ struct RunArgs {
     #[arg(short = 'q', long)]
     quiet: bool,
 
+    /// Also search proven fixes for every failing check: each candidate change is applied to the
+    /// snapshot and everything is judged again; a fix is offered only if the check then passes
+    /// and no verdict of any notebook gets worse (JSON `fixes`, a table section).
+    #[arg(long)]
+    fixes: bool,
+
     /// Also write Graphviz diagrams (DOT text) into DIR: one per notebook, one overview per VPC.
     #[arg(long, value_name = "DIR")]
     dot: Option<PathBuf>,
@@ -400,6 +422,7 @@ struct RunConfig {
     out: Option<PathBuf>,
     fail_on: FailOn,
     quiet: bool,
+    fixes: bool,
 }
 
 /// `--require`: the list as given, or the default list plus every `+name`.
@@ -454,6 +477,7 @@ impl RunConfig {
             out: a.out,
             fail_on: if a.exit_zero { FailOn::None } else { a.fail_on },
             quiet: a.quiet,
+            fixes: a.fixes,
         })
     }
 
@@ -526,7 +550,7 @@ fn no_notebooks(regions: &[aws::Loaded], e: &AssessError) -> anyhow::Error {
 fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String, i32)> {
     let aws::Judged {
         networks: nets,
-        reports,
+        mut reports,
     } = match aws::judge(&regions, &cfg.options) {
         Ok(j) => j,
         Err(aws::JudgeError::Assess(e @ AssessError::NoNotebooks { .. })) => {
@@ -536,6 +560,14 @@ fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String,
         Err(aws::JudgeError::Assess(e)) => bail!("--require: {e}"),
         Err(e) => bail!("{e}"),
     };
+    if cfg.fixes {
+        for (i, report) in &mut reports {
+            let found =
+                vpcreach::fix::fixes(&regions[*i].snapshot, &cfg.options, &cfg.options.notebooks)
+                    .map_err(|e| anyhow::anyhow!("searching fixes: {e}"))?;
+            vpcreach::fix::attach(report, &found);
+        }
+    }
     if cfg.options.notebooks.is_empty() && !cfg.quiet {
         for (i, net) in nets.iter().enumerate() {
             if !reports.iter().any(|(j, _)| *j == i) {
@@ -836,6 +868,91 @@ fn diff(a: DiffArgs) -> Result<(String, i32)> {
     Ok((text, d.exit_code()))
 }
 
+/// `vpcreach fix`: the best proven fix of every failing check, applied and saved; then the
+/// report of the saved snapshot, read back as `analyze` reads it.
+fn fix(a: FixArgs) -> Result<(String, i32)> {
+    let options = Options {
+        services: required_services(a.require)?,
+        notebooks: a.notebook,
+        judgement: Judgement {
+            profile: a.profile.into(),
+            allow_unknown: a.allow_unknown,
+        },
+    };
+    assess::validate_services(&options).map_err(|e| anyhow::anyhow!("--require: {e}"))?;
+    let mut regions = aws::load_regions(&a.paths)?;
+    let loaded = match (&a.region, regions.len()) {
+        (Some(r), _) => pick_regions(regions, std::slice::from_ref(r))?
+            .pop()
+            .expect("pick_regions keeps the region it checked"),
+        (None, 1) => regions.pop().expect("one region"),
+        (None, _) => bail!("the snapshot holds several regions; fix one with --region"),
+    };
+    if !options.notebooks.is_empty() {
+        let names: Vec<&str> = loaded
+            .snapshot
+            .notebook_instances
+            .iter()
+            .map(|n| n.notebook_instance_name.as_str())
+            .collect();
+        assess::select_notebooks(&options.notebooks, &names)
+            .map_err(|e| anyhow::anyhow!("--notebook: {e}"))?;
+    }
+    let found = vpcreach::fix::fixes(&loaded.snapshot, &options, &options.notebooks)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The best fix of each (notebook, check): the first of its group.
+    let mut chosen: Vec<&vpcreach::fix::ProvenFix> = Vec::new();
+    for f in &found {
+        if !chosen
+            .iter()
+            .any(|c| c.notebook == f.notebook && c.target == f.target)
+        {
+            chosen.push(f);
+        }
+    }
+    let (fixed, kept) = vpcreach::fix::apply_proven(&loaded.snapshot, &chosen, &options)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    aws::save::save(&fixed, &a.out)?;
+    let mut text = String::new();
+    let mut applied = std::collections::BTreeSet::new();
+    for (f, kept) in chosen.iter().zip(kept) {
+        if !kept {
+            text.push_str(&format!(
+                "skipped: the fix of {} for {} (together with the fixes before it, a verdict would get worse)\n",
+                f.target.name(),
+                f.notebook
+            ));
+            continue;
+        }
+        for e in &f.edits {
+            if applied.insert(e.describe()) {
+                text.push_str(&format!("applied: {}\n", e.describe()));
+            }
+        }
+    }
+    if applied.is_empty() {
+        text.push_str("no proven fix to apply\n");
+    }
+    text.push_str(&format!(
+        "fixed snapshot written to {}\n\n",
+        a.out.display()
+    ));
+    let cfg = RunConfig {
+        format: Format::Table,
+        options,
+        color: false,
+        dot_dir: None,
+        timestamp: false,
+        out: None,
+        fail_on: FailOn::Noncompliant,
+        quiet: true,
+        fixes: false,
+    };
+    let (report, code) = report_regions(aws::load_regions(&[&a.out])?, &cfg)?;
+    text.push_str(&report);
+    Ok((text, code))
+}
+
 /// `vpcreach diagram`: analyse, then draw the chosen notebooks, checks and VPCs into one file.
 fn diagram(a: DiagramArgs) -> Result<(String, i32)> {
     let to_stdout = a.output == Path::new("-");
@@ -939,6 +1056,38 @@ fn diagram(a: DiagramArgs) -> Result<(String, i32)> {
     };
     std::fs::write(&a.output, bytes).with_context(|| format!("writing {what}"))?;
     Ok((String::new(), 0))
+}
+
+#[derive(clap::Args, Debug)]
+struct FixArgs {
+    /// Snapshot files or directories (one region; --region picks one of several).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// The region to fix, when the snapshot holds several.
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+
+    /// Where to write the fixed snapshot: a directory, or one file ending in .json.
+    #[arg(long, value_name = "PATH", required = true)]
+    out: PathBuf,
+
+    /// Only these notebooks (repeatable or comma-separated); default: every notebook.
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
+    notebook: Vec<String>,
+
+    /// The profile the fixes must satisfy.
+    #[arg(long, value_enum, default_value_t = ProfileArg::Isolated)]
+    profile: ProfileArg,
+
+    /// Required services (as for `analyze`).
+    #[arg(long, value_delimiter = ',', value_name = "SVC,...",
+          default_values_t = DEFAULT_SERVICES.iter().map(|s| s.to_string()))]
+    require: Vec<String>,
+
+    /// Let `unknown` verdicts pass instead of failing the notebook.
+    #[arg(long)]
+    allow_unknown: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -1073,6 +1222,7 @@ fn main() -> ExitCode {
         Command::Diagram(a) => diagram(a),
         Command::Plan(a) => plan(a),
         Command::Diff(a) => diff(a),
+        Command::Fix(a) => fix(a),
     };
     match result {
         Ok((text, code)) => {

@@ -131,6 +131,26 @@ pub struct NotebookReport {
     pub compliant: bool,
     /// Why the notebook is not compliant (empty when compliant).
     pub reasons: Vec<Reason>,
+    /// Proven fixes for its failing checks (filled only when asked for: `--fixes`).
+    pub fixes: Vec<Fix>,
+}
+
+/// A change set proven to repair one failing check: applied to the snapshot and judged again, the
+/// check passes and no verdict of any notebook gets worse. Made by `vpcreach-fix`, which words it
+/// for the AWS tools people apply it with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The check it repairs (`sts`, `internet`), or `SageMaker.1`.
+    pub check: String,
+    /// Each change: the resource it is made to, and what changes.
+    pub changes: Vec<(String, String)>,
+    pub aws_cli: Vec<String>,
+    pub terraform: String,
+    pub cloudformation: String,
+    /// Every notebook whose verdicts change with it (the blast radius).
+    pub affected: Vec<String>,
+    /// How many checks were judged again to prove it.
+    pub rechecked: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -305,6 +325,7 @@ pub fn build(net: &Network, analysis: Analysis, j: Judgement, sources: Vec<Sourc
             findings,
             compliant: reasons.is_empty(),
             reasons,
+            fixes: Vec::new(),
         });
     }
     let compliant = notebooks.iter().filter(|n| n.compliant).count();

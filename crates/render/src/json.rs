@@ -46,6 +46,29 @@ struct JsonNotebook<'a> {
     findings: Vec<JsonFinding>,
     compliant: bool,
     reasons: Vec<String>,
+    /// Only with `--fixes`: proven fixes for the failing checks.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<JsonFix<'a>>,
+}
+
+/// A proven fix: `proven` is always true (nothing else is offered); `rechecked` counts the checks
+/// judged again to prove it.
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    check: &'a str,
+    proven: bool,
+    changes: Vec<JsonChange<'a>>,
+    aws_cli: &'a [String],
+    terraform: &'a str,
+    cloudformation: &'a str,
+    affected_notebooks: &'a [String],
+    rechecked: usize,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    resource: &'a str,
+    change: &'a str,
 }
 
 #[derive(Serialize)]
@@ -250,6 +273,27 @@ impl<'a> JsonReport<'a> {
                         .collect(),
                     compliant: n.compliant,
                     reasons: n.reasons.iter().map(words::reason).collect(),
+                    fixes: n
+                        .fixes
+                        .iter()
+                        .map(|f| JsonFix {
+                            check: &f.check,
+                            proven: true,
+                            changes: f
+                                .changes
+                                .iter()
+                                .map(|(r, c)| JsonChange {
+                                    resource: r,
+                                    change: c,
+                                })
+                                .collect(),
+                            aws_cli: &f.aws_cli,
+                            terraform: &f.terraform,
+                            cloudformation: &f.cloudformation,
+                            affected_notebooks: &f.affected,
+                            rechecked: f.rechecked,
+                        })
+                        .collect(),
                 })
                 .collect(),
             diagnostics: &r.diagnostics,

@@ -101,6 +101,32 @@ pub fn render(report: &Report, style: Style) -> String {
             }
         }
     }
+    if report.notebooks.iter().any(|n| !n.fixes.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(
+                "Proven fixes (each applied and the whole snapshot judged again: the check passes, nothing gets worse):",
+                BOLD,
+                style
+            )
+        );
+        for n in report.notebooks.iter().filter(|n| !n.fixes.is_empty()) {
+            let _ = writeln!(out, "  {}", n.name);
+            let mut last = "";
+            for f in &n.fixes {
+                if f.check == last {
+                    // Alternatives for the same check: only the best one is printed in full.
+                    continue;
+                }
+                last = &f.check;
+                let _ = writeln!(out, "    {}:", f.check);
+                for (_, change) in &f.changes {
+                    let _ = writeln!(out, "      - {change}");
+                }
+            }
+        }
+    }
     let findings: Vec<_> = report
         .notebooks
         .iter()

@@ -1,0 +1,514 @@
+//! Proven remediation. For every check a profile fails (and the SageMaker.1 finding under
+//! `isolated`), candidate changes are drawn from the notebook's own placement — the endpoint's and
+//! the notebook's security groups, the VPC's DNS attributes, the endpoint's private DNS, the
+//! gateway endpoint's route tables, the subnet's network ACL and routes, the notebook's direct
+//! internet access (see [`edit::Edit`]). Each candidate (alone, then in pairs when no single
+//! change is enough) is applied to a copy of the snapshot and the **whole snapshot is judged
+//! again** by the one engine: it is offered only if the target check then passes and no verdict of
+//! any notebook gets worse (`vpcreach_core::diff` finds no regression). So a fix is a proof, not
+//! advice: `proven` is the re-run, and `rechecked` says how many checks it covered.
+//!
+//! Fixes are ranked by size (number of changes), then by blast radius (notebooks whose verdicts
+//! change at all), then by the change's own order (deterministic).
+
+pub mod edit;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use vpcreach_aws::Snapshot;
+use vpcreach_core::analysis::services;
+use vpcreach_core::assess::{self, Options};
+use vpcreach_core::diff::{self, Verdicts};
+use vpcreach_core::model::{EndpointKind, Network, TargetKind};
+use vpcreach_core::report::{Finding, Profile, Report};
+
+pub use edit::{Edit, Peer};
+
+/// The most fixes offered per failing check.
+pub const PER_CHECK: usize = 3;
+
+/// What a fix repairs: a check, or the SageMaker.1 finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Target {
+    Check(String),
+    DirectInternetAccess,
+}
+
+impl Target {
+    /// The check's name, or `SageMaker.1`.
+    pub fn name(&self) -> &str {
+        match self {
+            Target::Check(c) => c,
+            Target::DirectInternetAccess => "SageMaker.1",
+        }
+    }
+}
+
+/// A change set proven to repair `target` of `notebook` without making any verdict worse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvenFix {
+    pub notebook: String,
+    pub target: Target,
+    pub edits: Vec<Edit>,
+    /// Every notebook whose verdicts change with it (the blast radius), sorted.
+    pub affected: Vec<String>,
+    /// How many checks (of every notebook) were judged again to prove it.
+    pub rechecked: usize,
+}
+
+/// Why fixes could not be searched.
+#[derive(Debug)]
+pub enum FixError {
+    Convert(vpcreach_aws::ConvertError),
+    Assess(assess::AssessError),
+}
+
+impl std::fmt::Display for FixError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FixError::Convert(e) => write!(f, "{e}"),
+            FixError::Assess(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for FixError {}
+
+/// One snapshot judged: its network and its report.
+fn judge(snap: &Snapshot, opts: &Options) -> Result<(Network, Option<Report>), FixError> {
+    let net = vpcreach_aws::convert(snap).map_err(FixError::Convert)?;
+    let report = match assess::assess(std::slice::from_ref(&net), opts) {
+        Ok(mut r) => r.pop().map(|(_, r)| r),
+        Err(assess::AssessError::NoNotebooks { .. }) => None,
+        Err(e) => return Err(FixError::Assess(e)),
+    };
+    Ok((net, report))
+}
+
+fn passes(report: &Report, notebook: &str, target: &Target) -> bool {
+    let Some(n) = report.notebooks.iter().find(|n| n.name == notebook) else {
+        return false;
+    };
+    match target {
+        Target::Check(c) => n.checks.0.iter().any(|x| &x.name == c && x.passes),
+        Target::DirectInternetAccess => !n.findings.contains(&Finding::DirectInternetAccess),
+    }
+}
+
+/// Every proven fix for every failing check of the notebooks `only` names (all when empty), in
+/// notebook order, then target order, then rank. `snap` is one region's snapshot.
+pub fn fixes(snap: &Snapshot, opts: &Options, only: &[String]) -> Result<Vec<ProvenFix>, FixError> {
+    let (net, Some(report)) = judge(snap, opts)? else {
+        return Ok(Vec::new());
+    };
+    let before = Verdicts::from(&report);
+    let checks: usize = report.notebooks.iter().map(|n| n.checks.0.len()).sum();
+    let mut tried: BTreeMap<Vec<Edit>, Option<(Report, Vec<String>)>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for n in &report.notebooks {
+        if n.compliant
+            || (!only.is_empty() && !only.iter().any(|o| o.eq_ignore_ascii_case(&n.name)))
+        {
+            continue;
+        }
+        let mut targets: Vec<Target> = n
+            .checks
+            .0
+            .iter()
+            .filter(|c| !c.passes)
+            .map(|c| Target::Check(c.name.clone()))
+            .collect();
+        if report.profile == Profile::Isolated
+            && n.findings.contains(&Finding::DirectInternetAccess)
+        {
+            targets.push(Target::DirectInternetAccess);
+        }
+        // Services first: the internet (and SageMaker.1) can often be closed only once the
+        // services have a private way (the third stage below builds on their fixes).
+        targets
+            .sort_by_key(|t| matches!(t, Target::DirectInternetAccess) || t.name() == "internet");
+        let mut firsts: Vec<Edit> = Vec::new();
+        for target in targets {
+            let cands = candidates(snap, &net, &n.name, &target);
+            let mut found: Vec<ProvenFix> = Vec::new();
+            // 1: each change alone; 2: pairs; 3: each change on top of the first fix of every
+            // other failing check of this notebook.
+            for stage in 1..=3 {
+                let sets: Vec<Vec<Edit>> = match stage {
+                    1 => cands.iter().map(|e| vec![e.clone()]).collect(),
+                    2 => {
+                        let c: Vec<&Edit> = cands.iter().take(16).collect();
+                        let mut v = Vec::new();
+                        for i in 0..c.len() {
+                            for j in i + 1..c.len() {
+                                v.push(vec![c[i].clone(), c[j].clone()]);
+                            }
+                        }
+                        v
+                    }
+                    _ if firsts.is_empty() => Vec::new(),
+                    _ => cands
+                        .iter()
+                        .map(|e| {
+                            let mut v = firsts.clone();
+                            if !v.contains(e) {
+                                v.push(e.clone());
+                            }
+                            v
+                        })
+                        .collect(),
+                };
+                for set in &sets {
+                    let result = tried.entry(set.clone()).or_insert_with(|| {
+                        let mut s = snap.clone();
+                        if !set.iter().all(|e| e.apply(&mut s)) {
+                            return None;
+                        }
+                        let (_, Some(after)) = judge(&s, opts).ok()? else {
+                            return None;
+                        };
+                        let d = diff::diff(&before, &Verdicts::from(&after));
+                        if d.has_regression() {
+                            return None;
+                        }
+                        let affected: BTreeSet<String> = d
+                            .notebooks
+                            .iter()
+                            .filter(|x| {
+                                x.regressions() + x.improvements() > 0 || x.compliance_changed()
+                            })
+                            .map(|x| x.name.clone())
+                            .collect();
+                        Some((after, affected.into_iter().collect()))
+                    });
+                    if let Some((after, affected)) = result
+                        && passes(after, &n.name, &target)
+                    {
+                        found.push(ProvenFix {
+                            notebook: n.name.clone(),
+                            target: target.clone(),
+                            edits: set.clone(),
+                            affected: affected.clone(),
+                            rechecked: checks,
+                        });
+                    }
+                }
+                if !found.is_empty() {
+                    break;
+                }
+            }
+            found.sort_by(|a, b| {
+                (a.edits.len(), a.affected.len(), &a.edits).cmp(&(
+                    b.edits.len(),
+                    b.affected.len(),
+                    &b.edits,
+                ))
+            });
+            found.truncate(PER_CHECK);
+            if let Some(f) = found.first() {
+                for e in &f.edits {
+                    if !firsts.contains(e) {
+                        firsts.push(e.clone());
+                    }
+                }
+            }
+            out.extend(found);
+        }
+    }
+    Ok(out)
+}
+
+impl ProvenFix {
+    /// The fix as the report carries it.
+    pub fn to_report(&self) -> vpcreach_core::report::Fix {
+        vpcreach_core::report::Fix {
+            check: self.target.name().to_string(),
+            changes: self
+                .edits
+                .iter()
+                .map(|e| (e.resource().to_string(), e.describe()))
+                .collect(),
+            aws_cli: self.edits.iter().flat_map(Edit::aws_cli).collect(),
+            terraform: self.edits.iter().map(Edit::terraform).collect(),
+            cloudformation: self.edits.iter().map(Edit::cloudformation).collect(),
+            affected: self.affected.clone(),
+            rechecked: self.rechecked,
+        }
+    }
+}
+
+/// Put each notebook's fixes into `report` (the report of the same snapshot and options).
+pub fn attach(report: &mut Report, fixes: &[ProvenFix]) {
+    for n in &mut report.notebooks {
+        n.fixes = fixes
+            .iter()
+            .filter(|f| f.notebook == n.name)
+            .map(ProvenFix::to_report)
+            .collect();
+    }
+}
+
+/// Apply fixes one after another, each kept only if the snapshot with it still has no verdict
+/// worse than the original's nor than the one before it: fixes proven one at a time can interact
+/// (two notebooks sharing a route table), so the whole is proven again. Returns the fixed
+/// snapshot and, for each fix, whether it was kept.
+pub fn apply_proven(
+    snap: &Snapshot,
+    fixes: &[&ProvenFix],
+    opts: &Options,
+) -> Result<(Snapshot, Vec<bool>), FixError> {
+    let (_, Some(first)) = judge(snap, opts)? else {
+        return Ok((snap.clone(), vec![false; fixes.len()]));
+    };
+    let original = Verdicts::from(&first);
+    let mut current = snap.clone();
+    let mut now = original.clone();
+    let mut kept = Vec::new();
+    for f in fixes {
+        let mut next = current.clone();
+        if !f.edits.iter().all(|e| e.apply(&mut next)) {
+            kept.push(false);
+            continue;
+        }
+        let ok = match judge(&next, opts)? {
+            (_, Some(after)) => {
+                let v = Verdicts::from(&after);
+                let fine = !diff::diff(&original, &v).has_regression()
+                    && !diff::diff(&now, &v).has_regression();
+                if fine {
+                    current = next;
+                    now = v;
+                }
+                fine
+            }
+            (_, None) => false,
+        };
+        kept.push(ok);
+    }
+    Ok((current, kept))
+}
+
+/// Apply fixes to a copy of the snapshot, unchecked (see [`apply_proven`]). Edits shared by
+/// several fixes are applied once.
+pub fn apply(snap: &Snapshot, fixes: &[&ProvenFix]) -> Snapshot {
+    let mut s = snap.clone();
+    let mut done = BTreeSet::new();
+    for f in fixes {
+        for e in &f.edits {
+            if done.insert(e.clone()) {
+                e.apply(&mut s);
+            }
+        }
+    }
+    s
+}
+
+/// The changes worth trying for `target` of `notebook`, from its placement.
+fn candidates(snap: &Snapshot, net: &Network, notebook: &str, target: &Target) -> Vec<Edit> {
+    let mut out = BTreeSet::new();
+    let Some(nb) = net.notebooks.iter().find(|n| n.name == notebook) else {
+        return Vec::new();
+    };
+    if matches!(target, Target::DirectInternetAccess) {
+        out.insert(Edit::DisableDirectInternetAccess {
+            notebook: notebook.to_string(),
+        });
+        return out.into_iter().collect();
+    }
+    let subnet = nb.subnet_id.as_ref().and_then(|s| net.subnets.get(s));
+    let Target::Check(check) = target else {
+        unreachable!("handled above")
+    };
+    if check == "internet" {
+        if nb.direct_internet_access.as_str() == Some("Enabled") {
+            out.insert(Edit::DisableDirectInternetAccess {
+                notebook: notebook.to_string(),
+            });
+        }
+        if let Some(rt) = subnet
+            .and_then(|s| s.route_table.as_ref())
+            .and_then(|t| net.route_tables.get(t))
+        {
+            for r in &rt.routes {
+                if !matches!(
+                    r.target.kind,
+                    TargetKind::Local | TargetKind::GatewayEndpoint
+                ) {
+                    out.insert(Edit::DeleteRoute {
+                        route_table: rt.id.clone(),
+                        destination: r.dest.to_string(),
+                    });
+                }
+            }
+        }
+        return out.into_iter().collect();
+    }
+    let Some(subnet) = subnet else {
+        return Vec::new();
+    };
+    let Some(vpc) = net.vpcs.get(&subnet.vpc_id) else {
+        return Vec::new();
+    };
+    let Ok(service) = services::canonical(check, net.region.as_deref()) else {
+        return Vec::new();
+    };
+    // Short names (`sts`) are the region's service.
+    let service = match (&net.region, service.starts_with("com.amazonaws.")) {
+        (_, true) => service,
+        (Some(r), false) => format!("com.amazonaws.{r}.{service}"),
+        (None, false) => return out.into_iter().collect(),
+    };
+    if vpc.dns_support != Some(true) {
+        out.insert(Edit::EnableVpcDns {
+            vpc: vpc.id.clone(),
+            hostnames: false,
+        });
+    }
+    if vpc.dns_hostnames != Some(true) {
+        out.insert(Edit::EnableVpcDns {
+            vpc: vpc.id.clone(),
+            hostnames: true,
+        });
+    }
+    let mut endpoint_acls = BTreeSet::new();
+    let gateway_service = service.ends_with(".s3") || service.ends_with(".dynamodb");
+    let has = |kind: EndpointKind| {
+        net.endpoints.values().any(|e| {
+            e.vpc_id.as_deref() == Some(vpc.id.as_str()) && e.service == service && e.kind == kind
+        })
+    };
+    if gateway_service {
+        let pl = snap
+            .prefix_lists
+            .iter()
+            .find(|p| p.prefix_list_name.as_deref() == Some(service.as_str()))
+            .map(|p| p.prefix_list_id.clone());
+        if let (Some(rt), Some(pl), false) = (&subnet.route_table, pl, has(EndpointKind::Gateway)) {
+            out.insert(Edit::CreateGatewayEndpoint {
+                vpc: vpc.id.clone(),
+                service: service.clone(),
+                route_table: rt.clone(),
+                prefix_list: pl,
+            });
+        }
+    } else if !has(EndpointKind::Interface) && !nb.security_groups.is_empty() {
+        out.insert(Edit::CreateInterfaceEndpoint {
+            vpc: vpc.id.clone(),
+            service: service.clone(),
+            subnet: subnet.id.clone(),
+            from_groups: nb.security_groups.clone(),
+        });
+        let (_, sg) = edit::created_ids(&vpc.id, &service);
+        for h in &nb.security_groups {
+            out.insert(Edit::AllowHttps {
+                group: h.clone(),
+                egress: true,
+                peer: Peer::Group(sg.clone()),
+            });
+        }
+    }
+    for ep in net.endpoints.values() {
+        if ep.vpc_id.as_deref() != Some(vpc.id.as_str()) || ep.service != service {
+            continue;
+        }
+        match ep.kind {
+            EndpointKind::Interface => {
+                if !ep.private_dns {
+                    out.insert(Edit::EnablePrivateDns {
+                        endpoint: ep.id.clone(),
+                    });
+                }
+                for g in &ep.groups {
+                    for h in &nb.security_groups {
+                        out.insert(Edit::AllowHttps {
+                            group: g.clone(),
+                            egress: false,
+                            peer: Peer::Group(h.clone()),
+                        });
+                        out.insert(Edit::AllowHttps {
+                            group: h.clone(),
+                            egress: true,
+                            peer: Peer::Group(g.clone()),
+                        });
+                    }
+                }
+                for s in &ep.subnets {
+                    if let Some(a) = net.subnets.get(s).and_then(|s| s.acl.clone())
+                        && s != &subnet.id
+                    {
+                        endpoint_acls.insert(a);
+                    }
+                }
+            }
+            EndpointKind::Gateway => {
+                let pl = snap
+                    .prefix_lists
+                    .iter()
+                    .find(|p| p.prefix_list_name.as_deref() == Some(service.as_str()))
+                    .map(|p| p.prefix_list_id.clone());
+                if let (Some(rt), Some(pl)) = (&subnet.route_table, pl) {
+                    if !ep.route_tables.contains(rt) {
+                        out.insert(Edit::AssociateGatewayEndpoint {
+                            endpoint: ep.id.clone(),
+                            route_table: rt.clone(),
+                            prefix_list: pl.clone(),
+                        });
+                    }
+                    for h in &nb.security_groups {
+                        out.insert(Edit::AllowHttps {
+                            group: h.clone(),
+                            egress: true,
+                            peer: Peer::PrefixList(pl.clone()),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Network ACLs: HTTPS out and its replies in on the notebook's subnet; HTTPS in and the
+    // replies out on each endpoint subnet. Numbered before every entry of their direction.
+    let cidr = vpc
+        .cidrs
+        .iter()
+        .map(|c| c.to_string())
+        .find(|c| !c.contains(':'));
+    let public = if service.ends_with(".s3") || service.ends_with(".dynamodb") {
+        Some("0.0.0.0/0".to_string())
+    } else {
+        cidr.clone()
+    };
+    if let (Some(acl), Some(dest)) = (&subnet.acl, &public) {
+        acl_pair(net, acl, dest, true, &mut out);
+    }
+    if let Some(c) = &cidr {
+        for acl in endpoint_acls {
+            acl_pair(net, &acl, c, false, &mut out);
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// `client` side: egress 443 to `cidr` and ingress 1024-65535 from it; server side: ingress 443
+/// from `cidr` and egress 1024-65535 to it.
+fn acl_pair(net: &Network, acl: &str, cidr: &str, client: bool, out: &mut BTreeSet<Edit>) {
+    let Some(a) = net.acls.get(acl) else {
+        return;
+    };
+    for egress in [true, false] {
+        let entries = if egress { &a.egress } else { &a.ingress };
+        let first = entries.iter().map(|e| e.rule_number).min().unwrap_or(32767);
+        if first <= 1 {
+            continue;
+        }
+        let https = egress == client;
+        out.insert(Edit::AllowAcl {
+            acl: acl.to_string(),
+            egress,
+            rule_number: first - 1,
+            from: if https { 443 } else { 1024 },
+            to: if https { 443 } else { 65535 },
+            cidr: cidr.to_string(),
+        });
+    }
+}
