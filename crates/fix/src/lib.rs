@@ -134,53 +134,11 @@ pub fn fixes(snap: &Snapshot, opts: &Options, only: &[String]) -> Result<Vec<Pro
             // 1: each change alone; 2: pairs; 3: each change on top of the first fix of every
             // other failing check of this notebook.
             for stage in 1..=3 {
-                let sets: Vec<Vec<Edit>> = match stage {
-                    1 => cands.iter().map(|e| vec![e.clone()]).collect(),
-                    2 => {
-                        let c: Vec<&Edit> = cands.iter().take(16).collect();
-                        let mut v = Vec::new();
-                        for i in 0..c.len() {
-                            for j in i + 1..c.len() {
-                                v.push(vec![c[i].clone(), c[j].clone()]);
-                            }
-                        }
-                        v
-                    }
-                    _ if firsts.is_empty() => Vec::new(),
-                    _ => cands
-                        .iter()
-                        .map(|e| {
-                            let mut v = firsts.clone();
-                            if !v.contains(e) {
-                                v.push(e.clone());
-                            }
-                            v
-                        })
-                        .collect(),
-                };
+                let sets = change_sets(stage, &cands, &firsts);
                 for set in &sets {
-                    let result = tried.entry(set.clone()).or_insert_with(|| {
-                        let mut s = snap.clone();
-                        if !set.iter().all(|e| e.apply(&mut s)) {
-                            return None;
-                        }
-                        let (_, Some(after)) = judge(&s, opts).ok()? else {
-                            return None;
-                        };
-                        let d = diff::diff(&before, &Verdicts::from(&after));
-                        if d.has_regression() {
-                            return None;
-                        }
-                        let affected: BTreeSet<String> = d
-                            .notebooks
-                            .iter()
-                            .filter(|x| {
-                                x.regressions() + x.improvements() > 0 || x.compliance_changed()
-                            })
-                            .map(|x| x.name.clone())
-                            .collect();
-                        Some((after, affected.into_iter().collect()))
-                    });
+                    let result = tried
+                        .entry(set.clone())
+                        .or_insert_with(|| prove(snap, set, opts, &before));
                     if let Some((after, affected)) = result
                         && passes(after, &n.name, &target)
                     {
@@ -246,6 +204,64 @@ pub fn attach(report: &mut Report, fixes: &[ProvenFix]) {
             .map(ProvenFix::to_report)
             .collect();
     }
+}
+
+/// The change sets of a search stage: 1, each candidate alone; 2, pairs of candidates (a bounded
+/// search); 3, each candidate on top of the first fix of every other failing check of the
+/// notebook (`firsts`).
+fn change_sets(stage: u8, cands: &[Edit], firsts: &[Edit]) -> Vec<Vec<Edit>> {
+    match stage {
+        1 => cands.iter().map(|e| vec![e.clone()]).collect(),
+        2 => {
+            let c: Vec<&Edit> = cands.iter().take(16).collect();
+            let mut v = Vec::new();
+            for i in 0..c.len() {
+                for j in i + 1..c.len() {
+                    v.push(vec![c[i].clone(), c[j].clone()]);
+                }
+            }
+            v
+        }
+        _ if firsts.is_empty() => Vec::new(),
+        _ => cands
+            .iter()
+            .map(|e| {
+                let mut v = firsts.to_vec();
+                if !v.contains(e) {
+                    v.push(e.clone());
+                }
+                v
+            })
+            .collect(),
+    }
+}
+
+/// Apply `set` to a copy of `snap` and judge everything again: the report and the notebooks
+/// whose verdicts change, or `None` when a change does not apply or some verdict gets worse.
+fn prove(
+    snap: &Snapshot,
+    set: &[Edit],
+    opts: &Options,
+    before: &Verdicts,
+) -> Option<(Report, Vec<String>)> {
+    let mut s = snap.clone();
+    if !set.iter().all(|e| e.apply(&mut s)) {
+        return None;
+    }
+    let (_, Some(after)) = judge(&s, opts).ok()? else {
+        return None;
+    };
+    let d = diff::diff(before, &Verdicts::from(&after));
+    if d.has_regression() {
+        return None;
+    }
+    let affected: BTreeSet<String> = d
+        .notebooks
+        .iter()
+        .filter(|x| x.regressions() + x.improvements() > 0 || x.compliance_changed())
+        .map(|x| x.name.clone())
+        .collect();
+    Some((after, affected.into_iter().collect()))
 }
 
 /// Apply fixes one after another, each kept only if the snapshot with it still has no verdict
@@ -370,7 +386,6 @@ fn candidates(snap: &Snapshot, net: &Network, notebook: &str, target: &Target) -
             hostnames: true,
         });
     }
-    let mut endpoint_acls = BTreeSet::new();
     let gateway_service = service.ends_with(".s3") || service.ends_with(".dynamodb");
     let has = |kind: EndpointKind| {
         net.endpoints.values().any(|e| {
@@ -407,8 +422,44 @@ fn candidates(snap: &Snapshot, net: &Network, notebook: &str, target: &Target) -
             });
         }
     }
+    let endpoint_acls = endpoint_candidates(snap, net, nb, subnet, &service, &mut out);
+    // Network ACLs: HTTPS out and its replies in on the notebook's subnet; HTTPS in and the
+    // replies out on each endpoint subnet. Numbered before every entry of their direction.
+    let cidr = vpc
+        .cidrs
+        .iter()
+        .map(|c| c.to_string())
+        .find(|c| !c.contains(':'));
+    let public = if service.ends_with(".s3") || service.ends_with(".dynamodb") {
+        Some("0.0.0.0/0".to_string())
+    } else {
+        cidr.clone()
+    };
+    if let (Some(acl), Some(dest)) = (&subnet.acl, &public) {
+        acl_pair(net, acl, dest, true, &mut out);
+    }
+    if let Some(c) = &cidr {
+        for acl in endpoint_acls {
+            acl_pair(net, &acl, c, false, &mut out);
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The changes to the VPC's existing endpoints for `service` (private DNS, their security groups
+/// and the notebook's, gateway-endpoint associations); returns the network ACLs of the interface
+/// endpoints' other subnets.
+fn endpoint_candidates(
+    snap: &Snapshot,
+    net: &Network,
+    nb: &vpcreach_core::model::Notebook,
+    subnet: &vpcreach_core::model::Subnet,
+    service: &str,
+    out: &mut BTreeSet<Edit>,
+) -> BTreeSet<String> {
+    let mut endpoint_acls = BTreeSet::new();
     for ep in net.endpoints.values() {
-        if ep.vpc_id.as_deref() != Some(vpc.id.as_str()) || ep.service != service {
+        if ep.vpc_id.as_deref() != Some(subnet.vpc_id.as_str()) || ep.service != service {
             continue;
         }
         match ep.kind {
@@ -444,7 +495,7 @@ fn candidates(snap: &Snapshot, net: &Network, notebook: &str, target: &Target) -
                 let pl = snap
                     .prefix_lists
                     .iter()
-                    .find(|p| p.prefix_list_name.as_deref() == Some(service.as_str()))
+                    .find(|p| p.prefix_list_name.as_deref() == Some(service))
                     .map(|p| p.prefix_list_id.clone());
                 if let (Some(rt), Some(pl)) = (&subnet.route_table, pl) {
                     if !ep.route_tables.contains(rt) {
@@ -466,27 +517,7 @@ fn candidates(snap: &Snapshot, net: &Network, notebook: &str, target: &Target) -
             _ => {}
         }
     }
-    // Network ACLs: HTTPS out and its replies in on the notebook's subnet; HTTPS in and the
-    // replies out on each endpoint subnet. Numbered before every entry of their direction.
-    let cidr = vpc
-        .cidrs
-        .iter()
-        .map(|c| c.to_string())
-        .find(|c| !c.contains(':'));
-    let public = if service.ends_with(".s3") || service.ends_with(".dynamodb") {
-        Some("0.0.0.0/0".to_string())
-    } else {
-        cidr.clone()
-    };
-    if let (Some(acl), Some(dest)) = (&subnet.acl, &public) {
-        acl_pair(net, acl, dest, true, &mut out);
-    }
-    if let Some(c) = &cidr {
-        for acl in endpoint_acls {
-            acl_pair(net, &acl, c, false, &mut out);
-        }
-    }
-    out.into_iter().collect()
+    endpoint_acls
 }
 
 /// `client` side: egress 443 to `cidr` and ingress 1024-65535 from it; server side: ingress 443
