@@ -148,6 +148,24 @@ fn notebook_section(out: &mut String, n: &NotebookReport) {
         );
     }
     out.push('\n');
+    if !n.fixes.is_empty() {
+        let _ = writeln!(
+            out,
+            "Proven fixes (each applied and every notebook judged again: the check passes, no verdict gets worse):\n"
+        );
+        for f in &n.fixes {
+            let changes: Vec<String> = f.changes.iter().map(|(_, c)| escape(c)).collect();
+            let _ = writeln!(out, "- {}: {}", code(&f.check), changes.join("; "));
+            if !f.aws_cli.is_empty() {
+                let _ = writeln!(out, "\n  ```sh");
+                for c in &f.aws_cli {
+                    let _ = writeln!(out, "  {c}");
+                }
+                let _ = writeln!(out, "  ```");
+            }
+        }
+        out.push('\n');
+    }
     if n.findings.is_empty() {
         let _ = writeln!(out, "Security Hub findings: none.\n");
     } else {
