@@ -45,6 +45,9 @@ pub struct Builder {
     /// The plan or template file, as `PlannedResources.File` names it.
     file: String,
     has_base: bool,
+    /// Route tables and VPCs (besides the planned ones) whose tables are rebuilt from the input:
+    /// `finish` gives them their `local` routes too.
+    pub rebuilt: std::collections::BTreeSet<String>,
 }
 
 impl Builder {
@@ -55,6 +58,7 @@ impl Builder {
             tag,
             file: file.display().to_string(),
             has_base: base.is_some(),
+            rebuilt: Default::default(),
         }
     }
 
@@ -261,17 +265,19 @@ impl Builder {
         s.planned_resources.retain(|x| x.id != id);
     }
 
-    /// The finished planned state: every planned route table holds its VPC's `local` routes
+    /// The finished planned state: every planned (or rebuilt) route table holds its VPC's `local` routes
     /// (first, as AWS lists them), and the default ACL and security group of every planned VPC
     /// with an IPv6 block also allow IPv6.
     pub fn finish(mut self) -> Snapshot {
         self.unknown_group_peers();
-        let planned: std::collections::BTreeSet<String> = self
+        let mut planned: std::collections::BTreeSet<String> = self
             .snap
             .planned_resources
             .iter()
             .map(|p| p.id.clone())
             .collect();
+        let ipv6_defaults = planned.clone();
+        planned.extend(self.rebuilt.iter().cloned());
         let vpcs = self.snap.vpcs.clone();
         let cidrs_of = |vpc_id: &str| -> (Vec<String>, Vec<String>) {
             let Some(v) = vpcs.iter().find(|v| v.vpc_id == vpc_id) else {
@@ -330,7 +336,7 @@ impl Builder {
             rt.routes = local;
         }
         for v in &vpcs {
-            if !planned.contains(&v.vpc_id) || v.ipv6_cidr_block_association_set.is_empty() {
+            if !ipv6_defaults.contains(&v.vpc_id) || v.ipv6_cidr_block_association_set.is_empty() {
                 continue;
             }
             let suffix = v

@@ -259,51 +259,8 @@ pub fn drop_unknown_defaults(ctx: &mut Ctx<'_>) {
 /// VPC's `local` routes (the builder adds them only for planned ones; an existing table read
 /// from the plan alone needs them too).
 pub fn local_routes(ctx: &mut Ctx<'_>) {
-    let vpcs = ctx.b.snap.vpcs.clone();
-    for t in &mut ctx.b.snap.route_tables {
-        if !ctx.built.contains(&t.route_table_id) && !ctx.built.contains(&t.vpc_id) {
-            continue;
-        }
-        let Some(v) = vpcs.iter().find(|v| v.vpc_id == t.vpc_id) else {
-            continue;
-        };
-        let mut v4: Vec<String> = v.cidr_block.iter().cloned().collect();
-        for a in &v.cidr_block_association_set {
-            if !v4.contains(&a.cidr_block) {
-                v4.push(a.cidr_block.clone());
-            }
-        }
-        let v6 = v
-            .ipv6_cidr_block_association_set
-            .iter()
-            .map(|a| a.ipv6_cidr_block.clone());
-        let mut local = Vec::new();
-        for (c, six) in v4
-            .into_iter()
-            .map(|c| (c, false))
-            .chain(v6.map(|c| (c, true)))
-        {
-            let present = t.routes.iter().any(|r| {
-                if six {
-                    r.destination_ipv6_cidr_block.as_deref() == Some(&c)
-                } else {
-                    r.destination_cidr_block.as_deref() == Some(&c)
-                }
-            });
-            if !present {
-                local.push(Route {
-                    destination_cidr_block: (!six).then(|| c.clone()),
-                    destination_ipv6_cidr_block: six.then(|| c.clone()),
-                    gateway_id: Some("local".into()),
-                    origin: Some("CreateRouteTable".into()),
-                    state: Some("active".into()),
-                    ..Route::default()
-                });
-            }
-        }
-        local.append(&mut t.routes);
-        t.routes = local;
-    }
+    let built = ctx.built.clone();
+    ctx.b.rebuilt.extend(built);
 }
 
 /// Set both DNS attributes; `None` (known only after apply) leaves the attribute out, so the
