@@ -1,8 +1,16 @@
 //! The audit report as one self-contained HTML file: the same content as the Markdown report plus
-//! a diagram per notebook, inlined as SVG (rendered by the system Graphviz `dot`). No scripts, no
-//! external assets (a Content-Security-Policy forbids fetching any), a print stylesheet, and every
-//! piece of text escaped. Without Graphviz the report is still written, saying in place of each
-//! diagram that `dot` is missing and how to install it.
+//! a header that says what was judged (account, region, profile and what it requires, required
+//! services, findings by severity, snapshot files, tool version; the generation time only with
+//! `--timestamp`) and a focused diagram per notebook, inlined as SVG (rendered by the system
+//! Graphviz `dot`). No scripts, no external assets (a Content-Security-Policy forbids fetching
+//! any), and every piece of text escaped. Without Graphviz the report is still written, saying in
+//! place of each diagram that `dot` is missing and how to install it.
+//!
+//! Fit to screen and paper: the summary table puts the verdict (compliant) right after the
+//! notebook and wraps its cells instead of scrolling (every column visible at 1024 px); the print
+//! stylesheet lays the report out on A4 landscape pages, and a diagram that one page would shrink
+//! below [`MIN_PRINT_SCALE`] is printed in pieces, a page each. Checked in headless Chromium by
+//! `tests/browser.rs`.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -517,7 +525,7 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
         let _ = write!(
             out,
             "<tr><td>{}</td><td class=\"verdict {class}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>",
-            id(&c.name),
+            id(&c.name).replace('.', ".<wbr>"),
             escape(&text),
             if c.passes {
                 "yes"
