@@ -9,7 +9,7 @@
 //! Fit to screen and paper: the summary table puts the verdict (compliant) right after the
 //! notebook and wraps its cells instead of scrolling (every column visible at 1024 px); the print
 //! stylesheet lays the report out on A4 landscape pages, and a diagram that one page would shrink
-//! below [`MIN_PRINT_SCALE`] is printed in pieces, a page each. Checked in headless Chromium by
+//! below `MIN_PRINT_SCALE` (60 %) is printed in pieces, a page each. Checked in headless Chromium by
 //! `tests/browser.rs`.
 
 use std::collections::BTreeSet;
