@@ -1,17 +1,33 @@
 //! The audit report as one self-contained HTML file: the same content as the Markdown report plus
-//! a diagram per notebook, inlined as SVG (rendered by the system Graphviz `dot`). No scripts, no
-//! external assets (a Content-Security-Policy forbids fetching any), a print stylesheet, and every
-//! piece of text escaped. Without Graphviz the report is still written, saying in place of each
-//! diagram that `dot` is missing and how to install it.
+//! a header that says what was judged (account, region, profile and what it requires, required
+//! services, findings by severity, snapshot files, tool version; the generation time only with
+//! `--timestamp`) and a focused diagram per notebook, inlined as SVG (rendered by the system
+//! Graphviz `dot`). No scripts, no external assets (a Content-Security-Policy forbids fetching
+//! any), and every piece of text escaped. Without Graphviz the report is still written, saying in
+//! place of each diagram that `dot` is missing and how to install it.
+//!
+//! Fit to screen and paper: the summary table puts the verdict (compliant) right after the
+//! notebook and wraps its cells instead of scrolling (every column visible at 1024 px); the print
+//! stylesheet lays the report out on A4 landscape pages, and a diagram that one page would shrink
+//! below `MIN_PRINT_SCALE` (60 %) is printed in pieces, a page each. Checked in headless Chromium by
+//! `tests/browser.rs`.
 
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use graphviz_rust::dot_structures::{
+    Attribute, Edge, EdgeTy, Graph, Id, NodeId, Stmt, Subgraph, Vertex,
+};
+use graphviz_rust::printer::{DotPrinter, PrinterContext};
 use vpcreach_core::model::{Network, Severity};
-use vpcreach_core::report::{CheckReport, NotebookReport, Report};
+use vpcreach_core::report::{CheckReport, NotebookReport, Profile, Report};
 
 use super::dot;
+use super::dot::scene::{Place, Scene};
+use super::dot::style::{EdgeKind, NodeKind};
 use super::graphviz;
 use super::meta::{self, ReportMeta};
+use super::words;
 
 /// Escape text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -35,43 +51,74 @@ fn anchor(name: &str) -> String {
 }
 
 const STYLE: &str = r#"
-:root { --ok: #0072B2; --bad: #D55E00; --unknown: #CC79A7; --line: #c8c8c8; }
+:root { --ok: #0072B2; --bad: #D55E00; --unknown: #CC79A7; --line: #c8c8c8; --muted: #555; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; font-size: 14px;
-       line-height: 1.4; color: #1a1a1a; margin: 0 auto; padding: 1.5rem; max-width: 1400px; }
+       line-height: 1.4; color: #1a1a1a; margin: 0 auto; padding: 1.5rem; max-width: 1600px; }
 h1 { font-size: 1.6rem; margin: 0 0 .8rem; }
 h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; border-bottom: 2px solid #333; padding-bottom: .2rem; }
 h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 table { border-collapse: collapse; margin: .4rem 0 1rem; width: 100%; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; }
-table.summary { width: auto; }
-table.summary th { width: 10rem; }
-code, .id { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .92em; }
+td { overflow-wrap: anywhere; }
+code, .id { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .92em;
+            overflow-wrap: anywhere; }
+table.summary { width: auto; max-width: 100%; }
+table.summary > tbody { display: grid; grid-template-columns: max-content minmax(0, 1fr) max-content minmax(0, 1fr); }
+table.summary tr { display: contents; }
+table.summary th, table.summary td { margin: 0 -1px -1px 0; }
+table.summary th { white-space: nowrap; }
 .pass { color: var(--ok); font-weight: 600; }
 .fail { color: var(--bad); font-weight: 700; }
 .unknown { color: var(--unknown); font-weight: 700; }
-td.verdict, #notebook-summary td:first-child { white-space: nowrap; }
-.scroll { overflow-x: auto; }
+#notebook-summary { table-layout: fixed; }
+#notebook-summary col.name { width: 13%; }
+#notebook-summary col.compliant { width: 7em; }
+#notebook-summary td, #notebook-summary th { overflow-wrap: anywhere; }
+#notebook-summary.many-checks { font-size: 12px; }
+#notebook-summary td.compliant { white-space: nowrap; }
+table.checks { table-layout: fixed; }
+table.checks col.check { width: 11%; }
+table.checks col.verdict { width: 12%; }
+table.checks col.passes { width: 6%; }
+table.checks col.via { width: 11%; }
+table.checks col.witness { width: 14%; }
+table.checks col.evidence { width: 46%; }
 ol.path { margin: 0; padding-left: 1.4rem; }
 ul.blocks { margin: 0; padding-left: 1.1rem; }
 ul.blocks li.blocked::marker { content: "✘ "; color: var(--bad); }
+ul.blocks li.blocked-as-required::marker { content: "✔ "; color: var(--ok); }
+ul.blocks li.blocked-allowed::marker { content: "– "; color: var(--muted); }
 ul.blocks li.why-unknown::marker { content: "? "; color: var(--unknown); }
 section.notebook { border-top: 1px solid var(--line); margin-top: 1.5rem; }
 figure.diagram { margin: .5rem 0 1rem; overflow-x: auto; border: 1px solid var(--line); padding: .5rem; }
-figure.diagram svg { max-width: 100%; height: auto; }
-figure.diagram figcaption { font-size: .85rem; color: #555; }
+figure.diagram svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
+figure.diagram.legend svg { max-width: min(100%, 900px); }
+figure.diagram .piece { display: none; }
+figure.diagram figcaption { font-size: .85rem; color: var(--muted); }
 p.no-diagram { color: var(--bad); font-style: italic; }
-footer { margin-top: 2rem; font-size: .85rem; color: #555; }
+footer { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
+@page { size: A4 landscape; margin: 10mm; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  h2 { break-after: avoid; }
-  section.notebook { break-before: page; border: none; }
-  table, figure.diagram { break-inside: avoid; }
-  figure.diagram { overflow: visible; border: none; }
-  .pass, .fail, .unknown { color: #000; }
+  body { max-width: none; padding: 0; font-size: 9pt; }
+  h1 { font-size: 15pt; margin-bottom: .4rem; }
+  h2 { break-after: avoid; margin-top: 1rem; }
+  table { margin-bottom: .6rem; }
+  th, td { padding: .15rem .35rem; }
+  thead { display: table-header-group; }
+  tr, li { break-inside: avoid; }
+  section.notebook { break-before: page; border: none; margin-top: 0; }
+  figure.diagram { break-before: page; break-inside: avoid; overflow: visible; border: none; padding: 0; margin: 0; }
+  figure.diagram .whole { min-width: 0 !important; }
+  figure.diagram svg { width: 100%; max-height: 172mm; }
+  figure.diagram.legend svg { max-width: 100%; max-height: 172mm; }
+  figure.diagram.pieces .whole { display: none; }
+  figure.diagram .piece { display: block; break-before: page; break-inside: avoid; }
+  figure.diagram .piece:first-of-type { break-before: auto; }
+  p.piece-caption { margin: .2rem 0 0; font-size: 8pt; color: var(--muted); }
+  .pass, .fail, .unknown, ul.blocks li::marker { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
-  .scroll { overflow: visible; }
 }
 "#;
 
@@ -83,6 +130,20 @@ fn mark_class(c: &CheckReport) -> &'static str {
     }
 }
 
+/// A check's verdict as a cell shows it: its class and its text, `✔ blocked as required` for an
+/// `unreachable` verdict the profile requires. `compact`: the summary table's words.
+fn verdict_cell(profile: Profile, c: &CheckReport, compact: bool) -> (&'static str, String) {
+    if meta::blocked_as_required(profile, c) {
+        return ("pass", format!("✔ {}", words::BLOCKED_AS_REQUIRED));
+    }
+    let w = if compact {
+        meta::summary_cell(c)
+    } else {
+        meta::verdict_words(c)
+    };
+    (mark_class(c), format!("{} {w}", meta::mark(c)))
+}
+
 fn id(s: &str) -> String {
     format!("<code>{}</code>", escape(s))
 }
@@ -91,7 +152,16 @@ fn opt_id(s: Option<&str>) -> String {
     s.map(id).unwrap_or_else(|| "—".into())
 }
 
-fn evidence(out: &mut String, c: &CheckReport) {
+fn ids<'a>(v: impl IntoIterator<Item = &'a str>) -> String {
+    let v: Vec<String> = v.into_iter().map(id).collect();
+    if v.is_empty() {
+        "—".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+fn evidence(out: &mut String, profile: Profile, c: &CheckReport) {
     let v = &c.verdict;
     if v.path.is_empty() && v.blocked_by.is_empty() && v.unknown_because.is_empty() {
         out.push('—');
@@ -105,15 +175,24 @@ fn evidence(out: &mut String, c: &CheckReport) {
                 "<li>{} {} — {}</li>",
                 escape(h.at.kind()),
                 id(&h.at.id()),
-                escape(&crate::words::hop_detail(h))
+                escape(&words::hop_detail(h))
             );
         }
         out.push_str("</ol>");
     }
     if !v.blocked_by.is_empty() || !v.unknown_because.is_empty() {
+        // A block is a fault only where the check fails: the blocks of an `unreachable` verdict the
+        // profile requires are its proof, and those of another passing check are allowed.
+        let blocked = if meta::blocked_as_required(profile, c) {
+            "blocked-as-required"
+        } else if c.passes {
+            "blocked-allowed"
+        } else {
+            "blocked"
+        };
         out.push_str("<ul class=\"blocks\">");
         for (class, list) in [
-            ("blocked", &v.blocked_by),
+            (blocked, &v.blocked_by),
             ("why-unknown", &v.unknown_because),
         ] {
             for b in list {
@@ -139,49 +218,263 @@ pub enum Diagrams<'a> {
     None,
 }
 
-fn diagram(out: &mut String, d: &Diagrams, report: &Report, n: &NotebookReport, i: usize) {
-    let Diagrams::Graphviz(net) = d else {
-        return;
-    };
+/// The ID graphviz-rust gives the legend's cluster.
+fn is_legend(s: &Stmt) -> bool {
+    matches!(s, Stmt::Subgraph(Subgraph { id: Id::Escaped(i), .. }) if i == "\"cluster_legend\"")
+}
+
+/// A notebook's scene, focused so that it stays legible on a printed page: only the notebook's
+/// own subnet's routes are drawn beside the proven paths and blocks (the routes of the other
+/// subnets, and what only they lead to, are left out), and subnets left without anything drawn
+/// are dropped. The full picture is `vpcreach diagram --notebook NAME --full`.
+fn focused_scene(
+    net: &Network,
+    report: &Report,
+    n: &NotebookReport,
+    prefix: &str,
+) -> Option<Scene> {
     let opts = dot::Options {
         selection: dot::Selection {
             notebooks: vec![n.name.clone()],
             ..dot::Selection::default()
         },
         full: false,
-        id_prefix: format!("d{i}-"),
+        id_prefix: prefix.to_string(),
     };
-    let Ok(text) = dot::render(net, report, &opts) else {
-        return;
-    };
-    let _ = write!(out, "<figure class=\"diagram\">");
-    match graphviz::svg_fragment(&text, &format!("the diagram of {}", n.name)) {
-        Ok(svg) => out.push_str(&svg),
-        Err(graphviz::GraphvizError::NotInstalled { program, .. }) => {
-            let _ = write!(
-                out,
-                "<p class=\"no-diagram\">Diagram not included: the Graphviz program <code>{}</code> \
-                 is not installed (or not on PATH). Install Graphviz (Debian/Ubuntu: \
-                 <code>apt-get install graphviz</code>; macOS: <code>brew install graphviz</code>) \
-                 and write the report again.</p>",
-                escape(&program)
-            );
+    let mut scene = dot::scene(net, report, &opts).ok()?;
+    let own = n.subnet_id.as_deref();
+    scene
+        .edges
+        .retain(|k, _| k.kind != EdgeKind::Route || Some(k.from.as_str()) == own);
+    let linked: BTreeSet<String> = scene
+        .edges
+        .keys()
+        .flat_map(|k| [k.from.clone(), k.to.clone()])
+        .collect();
+    // Subnets that still hold a notebook or an end of an edge (beside their routing node).
+    let kept: BTreeSet<String> = scene
+        .nodes
+        .iter()
+        .filter(|(id, n)| {
+            linked.contains(*id)
+                || matches!(
+                    n.kind,
+                    NodeKind::NotebookCompliant | NodeKind::NotebookFailing
+                )
+        })
+        .filter_map(|(_, n)| match &n.place {
+            Place::Subnet(s) => Some(s.clone()),
+            _ => None,
+        })
+        .chain(own.map(str::to_string))
+        .collect();
+    scene.nodes.retain(|id, node| match &node.place {
+        Place::Subnet(s) => kept.contains(s),
+        _ => {
+            linked.contains(id)
+                || !matches!(
+                    node.kind,
+                    NodeKind::NatGateway
+                        | NodeKind::InternetGateway
+                        | NodeKind::EgressOnlyGateway
+                        | NodeKind::GatewayEndpoint
+                        | NodeKind::OutOfScope
+                        | NodeKind::Missing
+                        | NodeKind::Collapsed
+                        | NodeKind::Internet
+                )
         }
-        Err(e) => {
+    });
+    scene.subnets.retain(|s, _| kept.contains(s));
+    scene.collapsed.clear();
+    Some(scene)
+}
+
+/// A notebook's diagram as DOT, focused for the page ([`focused_scene`]) and without the legend:
+/// the report draws it once ([`legend`]). `None` when the notebook cannot be drawn.
+fn focused_dot(net: &Network, report: &Report, n: &NotebookReport, i: usize) -> Option<String> {
+    let prefix = format!("d{i}-");
+    let scene = focused_scene(net, report, n, &prefix)?;
+    let mut g = dot::emit::Emit { prefix: &prefix }.graph(&scene);
+    let (Graph::DiGraph { stmts, .. } | Graph::Graph { stmts, .. }) = &mut g;
+    stmts.retain(|s| !is_legend(s));
+    Some(g.print(&mut PrinterContext::default()) + "\n")
+}
+
+/// One legend for every diagram of the report: the node kinds they draw and every edge kind.
+fn legend_dot(net: &Network, report: &Report) -> Option<String> {
+    let mut kinds = BTreeSet::new();
+    for n in &report.notebooks {
+        let scene = focused_scene(net, report, n, "")?;
+        kinds.extend(scene.nodes.values().map(|n| n.kind));
+    }
+    // A scene of one node per kind gives its legend; only the legend is kept.
+    let mut scene = Scene::default();
+    for (i, k) in kinds.into_iter().enumerate() {
+        scene.node(&format!("k{i}"), k, vec![], Place::Outside);
+    }
+    let count = scene.nodes.len();
+    let mut g = dot::emit::Emit { prefix: "legend-" }.graph(&scene);
+    let (Graph::DiGraph { stmts, .. } | Graph::Graph { stmts, .. }) = &mut g;
+    stmts.retain(|s| matches!(s, Stmt::GAttribute(_)) || is_legend(s));
+    // The node kinds in rows of four (invisible edges line them up), not one long column.
+    for s in stmts.iter_mut() {
+        if let Stmt::Subgraph(sg) = s
+            && is_legend(&Stmt::Subgraph(sg.clone()))
+        {
+            let node = |i: usize| Vertex::N(NodeId(Id::Escaped(format!("\"legend/n{i}\"")), None));
+            for i in (0..count).filter(|i| i % 4 != 3 && i + 1 < count) {
+                sg.stmts.push(Stmt::Edge(Edge {
+                    ty: EdgeTy::Pair(node(i), node(i + 1)),
+                    attributes: vec![Attribute(
+                        Id::Plain("style".into()),
+                        Id::Plain("invis".into()),
+                    )],
+                }));
+            }
+        }
+    }
+    Some(g.print(&mut PrinterContext::default()) + "\n")
+}
+
+/// The SVG of DOT text, or the sentence that says why it is missing.
+fn svg_or_why(text: &str, what: &str) -> String {
+    match graphviz::svg_fragment(text, what) {
+        Ok(svg) => svg,
+        Err(graphviz::GraphvizError::NotInstalled { program, .. }) => format!(
+            "<p class=\"no-diagram\">Diagram not included: the Graphviz program <code>{}</code> \
+             is not installed (or not on PATH). Install Graphviz (Debian/Ubuntu: \
+             <code>apt-get install graphviz</code>; macOS: <code>brew install graphviz</code>) \
+             and write the report again.</p>",
+            escape(&program)
+        ),
+        Err(e) => format!(
+            "<p class=\"no-diagram\">Diagram not included: {}.</p>",
+            escape(&e.to_string())
+        ),
+    }
+}
+
+/// The printable area of an A4 landscape page under the print stylesheet, in points, less the
+/// room a caption takes: what one printed piece of a diagram may fill.
+const PAGE_PT: (f64, f64) = (780.0, 470.0);
+
+/// The smallest scale a printed diagram is shrunk to: Graphviz draws labels at 10–14 pt, so
+/// printed labels stay at 6 pt or more.
+const MIN_PRINT_SCALE: f64 = 0.6;
+
+/// The size Graphviz gave an SVG (`width="…pt" height="…pt"`).
+fn svg_size(svg: &str) -> Option<(f64, f64)> {
+    let head = &svg[..svg.find('>')?];
+    let attr = |name: &str| -> Option<f64> {
+        let at = head.find(&format!(" {name}=\""))? + name.len() + 3;
+        let rest = &head[at..];
+        rest[..rest.find('"')?].strip_suffix("pt")?.parse().ok()
+    };
+    Some((attr("width")?, attr("height")?))
+}
+
+/// How many pieces (columns, rows) a diagram of `w`×`h` points is printed in, so that no piece is
+/// shrunk below [`MIN_PRINT_SCALE`] to fit its page.
+fn print_pieces(w: f64, h: f64) -> (usize, usize) {
+    let n = |len: f64, page: f64| ((len * MIN_PRINT_SCALE / page).ceil() as usize).max(1);
+    (n(w, PAGE_PT.0), n(h, PAGE_PT.1))
+}
+
+/// The printed pieces of a diagram too big for one page: each piece a view of part of the
+/// drawing (`<use>` of its graph, so nothing is drawn twice in the file), on a page of its own;
+/// on screen the whole diagram is shown instead. Empty when one page holds the diagram.
+fn print_pieces_html(svg: &str, graph_id: &str) -> String {
+    let Some((w, h)) = svg_size(svg) else {
+        return String::new();
+    };
+    let (cols, rows) = print_pieces(w, h);
+    if cols * rows == 1 {
+        return String::new();
+    }
+    // Neighbouring pieces overlap a little, so a label cut at one edge is whole on the other page.
+    let overlap = 24.0;
+    let (pw, ph) = (w / cols as f64, h / rows as f64);
+    let mut out = String::new();
+    for r in 0..rows {
+        for c in 0..cols {
+            let x0 = (c as f64 * pw - overlap).max(0.0);
+            let y0 = (r as f64 * ph - overlap).max(0.0);
+            let x1 = ((c + 1) as f64 * pw + overlap).min(w);
+            let y1 = ((r + 1) as f64 * ph + overlap).min(h);
             let _ = write!(
                 out,
-                "<p class=\"no-diagram\">Diagram not included: {}.</p>",
-                escape(&e.to_string())
+                "<div class=\"piece\"><svg viewBox=\"{x0:.1} {y0:.1} {:.1} {:.1}\" width=\"{:.1}pt\" height=\"{:.1}pt\" \
+                 role=\"img\" aria-label=\"part {} of {}\"><use href=\"#{}\"/></svg>\
+                 <p class=\"piece-caption\">Part {} of {} (row {} of {}, column {} of {}).</p></div>",
+                x1 - x0,
+                y1 - y0,
+                x1 - x0,
+                y1 - y0,
+                r * cols + c + 1,
+                cols * rows,
+                escape(graph_id),
+                r * cols + c + 1,
+                cols * rows,
+                r + 1,
+                rows,
+                c + 1,
+                cols,
             );
         }
     }
+    out
+}
+
+fn diagram(out: &mut String, d: &Diagrams, report: &Report, n: &NotebookReport, i: usize) {
+    let Diagrams::Graphviz(net) = d else {
+        return;
+    };
+    let Some(text) = focused_dot(net, report, n, i) else {
+        return;
+    };
+    let svg = svg_or_why(&text, &format!("the diagram of {}", n.name));
+    let pieces = if svg.starts_with("<svg") {
+        print_pieces_html(&svg, &format!("d{i}-graph"))
+    } else {
+        String::new()
+    };
+    let min_width = svg_size(&svg)
+        .map(|(w, _)| format!(" style=\"min-width: {:.0}pt\"", w * MIN_PRINT_SCALE))
+        .unwrap_or_default();
+    let _ = write!(
+        out,
+        "<figure class=\"diagram{}\"><div class=\"whole\"{min_width}>{svg}</div>{pieces}",
+        if pieces.is_empty() { "" } else { " pieces" },
+    );
     let _ = write!(
         out,
         "<figcaption>The network of {} with each check's proven path; blocked checks end at the \
-         blocking component. <code>vpcreach diagram SNAPSHOT --notebook {} -o {}.svg</code> draws it on its own.</figcaption></figure>",
+         blocking component. Beside them only the routes of the notebook's own subnet are drawn, \
+         and the legend is drawn once, under the summary; <code>vpcreach diagram SNAPSHOT --notebook {} --full -o {}.svg</code> \
+         draws every subnet and route.</figcaption></figure>",
         escape(&n.name),
         escape(&n.name),
         escape(&dot::file_stem(&n.name))
+    );
+}
+
+fn legend(out: &mut String, d: &Diagrams, report: &Report) {
+    let Diagrams::Graphviz(net) = d else {
+        return;
+    };
+    if !graphviz::available() {
+        // Each notebook's diagram says why it is missing; one legend of nothing would not help.
+        return;
+    }
+    let Some(text) = legend_dot(net, report) else {
+        return;
+    };
+    let _ = write!(
+        out,
+        "<figure class=\"diagram legend\" id=\"legend\">{}<figcaption>The legend of the notebooks' \
+         diagrams.</figcaption></figure>",
+        svg_or_why(&text, "the legend of the diagrams")
     );
 }
 
@@ -190,28 +483,21 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
         out,
         "<section class=\"notebook\" id=\"{}\"><h3>{} — <span class=\"{}\">{}</span></h3>",
         escape(&anchor(&n.name)),
-        escape(&crate::words::notebook_title(n, false)),
+        escape(&words::notebook_title(n, false)),
         if n.compliant { "pass" } else { "fail" },
         if n.compliant {
-            "compliant"
+            "✔ compliant"
         } else {
-            "NOT compliant"
+            "✘ NOT compliant"
         }
     );
     let _ = write!(
         out,
-        "<p>VPC {}, subnet {}, security groups {}; direct internet access: {}; root access: {}.</p>",
+        "<p>Account {}, VPC {}, subnet {}, security groups {}; direct internet access: {}; root access: {}.</p>",
+        opt_id(n.account_id.as_deref()),
         opt_id(n.vpc_id.as_deref()),
         opt_id(n.subnet_id.as_deref()),
-        if n.security_group_ids.is_empty() {
-            "—".to_string()
-        } else {
-            n.security_group_ids
-                .iter()
-                .map(|s| id(s))
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
+        ids(n.security_group_ids.iter().map(String::as_str)),
         escape(
             n.direct_internet_access
                 .as_deref()
@@ -222,22 +508,25 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
     if !n.reasons.is_empty() {
         out.push_str("<p>Why not compliant:</p><ul class=\"reasons\">");
         for r in &n.reasons {
-            let _ = write!(out, "<li>{}</li>", escape(&crate::words::reason(r)));
+            let _ = write!(out, "<li>{}</li>", escape(&words::reason(r)));
         }
         out.push_str("</ul>");
     }
+    // The place for a notebook's fixes (a later piece): after the reasons they answer, before the
+    // evidence they rest on.
     out.push_str(
-        "<table class=\"checks\"><thead><tr><th>check</th><th>verdict</th><th>passes</th>\
+        "<table class=\"checks\"><colgroup><col class=\"check\"><col class=\"verdict\">\
+         <col class=\"passes\"><col class=\"via\"><col class=\"witness\"><col class=\"evidence\">\
+         </colgroup><thead><tr><th>check</th><th>verdict</th><th>passes</th>\
          <th>via</th><th>witness</th><th>evidence</th></tr></thead><tbody>",
     );
     for c in &n.checks.0 {
+        let (class, text) = verdict_cell(report.profile, c, false);
         let _ = write!(
             out,
-            "<tr><td>{}</td><td class=\"verdict {}\">{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>",
-            id(&c.name),
-            mark_class(c),
-            meta::mark(c),
-            escape(&meta::verdict_words(c)),
+            "<tr><td>{}</td><td class=\"verdict {class}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>",
+            id(&c.name).replace('.', ".<wbr>"),
+            escape(&text),
             if c.passes {
                 "yes"
             } else {
@@ -250,7 +539,7 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
                 .map(|w| escape(&meta::witness(w)))
                 .unwrap_or_else(|| "—".into()),
         );
-        evidence(out, c);
+        evidence(out, report.profile, c);
         out.push_str("</td></tr>");
     }
     out.push_str("</tbody></table>");
@@ -267,13 +556,151 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 id(f.code()),
                 escape(f.severity()),
-                escape(crate::words::finding_detail(*f))
+                escape(words::finding_detail(*f))
             );
         }
         out.push_str("</tbody></table>");
     }
     diagram(out, d, report, n, i);
     out.push_str("</section>\n");
+}
+
+/// The header: what was judged, against what, from what, by what.
+fn header(out: &mut String, report: &Report, m: &ReportMeta) {
+    out.push_str("<header><h1>vpcreach audit report</h1><table class=\"summary\"><tbody>");
+    let mut row = |k: &str, v: String| {
+        let _ = write!(out, "<tr><th>{k}</th><td>{v}</td></tr>");
+    };
+    let accounts = meta::accounts(report);
+    row(
+        if accounts.len() > 1 {
+            "Accounts"
+        } else {
+            "Account"
+        },
+        if accounts.is_empty() {
+            "not reported".into()
+        } else {
+            ids(accounts)
+        },
+    );
+    row("Region", opt_id(report.region.as_deref()));
+    row(
+        "Profile",
+        format!(
+            "{}: {}",
+            id(report.profile.as_str()),
+            escape(words::profile_requirement(report.profile))
+        ),
+    );
+    row("Required services", ids(meta::required_services(report)));
+    row("Notebooks", report.summary.notebooks.to_string());
+    row(
+        "Compliant",
+        format!(
+            "{} of {}",
+            report.summary.compliant, report.summary.notebooks
+        ),
+    );
+    let findings = meta::findings_by_severity(report);
+    row(
+        "Security Hub findings",
+        if findings.is_empty() {
+            "none".into()
+        } else {
+            findings
+                .iter()
+                .map(|(sev, codes)| {
+                    format!(
+                        "{} {} ({})",
+                        codes.values().sum::<usize>(),
+                        escape(sev),
+                        codes
+                            .iter()
+                            .map(|(c, k)| format!("{} ×{k}", id(c)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        },
+    );
+    if !report.sources.is_empty() {
+        row(
+            "Snapshot",
+            format!(
+                "<a href=\"#snapshot\">{} file{}</a> (SHA-256 below)",
+                report.sources.len(),
+                if report.sources.len() == 1 { "" } else { "s" }
+            ),
+        );
+    }
+    if let Some(t) = &m.timestamp {
+        row("Generated", escape(t));
+    }
+    row("Tool", format!("vpcreach {}", escape(meta::VERSION)));
+    out.push_str("</tbody></table></header>\n");
+}
+
+/// The table of all notebooks: the name, then the verdict (compliant), then one column per check.
+fn summary(out: &mut String, report: &Report) {
+    if report.notebooks.is_empty() {
+        out.push_str("<p>No notebooks in the snapshot.</p>");
+        return;
+    }
+    let _ = write!(
+        out,
+        "<table id=\"notebook-summary\"{}><colgroup><col class=\"name\"><col class=\"compliant\">",
+        // More than the default checks: a smaller font keeps words whole in narrower columns.
+        if report.notebooks[0].checks.0.len() > 6 {
+            " class=\"many-checks\""
+        } else {
+            ""
+        }
+    );
+    for _ in &report.notebooks[0].checks.0 {
+        out.push_str("<col class=\"check\">");
+    }
+    out.push_str("</colgroup><thead><tr><th>notebook</th><th>compliant</th>");
+    // A long service name may break after a dot when many columns share a narrow page.
+    for c in &report.notebooks[0].checks.0 {
+        let _ = write!(out, "<th>{}</th>", escape(&c.name).replace('.', ".<wbr>"));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for n in &report.notebooks {
+        let _ = write!(
+            out,
+            "<tr class=\"notebook-row\" data-notebook=\"{}\"><td class=\"name\"><a href=\"#{}\">{}</a></td>\
+             <td class=\"compliant {}\">{}</td>",
+            escape(&n.name),
+            escape(&anchor(&n.name)),
+            escape(&words::notebook_title(n, true)),
+            if n.compliant { "pass" } else { "fail" },
+            if n.compliant { "✔ yes" } else { "✘ NO" }
+        );
+        for c in &n.checks.0 {
+            let (class, text) = verdict_cell(report.profile, c, true);
+            let _ = write!(out, "<td class=\"verdict {class}\">{}</td>", escape(&text));
+        }
+        out.push_str("</tr>");
+    }
+    let _ = write!(
+        out,
+        "</tbody></table><p>✔ passes the profile, ✘ fails it, ? unknown (fails unless \
+         <code>--allow-unknown</code>). <em>private</em>: every working path ends at a VPC endpoint; in brackets the way out \
+         (endpoint, gateway-ep, NAT, IGW, EIGW, service-net).{}</p>",
+        if report
+            .notebooks
+            .iter()
+            .flat_map(|n| &n.checks.0)
+            .any(|c| meta::blocked_as_required(report.profile, c))
+        {
+            format!(" <em>{}</em>", escape(words::BLOCKED_AS_REQUIRED_LEGEND))
+        } else {
+            String::new()
+        }
+    );
 }
 
 /// Render the report as one HTML document.
@@ -290,65 +717,10 @@ pub fn render(report: &Report, m: &ReportMeta, d: &Diagrams) -> String {
         escape(region),
         STYLE
     );
-    out.push_str("<header><h1>vpcreach audit report</h1><table class=\"summary\"><tbody>");
-    let mut row = |k: &str, v: String| {
-        let _ = write!(out, "<tr><th>{k}</th><td>{v}</td></tr>");
-    };
-    row("Region", opt_id(report.region.as_deref()));
-    row("Profile", id(report.profile.as_str()));
-    row("Notebooks", report.summary.notebooks.to_string());
-    row(
-        "Compliant",
-        format!(
-            "{} of {}",
-            report.summary.compliant, report.summary.notebooks
-        ),
-    );
-    row("Tool", format!("vpcreach {}", escape(meta::VERSION)));
-    if let Some(t) = &m.timestamp {
-        row("Generated", escape(t));
-    }
-    out.push_str("</tbody></table></header>\n<main>\n<section id=\"notebooks\"><h2>Notebooks</h2>");
-    if report.notebooks.is_empty() {
-        out.push_str("<p>No notebooks in the snapshot.</p>");
-    } else {
-        out.push_str(
-            "<div class=\"scroll\"><table id=\"notebook-summary\"><thead><tr><th>notebook</th>",
-        );
-        for c in &report.notebooks[0].checks.0 {
-            let _ = write!(out, "<th>{}</th>", escape(&c.name));
-        }
-        out.push_str("<th>compliant</th></tr></thead><tbody>");
-        for n in &report.notebooks {
-            let _ = write!(
-                out,
-                "<tr class=\"notebook-row\" data-notebook=\"{}\"><td><a href=\"#{}\">{}</a></td>",
-                escape(&n.name),
-                escape(&anchor(&n.name)),
-                escape(&n.name)
-            );
-            for c in &n.checks.0 {
-                let _ = write!(
-                    out,
-                    "<td class=\"verdict {}\">{} {}</td>",
-                    mark_class(c),
-                    meta::mark(c),
-                    escape(&meta::summary_cell(c)),
-                );
-            }
-            let _ = write!(
-                out,
-                "<td class=\"{}\">{}</td></tr>",
-                if n.compliant { "pass" } else { "fail" },
-                if n.compliant { "yes" } else { "NO" }
-            );
-        }
-        out.push_str(
-            "</tbody></table></div><p>✔ passes the profile, ✘ fails it, ? unknown (fails unless \
-             <code>--allow-unknown</code>). <em>private</em>: every working path ends at a VPC endpoint; in brackets the way out \
-             (endpoint, gateway-ep, NAT, IGW, EIGW, service-net).</p>",
-        );
-    }
+    header(&mut out, report, m);
+    out.push_str("<main>\n<section id=\"notebooks\"><h2>Notebooks</h2>");
+    summary(&mut out, report);
+    legend(&mut out, d, report);
     out.push_str("</section>\n");
     for (i, n) in report.notebooks.iter().enumerate() {
         notebook_section(&mut out, n, d, report, i);

@@ -2,11 +2,12 @@
 //! version, the optional generation time, and the words for verdicts, witnesses and evidence, so
 //! both formats read the same.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use vpcreach_core::analysis::{Block, Status, Via, Witness};
 use vpcreach_core::model::TargetKind;
-use vpcreach_core::report::CheckReport;
+use vpcreach_core::report::{CheckReport, Profile, Report};
 
 /// The version of vpcreach that produced a report.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -126,4 +127,54 @@ pub fn block(b: &Block) -> (String, String, String) {
         b.component(),
         crate::words::block_detail(b),
     )
+}
+
+/// Is `c` an `unreachable` verdict the profile requires (the `internet` check under `isolated`)?
+/// Its blocks are then the proof the report asks for, shown as a pass ("blocked as required").
+pub fn blocked_as_required(profile: Profile, c: &CheckReport) -> bool {
+    profile == Profile::Isolated
+        && c.name == "internet"
+        && c.passes
+        && !c.undecided
+        && c.verdict.status == Status::Unreachable
+}
+
+/// The account IDs of the report's notebooks, sorted, each once (empty when none is reported).
+pub fn accounts(report: &Report) -> Vec<&str> {
+    let set: BTreeSet<&str> = report
+        .notebooks
+        .iter()
+        .filter_map(|n| n.account_id.as_deref())
+        .collect();
+    set.into_iter().collect()
+}
+
+/// The services every notebook is checked for (the checks other than `internet`, in order).
+pub fn required_services(report: &Report) -> Vec<&str> {
+    report
+        .notebooks
+        .first()
+        .map(|n| {
+            n.checks
+                .0
+                .iter()
+                .map(|c| c.name.as_str())
+                .filter(|c| *c != "internet")
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The Security Hub findings of all notebooks, per severity, then per control: how many.
+pub fn findings_by_severity(
+    report: &Report,
+) -> BTreeMap<&'static str, BTreeMap<&'static str, usize>> {
+    let mut m: BTreeMap<&'static str, BTreeMap<&'static str, usize>> = BTreeMap::new();
+    for f in report.notebooks.iter().flat_map(|n| &n.findings) {
+        *m.entry(f.severity())
+            .or_default()
+            .entry(f.code())
+            .or_default() += 1;
+    }
+    m
 }

@@ -8,7 +8,7 @@ use vpcreach_core::analysis::evidence::{
 use vpcreach_core::analysis::filters::Dir;
 use vpcreach_core::analysis::{Block, Hop};
 use vpcreach_core::model::{AclEntry, RecordIpType, Route, RouteState, SgPeer, SgRule};
-use vpcreach_core::report::{Finding, NotebookReport, Reason};
+use vpcreach_core::report::{Finding, NotebookReport, Profile, Reason};
 use vpcreach_core::space::{ICMP, ICMPV6, PortRange, ProtoSet, TCP, UDP};
 
 /// `inbound` / `outbound`.
@@ -586,7 +586,25 @@ fn cause_text(c: &Cause, at: &Component) -> String {
     }
 }
 
-/// The detail of a Security Hub finding.
+/// What a check whose verdict is `unreachable` is called when the profile requires exactly that
+/// (the `internet` check under `isolated`): a pass, not a failure.
+pub const BLOCKED_AS_REQUIRED: &str = "blocked as required";
+
+/// What a profile asks of every notebook, in one phrase (the audit reports' header).
+pub fn profile_requirement(p: Profile) -> &'static str {
+    match p {
+        Profile::Isolated => {
+            "the internet unreachable, every required service reachable privately (through a VPC endpoint), no direct internet access (SageMaker.1), in a custom VPC (SageMaker.2)"
+        }
+        Profile::NatEgress => {
+            "the internet reachable only through a NAT gateway (or not at all), every required service reachable"
+        }
+    }
+}
+
+/// The legend of a block that is a pass: what "blocked as required" means.
+pub const BLOCKED_AS_REQUIRED_LEGEND: &str = "blocked as required: the profile requires the internet to be unreachable, and the analysis proves that no packet gets out; the blocks listed are the proof, not faults.";
+
 /// A notebook's name as reports head it: `nb-x`, or `nb-x (planned: aws_sagemaker_notebook_instance.x)`
 /// for a notebook that does not exist yet (`short`: only `(planned)`, for the table).
 pub fn notebook_title(n: &NotebookReport, short: bool) -> String {
@@ -597,6 +615,7 @@ pub fn notebook_title(n: &NotebookReport, short: bool) -> String {
     }
 }
 
+/// The detail of a Security Hub finding.
 pub fn finding_detail(f: Finding) -> &'static str {
     match f {
         Finding::DirectInternetAccess => "direct internet access is enabled",
