@@ -512,8 +512,23 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
         }
         out.push_str("</ul>");
     }
-    // The place for a notebook's fixes (a later piece): after the reasons they answer, before the
-    // evidence they rest on.
+    // Fixes come after the reasons they answer, before the evidence they rest on.
+    if !n.fixes.is_empty() {
+        out.push_str(
+            "<p>Proven fixes (each applied and every notebook judged again: the check passes, no verdict gets worse):</p><ul class=\"fixes\">",
+        );
+        for f in &n.fixes {
+            let changes: Vec<String> = f.changes.iter().map(|(_, c)| escape(c)).collect();
+            let _ = write!(
+                out,
+                "<li><code>{}</code>: {}<pre>{}</pre></li>",
+                escape(&f.check),
+                changes.join("; "),
+                escape(&f.aws_cli.join("\n"))
+            );
+        }
+        out.push_str("</ul>");
+    }
     out.push_str(
         "<table class=\"checks\"><colgroup><col class=\"check\"><col class=\"verdict\">\
          <col class=\"passes\"><col class=\"via\"><col class=\"witness\"><col class=\"evidence\">\
