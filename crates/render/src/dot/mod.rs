@@ -10,6 +10,7 @@
 
 pub mod emit;
 mod evidence;
+pub mod fix;
 pub mod scene;
 pub mod style;
 
@@ -34,7 +35,8 @@ pub struct Selection {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub selection: Selection,
-    /// Never collapse subnets.
+    /// Never collapse subnets (neither past [`MAX_NODES`] nor in the per-notebook view that one
+    /// selected notebook gets).
     pub full: bool,
     /// Prefix of every SVG element ID (several diagrams inline in one HTML page).
     pub id_prefix: String,
@@ -168,9 +170,16 @@ pub fn scene(net: &Network, report: &Report, opts: &Options) -> Result<Scene, Se
     }
     scene::mark_planned(&mut s, net);
     s.title = title(report, &chosen);
-    if !opts.full && s.size() > MAX_NODES {
+    // One notebook selected: its own view (its subnet, what its paths and blocks touch), the
+    // rest folded. Otherwise fold only when the diagram is too big to read.
+    let one_notebook = opts.selection.notebooks.len() == 1 && chosen.notebooks.len() == 1;
+    if !opts.full && (one_notebook || s.size() > MAX_NODES) {
         scene::collapse(&mut s);
+        if one_notebook {
+            scene::focus(&mut s);
+        }
     }
+    scene::fold_unused_services(&mut s);
     Ok(s)
 }
 
