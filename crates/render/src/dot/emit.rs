@@ -204,7 +204,7 @@ impl Emit<'_> {
         for k in &nodes {
             let look = k.look();
             items.push(format!(
-                "<td bgcolor=\"{}\" color=\"{}\" border=\"1\" width=\"26\" fixedsize=\"false\"><font color=\"{}\">{}</font></td><td align=\"left\">{}</td>",
+                "<td bgcolor=\"{}\" color=\"{}\" border=\"1\" width=\"26\"><font color=\"{}\">{}</font></td><td align=\"left\">{}</td>",
                 look.fill.hex(),
                 look.border.hex(),
                 look.border.hex(),

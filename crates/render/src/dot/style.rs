@@ -420,7 +420,7 @@ impl EdgeKind {
                 colour: Colour::Vermillion,
                 penwidth: 1.5,
                 arrow: Arrow::Tee,
-                legend: "blocked: ends at what to change, with the fix",
+                legend: "blocked: ends at what decides it (fix: what to change there)",
                 sample: "╌╌╌╌┤",
             },
         }
