@@ -390,6 +390,7 @@ fn one_notebook_gets_its_own_view() {
         "nat",
     );
     assert!(one.nodes.contains_key("nat-04f9edb23934a36c5"));
+    assert!(!one.nodes.contains_key("nat-0ba4ff36e760c7a76"));
 }
 
 /// The edge statements of a DOT text from `from` to `to`.

@@ -4,9 +4,12 @@
 //! relations routes create (one per subnet per route target), and each check's proven path is
 //! drawn over them hop by hop, with the blocking components marked.
 //!
-//! Three steps: [`scene`] decides what is drawn (and collapses idle subnets of big diagrams),
-//! [`evidence`] adds the paths and blocks from the report, [`emit`] prints DOT through
-//! graphviz-rust's typed model. Running Graphviz itself is [`super::graphviz`]'s job.
+//! Three steps: [`scene`] decides what is drawn (and collapses idle subnets of big diagrams, or
+//! everything off one selected notebook's paths and blocks: its own view; services no edge
+//! reaches fold into one node), [`evidence`] adds the paths and blocks from the report (a block's
+//! edge ends at the resource to change, labelled with a short fix worded in [`fix`]), [`emit`]
+//! prints DOT through graphviz-rust's typed model, with the legend as one table of the kinds
+//! drawn. Running Graphviz itself is [`super::graphviz`]'s job.
 
 pub mod emit;
 mod evidence;

@@ -676,7 +676,8 @@ pub fn fold_unused_services(scene: &mut Scene) {
     }
 }
 
-/// The per-notebook view, after [`collapse`]: the routes of the folded subnets are dropped, and
+/// The per-notebook view, after [`collapse`]: the routes of (and into) the folded subnets are
+/// dropped, and
 /// with them the gateways and endpoints only those routes led to, so what is left is the
 /// notebook's subnet, the components on its paths and blocks, and its subnet's own routes.
 pub fn focus(scene: &mut Scene) {
@@ -685,9 +686,9 @@ pub fn focus(scene: &mut Scene) {
         .keys()
         .map(|vpc| format!("{vpc}/collapsed"))
         .collect();
-    scene
-        .edges
-        .retain(|k, _| !(k.kind == EdgeKind::Route && folded.contains(&k.from)));
+    scene.edges.retain(|k, _| {
+        !(k.kind == EdgeKind::Route && (folded.contains(&k.from) || folded.contains(&k.to)))
+    });
     loop {
         let touched: BTreeSet<String> = scene
             .edges
