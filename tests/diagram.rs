@@ -92,7 +92,13 @@ fn dot_of_every_sample() {
         let dot = dot_of(&[&format!("samples/{s}")], s);
         assert_parses(&dot, s);
         assert!(dot.starts_with("digraph \"vpcreach\" {"), "{s}");
-        assert!(dot.contains("\"cluster_legend\""), "{s}: legend");
+        let g = Parsed::of(&dot, s);
+        assert_eq!(
+            g.nodes.keys().filter(|id| id.contains("legend")).count(),
+            1,
+            "{s}: one legend node"
+        );
+        assert!(!dot.contains("cluster_legend"), "{s}: no legend cluster");
         insta::assert_snapshot!(format!("dot_{s}"), dot);
     }
 }
@@ -123,6 +129,268 @@ fn clusters_per_vpc_az_and_subnet() {
     ] {
         assert!(dot.contains(want), "missing {want}");
     }
+}
+
+/// A DOT text parsed back with graphviz-rust: every node (ID → attributes) and edge (from, to,
+/// attributes), clusters and subgraphs flattened. Attribute values keep their quotes.
+type Attrs = Vec<(String, String)>;
+
+struct Parsed {
+    nodes: std::collections::BTreeMap<String, Attrs>,
+    edges: Vec<(String, String, Attrs)>,
+}
+
+impl Parsed {
+    fn of(dot: &str, what: &str) -> Parsed {
+        use graphviz_rust::dot_structures::{EdgeTy, Graph, Id, Stmt, Vertex};
+        fn id(i: &Id) -> String {
+            match i {
+                Id::Escaped(s) => s
+                    .strip_prefix('"')
+                    .and_then(|s| s.strip_suffix('"'))
+                    .unwrap_or(s)
+                    .to_string(),
+                Id::Html(s) | Id::Plain(s) | Id::Anonymous(s) => s.clone(),
+            }
+        }
+        fn attrs(a: &[graphviz_rust::dot_structures::Attribute]) -> Attrs {
+            a.iter().map(|a| (id(&a.0), id(&a.1))).collect()
+        }
+        fn walk(stmts: &[Stmt], p: &mut Parsed) {
+            for s in stmts {
+                match s {
+                    Stmt::Node(n) => {
+                        p.nodes.insert(id(&n.id.0), attrs(&n.attributes));
+                    }
+                    Stmt::Edge(e) => {
+                        if let EdgeTy::Pair(Vertex::N(a), Vertex::N(b)) = &e.ty {
+                            p.edges.push((id(&a.0), id(&b.0), attrs(&e.attributes)));
+                        }
+                    }
+                    Stmt::Subgraph(g) => walk(&g.stmts, p),
+                    _ => {}
+                }
+            }
+        }
+        let g = graphviz_rust::parse(dot).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let Graph::DiGraph { stmts, .. } = g else {
+            panic!("{what}: not a digraph")
+        };
+        let mut p = Parsed {
+            nodes: Default::default(),
+            edges: Vec::new(),
+        };
+        walk(&stmts, &mut p);
+        p
+    }
+
+    fn attr<'a>(attrs: &'a [(String, String)], k: &str) -> Option<&'a str> {
+        attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str())
+    }
+
+    fn label(&self, node: &str) -> &str {
+        self.nodes
+            .get(node)
+            .and_then(|a| Self::attr(a, "label"))
+            .unwrap_or_else(|| panic!("no node {node} with a label"))
+    }
+
+    /// Drawn nodes: the invisible helpers and the legend left out.
+    fn drawn(&self) -> usize {
+        self.nodes.keys().filter(|id| *id != "legend").count()
+    }
+
+    /// The blocked edges (a bar at their head) out of `from`: head and label.
+    fn blocked_from(&self, from: &str) -> Vec<(&str, &str)> {
+        self.edges
+            .iter()
+            .filter(|(a, _, at)| a == from && Self::attr(at, "arrowhead") == Some("tee"))
+            .map(|(_, b, at)| (b.as_str(), Self::attr(at, "label").unwrap_or("")))
+            .collect()
+    }
+}
+
+#[test]
+fn the_legend_is_one_table_of_the_kinds_drawn() {
+    let dot = dot_of(&["samples/acl-traps"], "legend");
+    let g = Parsed::of(&dot, "acl-traps");
+    let legend = g.label("legend");
+    assert!(
+        legend.starts_with("<<table") && legend.ends_with("</table>>"),
+        "{legend}"
+    );
+    // Present: notebooks that fail, NAT gateways, internet paths, blocks, routes.
+    for want in [
+        "notebook (NOT compliant)",
+        "NAT gateway",
+        "proven path over the internet",
+        "blocked: ends at what decides it",
+        "route (labelled with its destinations)",
+    ] {
+        assert!(legend.contains(want), "legend lacks {want}: {legend}");
+    }
+    // Absent from this diagram, so absent from its legend.
+    for absent in [
+        "notebook (compliant)",
+        "unknown: leaves the model",
+        "leaves the model (TGW",
+        "SageMaker service network",
+        "VPC setting",
+    ] {
+        assert!(!legend.contains(absent), "legend lists {absent}: {legend}");
+    }
+    // Compact: rows of three entries, not one tall column.
+    let rows = legend.matches("<tr>").count();
+    let entries = legend.matches("align=\"left\">").count() - 1;
+    assert!(
+        rows <= entries.div_ceil(3) + 1,
+        "{rows} rows for {entries} entries"
+    );
+    assert!(
+        dot.contains("rank=sink"),
+        "the legend sits at the last rank"
+    );
+}
+
+#[test]
+fn services_no_edge_reaches_are_folded_into_one_node() {
+    let dot = dot_of(
+        &["samples/acl-traps", "--notebook", "nb-nat-return-blocked"],
+        "unused",
+    );
+    let g = Parsed::of(&dot, "unused");
+    let label = g.label("aws-services-not-used");
+    assert!(label.starts_with("AWS services (not used):"), "{label}");
+    for svc in ["logs", "s3", "sagemaker.api", "sagemaker.runtime", "sts"] {
+        assert!(label.contains(svc), "{svc} not folded: {label}");
+        assert!(
+            !g.nodes
+                .contains_key(&format!("com.amazonaws.us-east-1.{svc}")),
+            "{svc} still has its own node"
+        );
+    }
+    // Services a path reaches keep their node, and nothing is folded when every one is reached.
+    let dot = dot_of(&["samples/isolated"], "used");
+    let g = Parsed::of(&dot, "used");
+    assert!(g.nodes.contains_key("com.amazonaws.us-east-1.s3"));
+    assert!(!g.nodes.contains_key("aws-services-not-used"));
+}
+
+#[test]
+fn a_blocked_edge_ends_at_what_to_change_with_the_fix() {
+    // The endpoints' security group refuses the notebook: the edge ends at that group, not at
+    // an endpoint, and says which rule to add.
+    let dot = dot_of(
+        &[
+            "samples/endpoint-mistakes",
+            "--notebook",
+            "nb-endpoint-sg-no-ingress",
+        ],
+        "fix-sg",
+    );
+    let g = Parsed::of(&dot, "fix-sg");
+    let b = g.blocked_from("notebook/nb-endpoint-sg-no-ingress");
+    let (head, label) = b
+        .iter()
+        .find(|(_, l)| l.contains("ENDPOINT_SG_INGRESS_MISMATCH"))
+        .unwrap_or_else(|| panic!("{b:?}"));
+    assert_eq!(*head, "endpoint-sg/sg-0e6150f8881b1d32f");
+    assert!(g.label(head).contains("sg-0e6150f8881b1d32f"));
+    assert!(
+        label.contains("fix: add tcp 443 ingress from the notebook to sg-0e6150f8881b1d32f"),
+        "{label}"
+    );
+    // One edge for the four endpoints that share the group.
+    assert!(
+        label.contains("logs, sagemaker.api, sagemaker.runtime, sts:"),
+        "{label}"
+    );
+
+    // S3's gateway endpoint is not associated with the notebook's route table: the edge ends
+    // at the subnet's routing node (its route table) and names the association to make.
+    let dot = dot_of(
+        &[
+            "samples/endpoint-mistakes",
+            "--notebook",
+            "nb-s3-wrong-route-table",
+        ],
+        "fix-rtb",
+    );
+    let g = Parsed::of(&dot, "fix-rtb");
+    let b = g.blocked_from("notebook/nb-s3-wrong-route-table");
+    let (head, label) = b
+        .iter()
+        .find(|(_, l)| l.contains("s3: NO_ROUTE_TO_DESTINATION"))
+        .unwrap_or_else(|| panic!("{b:?}"));
+    assert!(
+        g.label(head).starts_with("routes: rtb-05b6271c7100bafb0"),
+        "{head}"
+    );
+    assert!(
+        label.contains(
+            "fix: associate s3 gateway endpoint vpce-0620a5e2e257b6f38 with rtb-05b6271c7100bafb0"
+        ),
+        "{label}"
+    );
+    // A block that keeps a notebook off the internet passes the profile: no fix offered.
+    let internet = b
+        .iter()
+        .filter(|(_, l)| l.contains("internet:"))
+        .map(|(_, l)| *l)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        !internet.contains("internet: NO_ROUTE_TO_DESTINATION rtb-05b6271c7100bafb0<br/>fix"),
+        "{internet}"
+    );
+}
+
+#[test]
+fn one_notebook_gets_its_own_view() {
+    for (sample, nb) in [
+        ("acl-traps", "nb-nat-return-blocked"),
+        ("endpoint-mistakes", "nb-vpc-dns-hostnames-off"),
+    ] {
+        let all = Parsed::of(&dot_of(&[&format!("samples/{sample}")], "view-all"), sample);
+        let one = Parsed::of(
+            &dot_of(
+                &[&format!("samples/{sample}"), "--notebook", nb],
+                "view-one",
+            ),
+            nb,
+        );
+        let full = Parsed::of(
+            &dot_of(
+                &[&format!("samples/{sample}"), "--notebook", nb, "--full"],
+                "view-full",
+            ),
+            nb,
+        );
+        assert!(
+            one.drawn() < full.drawn() && full.drawn() < all.drawn(),
+            "{sample} {nb}: {} in its view, {} with --full, {} for all notebooks",
+            one.drawn(),
+            full.drawn(),
+            all.drawn()
+        );
+        // The notebook and its subnet stay; the rest of its VPC is one folded node.
+        assert!(one.nodes.contains_key(&format!("notebook/{nb}")));
+        assert!(
+            one.nodes.keys().any(|id| id.ends_with("/collapsed")),
+            "{sample}"
+        );
+        assert!(!full.nodes.keys().any(|id| id.ends_with("/collapsed")));
+    }
+    // The folded subnets' routes go with them: no NAT gateway only they lead to.
+    let one = Parsed::of(
+        &dot_of(
+            &["samples/acl-traps", "--notebook", "nb-nat-return-blocked"],
+            "view-nat",
+        ),
+        "nat",
+    );
+    assert!(one.nodes.contains_key("nat-04f9edb23934a36c5"));
+    assert!(!one.nodes.contains_key("nat-0ba4ff36e760c7a76"));
 }
 
 /// The edge statements of a DOT text from `from` to `to`.
@@ -477,7 +745,7 @@ fn svg_renders_and_holds_the_node_ids() {
         "internet",
         "com.amazonaws.us-east-1.s3",
         "cluster_vpc-058f989abdfb2c9bd",
-        "cluster_legend",
+        "legend",
     ] {
         assert!(
             titles.iter().any(|t| t == want),
@@ -488,6 +756,28 @@ fn svg_renders_and_holds_the_node_ids() {
     // Element IDs for linking and testing, and the blocking label made it through.
     assert!(text.contains("id=\"notebook/nb&#45;nat&#45;return&#45;blocked\""));
     assert!(text.contains("ACL_RETURN_TRAFFIC"));
+}
+
+#[test]
+fn every_sample_and_one_notebook_views_render_to_png() {
+    let mut cases: Vec<Vec<String>> = SAMPLES
+        .iter()
+        .map(|s| vec![format!("samples/{s}")])
+        .collect();
+    for (s, nb) in [
+        ("acl-traps", "nb-nat-return-blocked"),
+        ("endpoint-mistakes", "nb-endpoint-sg-no-ingress"),
+        ("endpoint-mistakes", "nb-s3-wrong-route-table"),
+    ] {
+        cases.push(vec![format!("samples/{s}"), "--notebook".into(), nb.into()]);
+    }
+    for (i, args) in cases.iter().enumerate() {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let Some(png) = render(&args, &format!("case{i}.png")) else {
+            return;
+        };
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{args:?}");
+    }
 }
 
 #[test]

@@ -18,6 +18,10 @@ const MAX_DESTINATIONS: usize = 3;
 /// Most blocking notes on one evidence edge; the rest are in its tooltip.
 const MAX_NOTES: usize = 4;
 const FONT: &str = "Helvetica";
+/// The node ID of the legend.
+pub const LEGEND: &str = "legend";
+/// Entries per row of the legend's table.
+const LEGEND_COLUMNS: usize = 3;
 
 /// A quoted DOT string. Backslashes and quotes are escaped, so Graphviz's label escapes
 /// (`\N`, `\l`, …) can only come from [`lines`].
@@ -37,18 +41,21 @@ fn lines<S: AsRef<str>>(ls: &[S]) -> Id {
     Id::Escaped(format!("\"{}\"", escaped.join("\\n")))
 }
 
+/// Text for an HTML-like label: `&`, `<`, `>` and `"` escaped.
+fn html_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 /// An edge label on a white ground (an HTML-like label), so the lines it sits on, or crosses,
 /// never run through its text.
 fn boxed<S: AsRef<str>>(ls: &[S]) -> Id {
+    // A line of its own for each `\n` in an item (a block's note and its fix).
     let rows: Vec<String> = ls
         .iter()
-        .map(|l| {
-            l.as_ref()
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
-        })
+        .flat_map(|l| l.as_ref().split('\n').map(html_text).collect::<Vec<_>>())
         .collect();
     Id::Html(format!(
         "<<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"1\" bgcolor=\"{}\"><tr><td>{}</td></tr></table>>",
@@ -187,58 +194,68 @@ impl Emit<'_> {
             .collect()
     }
 
-    fn legend(&self, scene: &Scene) -> Stmt {
-        let kinds: BTreeSet<NodeKind> = scene.nodes.values().map(|n| n.kind).collect();
-        let mut stmts = Vec::new();
-        for (i, k) in kinds.iter().enumerate() {
-            let id = format!("legend/n{i}");
-            let legend = SceneNode {
-                kind: *k,
-                label: vec![k.look().legend.to_string()],
-                tooltip: k.look().legend.to_string(),
-                place: Place::Outside,
-                planned: false,
-            };
-            stmts.push(self.node(&id, &legend));
-        }
-        for (i, k) in EdgeKind::ALL.iter().enumerate() {
-            let (a, b) = (format!("legend/e{i}a"), format!("legend/e{i}b"));
-            for p in [&a, &b] {
-                stmts.push(Stmt::Node(Node::new(
-                    NodeId(quoted(p), None),
-                    vec![
-                        attr("shape", plain(Shape::Point.as_str())),
-                        attr("style", quoted(Style::Invisible.as_str())),
-                        attr("width", num(0.05)),
-                    ],
-                )));
-            }
+    /// The legend: one node whose label is a table of the node and edge kinds this diagram
+    /// shows (a swatch or sample line and its meaning each), placed at the last rank (the right
+    /// edge of a left-to-right diagram) so it never stretches a column of the layout.
+    fn legend(&self, scene: &Scene) -> Vec<Stmt> {
+        let nodes: BTreeSet<NodeKind> = scene.nodes.values().map(|n| n.kind).collect();
+        let edges: BTreeSet<EdgeKind> = scene.edges.keys().map(|k| k.kind).collect();
+        let mut items: Vec<String> = Vec::new();
+        for k in &nodes {
             let look = k.look();
-            stmts.push(Stmt::Edge(Edge {
-                ty: EdgeTy::Pair(
-                    Vertex::N(NodeId(quoted(&a), None)),
-                    Vertex::N(NodeId(quoted(&b), None)),
-                ),
-                attributes: vec![
-                    attr("label", quoted(look.legend)),
-                    attr("style", quoted(&Style::join(look.styles))),
-                    attr("color", quoted(look.colour.hex())),
-                    attr("penwidth", num(look.penwidth)),
-                    attr("arrowhead", plain(look.arrow.as_str())),
-                ],
-            }));
+            items.push(format!(
+                "<td bgcolor=\"{}\" color=\"{}\" border=\"1\" width=\"26\"><font color=\"{}\">{}</font></td><td align=\"left\">{}</td>",
+                look.fill.hex(),
+                look.border.hex(),
+                look.border.hex(),
+                look.shape.glyph(),
+                html_text(look.legend)
+            ));
         }
-        self.cluster(
-            "legend",
-            &["Legend".to_string()],
-            ClusterLook {
-                styles: &[Style::Rounded],
-                fill: Colour::White,
-                border: Colour::Grey,
-                fontsize: 12.0,
-            },
-            stmts,
-        )
+        for k in EdgeKind::ALL.iter().filter(|k| edges.contains(k)) {
+            let look = k.look();
+            items.push(format!(
+                "<td><font color=\"{}\">{}</font></td><td align=\"left\">{}</td>",
+                look.colour.hex(),
+                look.sample,
+                html_text(look.legend)
+            ));
+        }
+        // Rows of LEGEND_COLUMNS entries: wider than tall, like the diagram.
+        let mut rows = vec![format!(
+            "<tr><td colspan=\"{}\" align=\"left\"><b>Legend</b></td></tr>",
+            2 * LEGEND_COLUMNS
+        )];
+        for chunk in items.chunks(LEGEND_COLUMNS) {
+            let mut row = chunk.concat();
+            for _ in chunk.len()..LEGEND_COLUMNS {
+                row.push_str("<td></td><td></td>");
+            }
+            rows.push(format!("<tr>{row}</tr>"));
+        }
+        let label = Id::Html(format!(
+            "<<table border=\"1\" cellborder=\"0\" cellspacing=\"3\" cellpadding=\"2\" bgcolor=\"{}\" color=\"{}\">{}</table>>",
+            Colour::White.hex(),
+            Colour::Grey.hex(),
+            rows.concat()
+        ));
+        let node = Stmt::Node(Node::new(
+            NodeId(quoted(LEGEND), None),
+            vec![
+                self.el_id(LEGEND),
+                attr("label", label),
+                attr("shape", plain(Shape::Plain.as_str())),
+                attr("fontsize", num(10.0)),
+                attr(
+                    "tooltip",
+                    quoted("what the shapes and lines of this diagram mean"),
+                ),
+            ],
+        ));
+        vec![Stmt::Subgraph(Subgraph {
+            id: quoted("legend-rank"),
+            stmts: vec![Stmt::Attribute(attr("rank", plain("sink"))), node],
+        })]
     }
 
     /// The whole graph.
@@ -344,7 +361,7 @@ impl Emit<'_> {
             ));
         }
         stmts.extend(self.node_stmts(scene, |p| *p == Place::Outside));
-        stmts.push(self.legend(scene));
+        stmts.extend(self.legend(scene));
         for (n, (k, e)) in scene.edges.iter().enumerate() {
             stmts.push(self.edge(n, &k.from, &k.to, k.kind, e));
         }

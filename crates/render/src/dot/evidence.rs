@@ -6,16 +6,18 @@
 //! Renderers only format: the hops, blocks and their components come from the report as the
 //! engine produced them. This module only decides which node stands for which component.
 
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use vpcreach_core::analysis::evidence::{Component, RuleRef, Step};
+use vpcreach_core::analysis::evidence::{Cause, Component, RuleRef, Step};
 use vpcreach_core::analysis::{Block, Status};
 use vpcreach_core::model::{EndpointKind, Network, TargetKind};
 use vpcreach_core::report::{CheckReport, NotebookReport};
 
+use super::fix;
 use super::scene::{
     EdgeKey, INTERNET, Place, SERVICE_NETWORK, Scene, add_service_network, add_target, eni_id,
-    notebook_id,
+    notebook_id, short_service,
 };
 use super::style::{EdgeKind, NodeKind};
 use crate::words;
@@ -169,7 +171,7 @@ fn add_path(scene: &mut Scene, net: &Network, nb: &NotebookReport, c: &CheckRepo
     let kind = path_kind(c);
     let tip = match &v.witness {
         Some(w) => format!(
-            "{}: {} {}{} {}:{}{}",
+            "{}: {} {}{} {} {}",
             c.name,
             v.status.as_str(),
             if v.private { "privately " } else { "" },
@@ -177,8 +179,7 @@ fn add_path(scene: &mut Scene, net: &Network, nb: &NotebookReport, c: &CheckRepo
                 .map(|x| format!("via {}", x.as_str()))
                 .unwrap_or_default(),
             w.protocol,
-            w.destination,
-            w.port
+            std::net::SocketAddr::new(w.destination, w.port)
         ),
         None => format!("{}: {}", c.name, v.status.as_str()),
     };
@@ -197,12 +198,13 @@ fn add_path(scene: &mut Scene, net: &Network, nb: &NotebookReport, c: &CheckRepo
     }
 }
 
-/// The label note of a block: the code, the component unless the node already is it, and the
-/// ACL entry that decided (or the implicit deny).
+/// The label note of a block: the code, the component unless the node already shows it (the
+/// node is the component, or the groups of the endpoint that block), and the ACL entry that
+/// decided (or the implicit deny).
 fn note(b: &Block, node: &str) -> String {
     let mut s = b.code.as_str().to_string();
     let component = b.component();
-    if node != component {
+    if node != component && !node.starts_with("endpoint-sg/") {
         s.push(' ');
         s.push_str(&component);
     }
@@ -339,6 +341,50 @@ fn locate(scene: &mut Scene, net: &Network, nb: &NotebookReport, at: &Component)
     component.to_string()
 }
 
+/// The node a block's edge ends at: the resource whose configuration must change
+/// ([`Block::resource_to_change`], as JSON's `resource_to_change`). That is the blocking
+/// component itself, except for an interface endpoint whose security groups refuse the notebook:
+/// the edge ends at those groups, drawn beside the endpoint's interface.
+fn target(scene: &mut Scene, net: &Network, nb: &NotebookReport, b: &Block) -> String {
+    let at = locate(scene, net, nb, &b.at);
+    match (&b.cause, b.resource_to_change()) {
+        (Cause::SgIngressDenied { endpoint, .. }, Some(groups)) => {
+            // One node per set of groups: endpoints often share theirs.
+            let id = format!("endpoint-sg/{groups}");
+            let place = scene
+                .nodes
+                .get(&at)
+                .map(|n| n.place.clone())
+                .unwrap_or(Place::Outside);
+            let service = net
+                .endpoints
+                .get(endpoint)
+                .map(|e| short_service(&e.service).to_string())
+                .unwrap_or_else(|| endpoint.clone());
+            scene.node(
+                &id,
+                NodeKind::SecurityGroups,
+                vec!["endpoint security groups".into(), groups, String::new()],
+                place,
+            );
+            if let Some(n) = scene.nodes.get_mut(&id) {
+                let mut of: BTreeSet<String> = n.label[2]
+                    .strip_prefix("of the endpoints: ")
+                    .map(|l| l.split(", ").map(String::from).collect())
+                    .unwrap_or_default();
+                of.insert(service);
+                n.label[2] = format!(
+                    "of the endpoints: {}",
+                    of.into_iter().collect::<Vec<_>>().join(", ")
+                );
+                n.tooltip = n.label.join(" ");
+            }
+            id
+        }
+        _ => at,
+    }
+}
+
 fn add_block(
     scene: &mut Scene,
     net: &Network,
@@ -347,8 +393,21 @@ fn add_block(
     b: &Block,
     kind: EdgeKind,
 ) {
-    let to = locate(scene, net, nb, &b.at);
-    let text = note(b, &to);
+    let to = target(scene, net, nb, b);
+    let mut text = note(b, &to);
+    // A fix only where the verdict fails the profile: a block that keeps a notebook off the
+    // internet is the point, not a fault.
+    if kind == EdgeKind::Blocked && !c.passes {
+        let table = nb
+            .subnet_id
+            .as_ref()
+            .and_then(|s| net.subnets.get(s))
+            .and_then(|s| s.route_table.as_deref());
+        if let Some(h) = fix::hint(b, net, &c.name, nb.vpc_id.as_deref(), table) {
+            text.push_str("\nfix: ");
+            text.push_str(&h);
+        }
+    }
     let e = scene.edge(EdgeKey {
         from: notebook_id(&nb.name),
         to,

@@ -4,12 +4,16 @@
 //! relations routes create (one per subnet per route target), and each check's proven path is
 //! drawn over them hop by hop, with the blocking components marked.
 //!
-//! Three steps: [`scene`] decides what is drawn (and collapses idle subnets of big diagrams),
-//! [`evidence`] adds the paths and blocks from the report, [`emit`] prints DOT through
-//! graphviz-rust's typed model. Running Graphviz itself is [`super::graphviz`]'s job.
+//! Three steps: [`scene`] decides what is drawn (and collapses idle subnets of big diagrams, or
+//! everything off one selected notebook's paths and blocks: its own view; services no edge
+//! reaches fold into one node), [`evidence`] adds the paths and blocks from the report (a block's
+//! edge ends at the resource to change, labelled with a short fix worded in [`fix`]), [`emit`]
+//! prints DOT through graphviz-rust's typed model, with the legend as one table of the kinds
+//! drawn. Running Graphviz itself is [`super::graphviz`]'s job.
 
 pub mod emit;
 mod evidence;
+pub mod fix;
 pub mod scene;
 pub mod style;
 
@@ -34,7 +38,8 @@ pub struct Selection {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub selection: Selection,
-    /// Never collapse subnets.
+    /// Never collapse subnets (neither past [`MAX_NODES`] nor in the per-notebook view that one
+    /// selected notebook gets).
     pub full: bool,
     /// Prefix of every SVG element ID (several diagrams inline in one HTML page).
     pub id_prefix: String,
@@ -168,9 +173,16 @@ pub fn scene(net: &Network, report: &Report, opts: &Options) -> Result<Scene, Se
     }
     scene::mark_planned(&mut s, net);
     s.title = title(report, &chosen);
-    if !opts.full && s.size() > MAX_NODES {
+    // One notebook selected: its own view (its subnet, what its paths and blocks touch), the
+    // rest folded. Otherwise fold only when the diagram is too big to read.
+    let one_notebook = opts.selection.notebooks.len() == 1 && chosen.notebooks.len() == 1;
+    if !opts.full && (one_notebook || s.size() > MAX_NODES) {
         scene::collapse(&mut s);
+        if one_notebook {
+            scene::focus(&mut s);
+        }
     }
+    scene::fold_unused_services(&mut s);
     Ok(s)
 }
 

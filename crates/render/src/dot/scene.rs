@@ -636,3 +636,108 @@ pub fn collapse(scene: &mut Scene) {
         }
     }
 }
+
+/// The ID of the node that stands for the AWS services no edge reaches.
+pub const UNUSED_SERVICES: &str = "aws-services-not-used";
+
+/// Fold the service nodes that no edge of the diagram touches into one node, "AWS services (not
+/// used): s3, sts, …", so checked-but-unreached services do not line the diagram's edge.
+pub fn fold_unused_services(scene: &mut Scene) {
+    let touched: BTreeSet<&String> = scene.edges.keys().flat_map(|k| [&k.from, &k.to]).collect();
+    let unused: Vec<String> = scene
+        .nodes
+        .iter()
+        .filter(|(id, n)| n.kind == NodeKind::Service && !touched.contains(id))
+        .map(|(id, _)| id.clone())
+        .collect();
+    if unused.is_empty() {
+        return;
+    }
+    for id in &unused {
+        scene.nodes.remove(id);
+    }
+    let names: Vec<&str> = unused.iter().map(|s| short_service(s)).collect();
+    let mut label = vec!["AWS services (not used):".to_string()];
+    // Four names a line keeps the node about as wide as a service node.
+    for chunk in names.chunks(4) {
+        label.push(chunk.join(", "));
+    }
+    scene.node(
+        UNUSED_SERVICES,
+        NodeKind::UnusedServices,
+        label,
+        Place::Outside,
+    );
+    if let Some(n) = scene.nodes.get_mut(UNUSED_SERVICES) {
+        n.tooltip = format!(
+            "checked, but no path, block or route of this diagram reaches them: {}",
+            unused.join(", ")
+        );
+    }
+}
+
+/// The per-notebook view, after [`collapse`]: the routes of (and into) the folded subnets are
+/// dropped, and
+/// with them the gateways and endpoints only those routes led to, so what is left is the
+/// notebook's subnet, the components on its paths and blocks, and its subnet's own routes.
+pub fn focus(scene: &mut Scene) {
+    let folded: BTreeSet<String> = scene
+        .collapsed
+        .keys()
+        .map(|vpc| format!("{vpc}/collapsed"))
+        .collect();
+    scene.edges.retain(|k, _| {
+        !(k.kind == EdgeKind::Route && (folded.contains(&k.from) || folded.contains(&k.to)))
+    });
+    loop {
+        let touched: BTreeSet<String> = scene
+            .edges
+            .keys()
+            .flat_map(|k| [k.from.clone(), k.to.clone()])
+            .collect();
+        let idle: Vec<String> = scene
+            .nodes
+            .iter()
+            .filter(|(id, n)| {
+                !touched.contains(*id)
+                    && matches!(
+                        n.kind,
+                        NodeKind::InternetGateway
+                            | NodeKind::EgressOnlyGateway
+                            | NodeKind::NatGateway
+                            | NodeKind::GatewayEndpoint
+                            | NodeKind::OutOfScope
+                            | NodeKind::Missing
+                    )
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        // A gateway that only leads on (IGW → internet) is idle too once nothing leads to it.
+        let dead_ends: Vec<EdgeKey> = scene
+            .edges
+            .keys()
+            .filter(|k| {
+                k.kind == EdgeKind::Route
+                    && scene.nodes.get(&k.from).is_some_and(|n| {
+                        matches!(
+                            n.kind,
+                            NodeKind::InternetGateway
+                                | NodeKind::EgressOnlyGateway
+                                | NodeKind::GatewayEndpoint
+                        )
+                    })
+                    && !scene.edges.keys().any(|o| o.to == k.from)
+            })
+            .cloned()
+            .collect();
+        if idle.is_empty() && dead_ends.is_empty() {
+            break;
+        }
+        for id in idle {
+            scene.nodes.remove(&id);
+        }
+        for k in dead_ends {
+            scene.edges.remove(&k);
+        }
+    }
+}

@@ -44,6 +44,23 @@ impl Shape {
             Shape::Plain => "plain",
         }
     }
+
+    /// A character that looks like the shape, for the legend's table (which cannot hold real
+    /// node shapes).
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Shape::Box | Shape::Box3d | Shape::Tab | Shape::Folder | Shape::Note => "▭",
+            Shape::Hexagon => "⬡",
+            Shape::House => "⌂",
+            Shape::InvHouse => "▽",
+            Shape::Diamond => "◇",
+            Shape::Ellipse => "◯",
+            Shape::Cylinder => "⛁",
+            Shape::Octagon => "⎔",
+            Shape::Point => "•",
+            Shape::Plain => " ",
+        }
+    }
 }
 
 /// Graphviz `style` values used by vpcreach (combined with commas).
@@ -181,6 +198,8 @@ pub enum NodeKind {
     ServiceNetwork,
     /// Subnets without notebooks or proven paths, folded into one node.
     Collapsed,
+    /// The AWS services checked that no edge of the diagram reaches, folded into one node.
+    UnusedServices,
 }
 
 /// How a node kind looks.
@@ -307,7 +326,14 @@ impl NodeKind {
                 &[Filled],
                 Colour::PaleGrey,
                 Colour::DarkGrey,
-                "collapsed subnets",
+                "subnets folded away",
+            ),
+            NodeKind::UnusedServices => (
+                Shape::Cylinder,
+                &[Filled, Dashed],
+                Colour::PaleGrey,
+                Colour::DarkGrey,
+                "AWS services no edge reaches",
             ),
         };
         NodeLook {
@@ -342,6 +368,8 @@ pub struct EdgeLook {
     pub penwidth: f32,
     pub arrow: Arrow,
     pub legend: &'static str,
+    /// A short line of characters that looks like the edge, for the legend's table.
+    pub sample: &'static str,
 }
 
 impl EdgeKind {
@@ -361,6 +389,7 @@ impl EdgeKind {
                 penwidth: 1.0,
                 arrow: Arrow::Empty,
                 legend: "route (labelled with its destinations)",
+                sample: "────▷",
             },
             EdgeKind::Private => EdgeLook {
                 styles: &[Style::Solid],
@@ -368,6 +397,7 @@ impl EdgeKind {
                 penwidth: 2.5,
                 arrow: Arrow::Normal,
                 legend: "proven path, private (ends at a VPC endpoint)",
+                sample: "━━━━▶",
             },
             EdgeKind::Internet => EdgeLook {
                 styles: &[Style::Dashed, Style::Bold],
@@ -375,6 +405,7 @@ impl EdgeKind {
                 penwidth: 3.0,
                 arrow: Arrow::Normal,
                 legend: "proven path over the internet",
+                sample: "━ ━ ━▶",
             },
             EdgeKind::Unknown => EdgeLook {
                 styles: &[Style::Dotted],
@@ -382,13 +413,15 @@ impl EdgeKind {
                 penwidth: 2.0,
                 arrow: Arrow::Normal,
                 legend: "unknown: leaves the model or data missing",
+                sample: "┈┈┈┈▶",
             },
             EdgeKind::Blocked => EdgeLook {
                 styles: &[Style::Dashed],
                 colour: Colour::Vermillion,
                 penwidth: 1.5,
                 arrow: Arrow::Tee,
-                legend: "blocked here (code, component, rule)",
+                legend: "blocked: ends at what decides it (fix: what to change there)",
+                sample: "╌╌╌╌┤",
             },
         }
     }
