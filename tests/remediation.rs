@@ -26,12 +26,15 @@ const SAMPLES: &[(&str, &[&str])] = &[
     ("isolated", &[]),
     ("nat-egress", &[]),
     ("public-subnet", &[]),
-    // No subnet at all: it runs in the SageMaker service VPC; re-creating it in a subnet is a
-    // decision (which subnet?) the tool does not make.
+    // No subnet at all, and no compliant notebook anywhere whose placement it could take.
     ("direct-internet", &["nb-no-vpc"]),
     ("endpoint-mistakes", &[]),
     ("acl-traps", &[]),
-    ("large", &["nb-dev-locked", "nb-sandbox-novpc"]),
+    // nb-dev-locked: its subnet's ACL denies S3's return traffic, and an ACL entry wide enough to
+    // admit it (ACL entries take CIDRs, not prefix lists) would open the NAT path to the internet:
+    // no single or paired change is proven. (nb-sandbox-novpc, in no VPC, takes the placement of
+    // a compliant notebook.)
+    ("large", &["nb-dev-locked"]),
 ];
 
 #[test]

@@ -82,6 +82,14 @@ pub enum Edit {
         route_table: String,
         prefix_list: String,
     },
+    /// Re-create the notebook in `subnet` with `groups` and direct internet access disabled —
+    /// the placement of `like`, a notebook that is compliant there.
+    MoveNotebook {
+        notebook: String,
+        subnet: String,
+        groups: Vec<String>,
+        like: String,
+    },
 }
 
 /// The IDs a created endpoint and its security group get in the fixed snapshot: one per service
@@ -351,6 +359,25 @@ impl Edit {
                     });
                 true
             }
+            Edit::MoveNotebook {
+                notebook,
+                subnet,
+                groups,
+                ..
+            } => match snap
+                .notebook_instances
+                .iter_mut()
+                .find(|n| &n.notebook_instance_name == notebook)
+            {
+                Some(n) => {
+                    n.subnet_id = Some(subnet.clone());
+                    n.security_groups = groups.clone();
+                    n.direct_internet_access = Some("Disabled".into());
+                    n.network_interface_id = None;
+                    true
+                }
+                None => false,
+            },
             Edit::DisableDirectInternetAccess { notebook } => {
                 match snap
                     .notebook_instances
@@ -379,6 +406,7 @@ impl Edit {
             Edit::DisableDirectInternetAccess { notebook } => notebook,
             Edit::CreateInterfaceEndpoint { subnet, .. } => subnet,
             Edit::CreateGatewayEndpoint { route_table, .. } => route_table,
+            Edit::MoveNotebook { notebook, .. } => notebook,
         }
     }
 
@@ -450,6 +478,15 @@ impl Edit {
                 route_table,
                 ..
             } => format!("create a gateway endpoint for {service} on route table {route_table}"),
+            Edit::MoveNotebook {
+                notebook,
+                subnet,
+                groups,
+                like,
+            } => format!(
+                "re-create notebook {notebook} in {subnet} with security groups {} and DirectInternetAccess Disabled (the placement of {like}, which is compliant there)",
+                groups.join(", ")
+            ),
         }
     }
 
@@ -559,6 +596,21 @@ impl Edit {
             } => vec![format!(
                 "aws ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Gateway --service-name {service} --route-table-ids {route_table}"
             )],
+            Edit::MoveNotebook {
+                notebook,
+                subnet,
+                groups,
+                ..
+            } => vec![
+                format!("aws sagemaker stop-notebook-instance --notebook-instance-name {notebook}"),
+                format!(
+                    "aws sagemaker delete-notebook-instance --notebook-instance-name {notebook}"
+                ),
+                format!(
+                    "aws sagemaker create-notebook-instance --notebook-instance-name {notebook} --subnet-id {subnet} --security-group-ids {} --direct-internet-access Disabled …(its other settings as before)",
+                    groups.join(" ")
+                ),
+            ],
         }
     }
 
@@ -665,6 +717,19 @@ impl Edit {
             } => format!(
                 "resource \"aws_vpc_endpoint\" \"{}\" {{\n  vpc_id = \"{vpc}\"\n  service_name = \"{service}\"\n  vpc_endpoint_type = \"Gateway\"\n  route_table_ids = [\"{route_table}\"]\n}}\n",
                 tf_name(service)
+            ),
+            Edit::MoveNotebook {
+                notebook,
+                subnet,
+                groups,
+                ..
+            } => format!(
+                "# on the aws_sagemaker_notebook_instance resource of {notebook} (forces replacement):\n  subnet_id = \"{subnet}\"\n  security_groups = [{}]\n  direct_internet_access = \"Disabled\"\n",
+                groups
+                    .iter()
+                    .map(|g| format!("\"{g}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }
@@ -774,6 +839,15 @@ impl Edit {
             } => format!(
                 "{}Endpoint:\n  Type: AWS::EC2::VPCEndpoint\n  Properties:\n    VpcId: {vpc}\n    ServiceName: {service}\n    VpcEndpointType: Gateway\n    RouteTableIds: [{route_table}]\n",
                 cfn_name(service)
+            ),
+            Edit::MoveNotebook {
+                notebook,
+                subnet,
+                groups,
+                ..
+            } => format!(
+                "# on the AWS::SageMaker::NotebookInstance of {notebook} (requires replacement):\n    SubnetId: {subnet}\n    SecurityGroupIds: [{}]\n    DirectInternetAccess: Disabled\n",
+                groups.join(", ")
             ),
         }
     }

@@ -32,6 +32,8 @@ pub const PER_CHECK: usize = 3;
 pub enum Target {
     Check(String),
     DirectInternetAccess,
+    /// SageMaker.2: the notebook is in no VPC of the customer's.
+    NoVpc,
 }
 
 impl Target {
@@ -40,6 +42,7 @@ impl Target {
         match self {
             Target::Check(c) => c,
             Target::DirectInternetAccess => "SageMaker.1",
+            Target::NoVpc => "SageMaker.2",
         }
     }
 }
@@ -92,6 +95,7 @@ fn passes(report: &Report, notebook: &str, target: &Target) -> bool {
     match target {
         Target::Check(c) => n.checks.0.iter().any(|x| &x.name == c && x.passes),
         Target::DirectInternetAccess => !n.findings.contains(&Finding::DirectInternetAccess),
+        Target::NoVpc => !n.findings.contains(&Finding::NoVpc),
     }
 }
 
@@ -123,18 +127,30 @@ pub fn fixes(snap: &Snapshot, opts: &Options, only: &[String]) -> Result<Vec<Pro
         {
             targets.push(Target::DirectInternetAccess);
         }
+        if report.profile == Profile::Isolated && n.findings.contains(&Finding::NoVpc) {
+            targets.push(Target::NoVpc);
+        }
         // Services first: the internet (and SageMaker.1) can often be closed only once the
         // services have a private way (the third stage below builds on their fixes).
-        targets
-            .sort_by_key(|t| matches!(t, Target::DirectInternetAccess) || t.name() == "internet");
+        targets.sort_by_key(|t| {
+            matches!(t, Target::DirectInternetAccess | Target::NoVpc) || t.name() == "internet"
+        });
         let mut firsts: Vec<Edit> = Vec::new();
         for target in targets {
             let cands = candidates(snap, &net, &n.name, &target);
             let mut found: Vec<ProvenFix> = Vec::new();
             // 1: each change alone; 2: pairs; 3: each change on top of the first fix of every
             // other failing check of this notebook.
-            for stage in 1..=3 {
-                let sets = change_sets(stage, &cands, &firsts);
+            // 4, the last resort: re-creating the notebook where a compliant one lives.
+            for stage in 1..=4 {
+                let sets = if stage == 4 {
+                    moves(&report, &net, &n.name)
+                        .into_iter()
+                        .map(|m| vec![m])
+                        .collect()
+                } else {
+                    change_sets(stage, &cands, &firsts)
+                };
                 for set in &sets {
                     let result = tried
                         .entry(set.clone())
@@ -319,17 +335,68 @@ pub fn apply(snap: &Snapshot, fixes: &[&ProvenFix]) -> Snapshot {
     s
 }
 
+/// Re-creating the notebook where a compliant notebook lives, with that notebook's security
+/// groups: in the notebook's own VPC — a VPC is a boundary a fix does not cross — or, for a
+/// notebook in no VPC of the customer's (SageMaker.2), in any VPC. At most three placements.
+fn moves(report: &Report, net: &Network, notebook: &str) -> Vec<Edit> {
+    let vpc_of = |n: &str| {
+        net.notebooks
+            .iter()
+            .find(|x| x.name == n)
+            .and_then(|x| x.vpc_id.clone())
+    };
+    let own_vpc = vpc_of(notebook);
+    let own_subnet = net
+        .notebooks
+        .iter()
+        .find(|x| x.name == notebook)
+        .and_then(|x| x.subnet_id.clone());
+    let mut homes: Vec<(bool, String, Vec<String>, String)> = report
+        .notebooks
+        .iter()
+        .filter(|h| h.compliant && h.name != notebook)
+        .filter(|h| own_vpc.is_none() || vpc_of(&h.name) == own_vpc)
+        .filter_map(|h| {
+            let subnet = h.subnet_id.clone()?;
+            (Some(&subnet) != own_subnet.as_ref()).then(|| {
+                (
+                    vpc_of(&h.name) != own_vpc,
+                    subnet,
+                    h.security_group_ids.clone(),
+                    h.name.clone(),
+                )
+            })
+        })
+        .collect();
+    homes.sort();
+    homes.dedup_by(|a, b| a.1 == b.1 && a.2 == b.2);
+    homes
+        .into_iter()
+        .take(3)
+        .map(|(_, subnet, groups, like)| Edit::MoveNotebook {
+            notebook: notebook.to_string(),
+            subnet,
+            groups,
+            like,
+        })
+        .collect()
+}
+
 /// The changes worth trying for `target` of `notebook`, from its placement.
 fn candidates(snap: &Snapshot, net: &Network, notebook: &str, target: &Target) -> Vec<Edit> {
     let mut out = BTreeSet::new();
     let Some(nb) = net.notebooks.iter().find(|n| n.name == notebook) else {
         return Vec::new();
     };
-    if matches!(target, Target::DirectInternetAccess) {
-        out.insert(Edit::DisableDirectInternetAccess {
-            notebook: notebook.to_string(),
-        });
-        return out.into_iter().collect();
+    match target {
+        Target::DirectInternetAccess => {
+            out.insert(Edit::DisableDirectInternetAccess {
+                notebook: notebook.to_string(),
+            });
+            return out.into_iter().collect();
+        }
+        Target::NoVpc => return Vec::new(),
+        Target::Check(_) => {}
     }
     let subnet = nb.subnet_id.as_ref().and_then(|s| net.subnets.get(s));
     let Target::Check(check) = target else {

@@ -63,6 +63,7 @@ fn every_fix_offered_is_a_proof() {
                 Target::DirectInternetAccess => {
                     assert_eq!(n.direct_internet_access.as_deref(), Some("Disabled"))
                 }
+                Target::NoVpc => assert!(n.subnet_id.is_some()),
             }
         }
         for n in &before.notebooks {
