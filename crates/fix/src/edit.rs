@@ -55,15 +55,16 @@ pub enum Edit {
         route_table: String,
         destination: String,
     },
-    /// Add an allow entry for TCP `ports` to or from `cidr` to a network ACL, numbered before
-    /// every existing entry of that direction.
+    /// Add allow entries for TCP `from`-`to` to or from each of `cidrs` to a network ACL, numbered
+    /// from `rule_number` up, before every existing entry of that direction (one per CIDR: an
+    /// entry takes a CIDR, never a prefix list).
     AllowAcl {
         acl: String,
         egress: bool,
         rule_number: i64,
         from: i64,
         to: i64,
-        cidr: String,
+        cidrs: Vec<String>,
     },
     /// Re-create the notebook with direct internet access disabled.
     DisableDirectInternetAccess { notebook: String },
@@ -230,7 +231,7 @@ impl Edit {
                 rule_number,
                 from,
                 to,
-                cidr,
+                cidrs,
             } => {
                 let Some(a) = snap
                     .network_acls
@@ -239,20 +240,22 @@ impl Edit {
                 else {
                     return false;
                 };
-                let v6 = cidr.contains(':');
-                a.entries.push(NetworkAclEntry {
-                    rule_number: *rule_number,
-                    egress: *egress,
-                    protocol: "6".into(),
-                    rule_action: "allow".into(),
-                    cidr_block: (!v6).then(|| cidr.clone()),
-                    ipv6_cidr_block: v6.then(|| cidr.clone()),
-                    port_range: Some(AclPortRange {
-                        from: Some(*from),
-                        to: Some(*to),
-                    }),
-                    icmp_type_code: None,
-                });
+                for (n, cidr) in (*rule_number..).zip(cidrs) {
+                    let v6 = cidr.contains(':');
+                    a.entries.push(NetworkAclEntry {
+                        rule_number: n,
+                        egress: *egress,
+                        protocol: "6".into(),
+                        rule_action: "allow".into(),
+                        cidr_block: (!v6).then(|| cidr.clone()),
+                        ipv6_cidr_block: v6.then(|| cidr.clone()),
+                        port_range: Some(AclPortRange {
+                            from: Some(*from),
+                            to: Some(*to),
+                        }),
+                        icmp_type_code: None,
+                    });
+                }
                 true
             }
             Edit::CreateInterfaceEndpoint {
@@ -455,11 +458,22 @@ impl Edit {
                 rule_number,
                 from,
                 to,
-                cidr,
+                cidrs,
             } => format!(
-                "add {} entry #{rule_number} to {acl}: allow tcp {from}-{to} {} {cidr}",
-                if *egress { "an egress" } else { "an ingress" },
-                if *egress { "to" } else { "from" }
+                "add {} #{rule_number}{} to {acl}: allow tcp {from}-{to} {} {}",
+                match (*egress, cidrs.len() > 1) {
+                    (true, true) => "egress entries",
+                    (true, false) => "an egress entry",
+                    (false, true) => "ingress entries",
+                    (false, false) => "an ingress entry",
+                },
+                if cidrs.len() > 1 {
+                    format!("-#{}", *rule_number + cidrs.len() as i64 - 1)
+                } else {
+                    String::new()
+                },
+                if *egress { "to" } else { "from" },
+                cidrs.join(", ")
             ),
             Edit::DisableDirectInternetAccess { notebook } => format!(
                 "re-create notebook {notebook} with DirectInternetAccess Disabled (it cannot be changed in place)"
@@ -484,7 +498,7 @@ impl Edit {
                 groups,
                 like,
             } => format!(
-                "re-create notebook {notebook} in {subnet} with security groups {} and DirectInternetAccess Disabled (the placement of {like}, which is compliant there)",
+                "re-create notebook {notebook} in {subnet} with security groups {} and DirectInternetAccess Disabled (the placement of {like})",
                 groups.join(", ")
             ),
         }
@@ -547,18 +561,21 @@ impl Edit {
                 rule_number,
                 from,
                 to,
-                cidr,
-            } => {
-                let block = if cidr.contains(':') {
-                    "--ipv6-cidr-block"
-                } else {
-                    "--cidr-block"
-                };
-                vec![format!(
-                    "aws ec2 create-network-acl-entry --network-acl-id {acl} {} --rule-number {rule_number} --protocol tcp --port-range From={from},To={to} {block} {cidr} --rule-action allow",
-                    if *egress { "--egress" } else { "--ingress" }
-                )]
-            }
+                cidrs,
+            } => (*rule_number..)
+                .zip(cidrs)
+                .map(|(n, cidr)| {
+                    let block = if cidr.contains(':') {
+                        "--ipv6-cidr-block"
+                    } else {
+                        "--cidr-block"
+                    };
+                    format!(
+                        "aws ec2 create-network-acl-entry --network-acl-id {acl} {} --rule-number {n} --protocol tcp --port-range From={from},To={to} {block} {cidr} --rule-action allow",
+                        if *egress { "--egress" } else { "--ingress" }
+                    )
+                })
+                .collect(),
             Edit::DisableDirectInternetAccess { notebook } => vec![
                 format!("aws sagemaker stop-notebook-instance --notebook-instance-name {notebook}"),
                 format!(
@@ -677,15 +694,20 @@ impl Edit {
                 rule_number,
                 from,
                 to,
-                cidr,
-            } => format!(
-                "resource \"aws_network_acl_rule\" \"{name}_{rule_number}\" {{\n  network_acl_id = \"{acl}\"\n  rule_number = {rule_number}\n  egress = {egress}\n  protocol = \"tcp\"\n  rule_action = \"allow\"\n  {} = \"{cidr}\"\n  from_port = {from}\n  to_port = {to}\n}}\n",
-                if cidr.contains(':') {
-                    "ipv6_cidr_block"
-                } else {
-                    "cidr_block"
-                }
-            ),
+                cidrs,
+            } => (*rule_number..)
+                .zip(cidrs)
+                .map(|(n, cidr)| {
+                    format!(
+                        "resource \"aws_network_acl_rule\" \"{name}_{n}\" {{\n  network_acl_id = \"{acl}\"\n  rule_number = {n}\n  egress = {egress}\n  protocol = \"tcp\"\n  rule_action = \"allow\"\n  {} = \"{cidr}\"\n  from_port = {from}\n  to_port = {to}\n}}\n",
+                        if cidr.contains(':') {
+                            "ipv6_cidr_block"
+                        } else {
+                            "cidr_block"
+                        }
+                    )
+                })
+                .collect(),
             Edit::DisableDirectInternetAccess { notebook } => format!(
                 "# on the aws_sagemaker_notebook_instance resource of {notebook} (forces replacement):\n  direct_internet_access = \"Disabled\"\n"
             ),
@@ -799,15 +821,20 @@ impl Edit {
                 rule_number,
                 from,
                 to,
-                cidr,
-            } => format!(
-                "{name}Entry{rule_number}:\n  Type: AWS::EC2::NetworkAclEntry\n  Properties:\n    NetworkAclId: {acl}\n    RuleNumber: {rule_number}\n    Egress: {egress}\n    Protocol: 6\n    RuleAction: allow\n    {}: {cidr}\n    PortRange: {{From: {from}, To: {to}}}\n",
-                if cidr.contains(':') {
-                    "Ipv6CidrBlock"
-                } else {
-                    "CidrBlock"
-                }
-            ),
+                cidrs,
+            } => (*rule_number..)
+                .zip(cidrs)
+                .map(|(n, cidr)| {
+                    format!(
+                        "{name}Entry{n}:\n  Type: AWS::EC2::NetworkAclEntry\n  Properties:\n    NetworkAclId: {acl}\n    RuleNumber: {n}\n    Egress: {egress}\n    Protocol: 6\n    RuleAction: allow\n    {}: {cidr}\n    PortRange: {{From: {from}, To: {to}}}\n",
+                        if cidr.contains(':') {
+                            "Ipv6CidrBlock"
+                        } else {
+                            "CidrBlock"
+                        }
+                    )
+                })
+                .collect(),
             Edit::DisableDirectInternetAccess { notebook } => format!(
                 "# on the AWS::SageMaker::NotebookInstance of {notebook} (requires replacement):\n    DirectInternetAccess: Disabled\n"
             ),

@@ -105,11 +105,21 @@ pub fn fixes(snap: &Snapshot, opts: &Options, only: &[String]) -> Result<Vec<Pro
     let (net, Some(report)) = judge(snap, opts)? else {
         return Ok(Vec::new());
     };
-    let before = Verdicts::from(&report);
-    let checks: usize = report.notebooks.iter().map(|n| n.checks.0.len()).sum();
-    let mut tried: BTreeMap<Vec<Edit>, Option<(Report, Vec<String>)>> = BTreeMap::new();
+    let mut search = Search {
+        snap,
+        opts,
+        net: &net,
+        report: &report,
+        before: Verdicts::from(&report),
+        checks: report.notebooks.iter().map(|n| n.checks.0.len()).sum(),
+        tried: BTreeMap::new(),
+        firsts_of: BTreeMap::new(),
+    };
     let mut out = Vec::new();
-    for n in &report.notebooks {
+    // Notebooks in no VPC last: they may take the placement of one whose fixes are known.
+    let mut order: Vec<&vpcreach_core::report::NotebookReport> = report.notebooks.iter().collect();
+    order.sort_by_key(|n| n.subnet_id.is_none());
+    for n in order {
         if n.compliant
             || (!only.is_empty() && !only.iter().any(|o| o.eq_ignore_ascii_case(&n.name)))
         {
@@ -131,65 +141,146 @@ pub fn fixes(snap: &Snapshot, opts: &Options, only: &[String]) -> Result<Vec<Pro
             targets.push(Target::NoVpc);
         }
         // Services first: the internet (and SageMaker.1) can often be closed only once the
-        // services have a private way (the third stage below builds on their fixes).
+        // services have a private way (the third stage builds on their fixes).
         targets.sort_by_key(|t| {
             matches!(t, Target::DirectInternetAccess | Target::NoVpc) || t.name() == "internet"
         });
         let mut firsts: Vec<Edit> = Vec::new();
-        for target in targets {
-            let cands = candidates(snap, &net, &n.name, &target);
-            let mut found: Vec<ProvenFix> = Vec::new();
-            // 1: each change alone; 2: pairs; 3: each change on top of the first fix of every
-            // other failing check of this notebook.
-            // 4, the last resort: re-creating the notebook where a compliant one lives.
-            for stage in 1..=4 {
-                let sets = if stage == 4 {
-                    moves(&report, &net, &n.name)
-                        .into_iter()
-                        .map(|m| vec![m])
-                        .collect()
-                } else {
-                    change_sets(stage, &cands, &firsts)
-                };
-                for set in &sets {
-                    let result = tried
-                        .entry(set.clone())
-                        .or_insert_with(|| prove(snap, set, opts, &before));
-                    if let Some((after, affected)) = result
-                        && passes(after, &n.name, &target)
-                    {
-                        found.push(ProvenFix {
-                            notebook: n.name.clone(),
-                            target: target.clone(),
-                            edits: set.clone(),
-                            affected: affected.clone(),
-                            rechecked: checks,
-                        });
-                    }
-                }
-                if !found.is_empty() {
-                    break;
-                }
+        let mut open = Vec::new();
+        let mut found_all: Vec<Vec<ProvenFix>> = Vec::new();
+        for target in &targets {
+            let found = search.target(&n.name, target, &firsts);
+            search.note_first(&n.name, &found);
+            add_firsts(&mut firsts, &found);
+            if found.is_empty() {
+                open.push(found_all.len());
             }
-            found.sort_by(|a, b| {
-                (a.edits.len(), a.affected.len(), &a.edits).cmp(&(
-                    b.edits.len(),
-                    b.affected.len(),
-                    &b.edits,
-                ))
-            });
-            found.truncate(PER_CHECK);
-            if let Some(f) = found.first() {
-                for e in &f.edits {
-                    if !firsts.contains(e) {
-                        firsts.push(e.clone());
-                    }
-                }
-            }
-            out.extend(found);
+            found_all.push(found);
         }
+        // A second pass for what found nothing: on top of every fix found since.
+        for i in open {
+            let found = search.target(&n.name, &targets[i], &firsts);
+            search.note_first(&n.name, &found);
+            add_firsts(&mut firsts, &found);
+            found_all[i] = found;
+        }
+        out.extend(found_all.into_iter().flatten());
     }
     Ok(out)
+}
+
+fn add_firsts(firsts: &mut Vec<Edit>, found: &[ProvenFix]) {
+    if let Some(f) = found.first() {
+        for e in &f.edits {
+            if !firsts.contains(e) {
+                firsts.push(e.clone());
+            }
+        }
+    }
+}
+
+/// The search's state: the snapshot, its judgement, and every change set already proven or
+/// refuted (sets recur across checks and notebooks).
+struct Search<'a> {
+    snap: &'a Snapshot,
+    opts: &'a Options,
+    net: &'a Network,
+    report: &'a Report,
+    before: Verdicts,
+    checks: usize,
+    tried: BTreeMap<Vec<Edit>, Option<(Report, Vec<String>)>>,
+    /// Per notebook, the changes of the first fix of each of its checks (for hosting a notebook
+    /// in no VPC).
+    firsts_of: BTreeMap<String, Vec<Edit>>,
+}
+
+impl Search<'_> {
+    fn note_first(&mut self, notebook: &str, found: &[ProvenFix]) {
+        let v = self.firsts_of.entry(notebook.to_string()).or_default();
+        add_firsts(v, found);
+    }
+
+    /// The last resort's change sets: re-create `notebook` where a compliant notebook lives; for
+    /// a notebook in no VPC also where any notebook lives, together with the changes that notebook's
+    /// own fixes make to the network (never those made to that notebook itself).
+    fn move_sets(&self, notebook: &str) -> Vec<Vec<Edit>> {
+        let mut sets: Vec<Vec<Edit>> = moves(self.report, self.net, notebook)
+            .into_iter()
+            .map(|m| vec![m])
+            .collect();
+        let no_vpc = self
+            .net
+            .notebooks
+            .iter()
+            .any(|n| n.name == notebook && n.subnet_id.is_none());
+        if no_vpc {
+            for h in self.report.notebooks.iter().filter(|h| !h.compliant) {
+                let (Some(subnet), Some(fixes)) = (&h.subnet_id, self.firsts_of.get(&h.name))
+                else {
+                    continue;
+                };
+                let mut set: Vec<Edit> = fixes
+                    .iter()
+                    .filter(|e| e.resource() != h.name)
+                    .cloned()
+                    .collect();
+                set.push(Edit::MoveNotebook {
+                    notebook: notebook.to_string(),
+                    subnet: subnet.clone(),
+                    groups: h.security_group_ids.clone(),
+                    like: h.name.clone(),
+                });
+                sets.push(set);
+            }
+        }
+        sets.truncate(6);
+        sets
+    }
+
+    /// The best fixes of `target` of `notebook`, best first: 1, each change alone; 2, pairs;
+    /// 3, each change on top of `firsts` (the first fix of the notebook's other checks);
+    /// 4, the last resort, re-creating the notebook where a compliant one lives.
+    fn target(&mut self, notebook: &str, target: &Target, firsts: &[Edit]) -> Vec<ProvenFix> {
+        let cands = candidates(self.snap, self.net, notebook, target);
+        let mut found: Vec<ProvenFix> = Vec::new();
+        for stage in 1..=4 {
+            let sets = if stage == 4 {
+                self.move_sets(notebook)
+            } else {
+                change_sets(stage, &cands, firsts)
+            };
+            for set in &sets {
+                let (snap, opts, before) = (self.snap, self.opts, &self.before);
+                let result = self
+                    .tried
+                    .entry(set.clone())
+                    .or_insert_with(|| prove(snap, set, opts, before));
+                if let Some((after, affected)) = result
+                    && passes(after, notebook, target)
+                {
+                    found.push(ProvenFix {
+                        notebook: notebook.to_string(),
+                        target: target.clone(),
+                        edits: set.clone(),
+                        affected: affected.clone(),
+                        rechecked: self.checks,
+                    });
+                }
+            }
+            if !found.is_empty() {
+                break;
+            }
+        }
+        found.sort_by(|a, b| {
+            (a.edits.len(), a.affected.len(), &a.edits).cmp(&(
+                b.edits.len(),
+                b.affected.len(),
+                &b.edits,
+            ))
+        });
+        found.truncate(PER_CHECK);
+        found
+    }
 }
 
 impl ProvenFix {
@@ -239,15 +330,13 @@ fn change_sets(stage: u8, cands: &[Edit], firsts: &[Edit]) -> Vec<Vec<Edit>> {
             v
         }
         _ if firsts.is_empty() => Vec::new(),
-        _ => cands
-            .iter()
-            .map(|e| {
+        // The other checks' fixes may be enough on their own.
+        _ => std::iter::once(firsts.to_vec())
+            .chain(cands.iter().filter(|e| !firsts.contains(e)).map(|e| {
                 let mut v = firsts.to_vec();
-                if !v.contains(e) {
-                    v.push(e.clone());
-                }
+                v.push(e.clone());
                 v
-            })
+            }))
             .collect(),
     }
 }
@@ -426,8 +515,14 @@ fn candidates(snap: &Snapshot, net: &Network, notebook: &str, target: &Target) -
         }
         return out.into_iter().collect();
     }
+    // Direct internet access sends every service's public traffic out the service network.
+    if nb.direct_internet_access.as_str() == Some("Enabled") {
+        out.insert(Edit::DisableDirectInternetAccess {
+            notebook: notebook.to_string(),
+        });
+    }
     let Some(subnet) = subnet else {
-        return Vec::new();
+        return out.into_iter().collect();
     };
     let Some(vpc) = net.vpcs.get(&subnet.vpc_id) else {
         return Vec::new();
@@ -503,11 +598,23 @@ fn candidates(snap: &Snapshot, net: &Network, notebook: &str, target: &Target) -
         cidr.clone()
     };
     if let (Some(acl), Some(dest)) = (&subnet.acl, &public) {
-        acl_pair(net, acl, dest, true, &mut out);
+        acl_pair(net, acl, std::slice::from_ref(dest), true, &mut out);
+        // For S3 and DynamoDB: the AWS-managed prefix list's CIDRs one by one, which admits the
+        // service without opening everything else.
+        if gateway_service
+            && let Some(cidrs) = snap
+                .prefix_lists
+                .iter()
+                .find(|p| p.prefix_list_name.as_deref() == Some(service.as_str()))
+                .and_then(|p| p.cidrs.clone())
+                .filter(|c| !c.is_empty() && c.len() <= 50)
+        {
+            acl_pair(net, acl, &cidrs, true, &mut out);
+        }
     }
     if let Some(c) = &cidr {
         for acl in endpoint_acls {
-            acl_pair(net, &acl, c, false, &mut out);
+            acl_pair(net, &acl, std::slice::from_ref(c), false, &mut out);
         }
     }
     out.into_iter().collect()
@@ -589,24 +696,25 @@ fn endpoint_candidates(
 
 /// `client` side: egress 443 to `cidr` and ingress 1024-65535 from it; server side: ingress 443
 /// from `cidr` and egress 1024-65535 to it.
-fn acl_pair(net: &Network, acl: &str, cidr: &str, client: bool, out: &mut BTreeSet<Edit>) {
+fn acl_pair(net: &Network, acl: &str, cidrs: &[String], client: bool, out: &mut BTreeSet<Edit>) {
     let Some(a) = net.acls.get(acl) else {
         return;
     };
+    let n = cidrs.len() as i64;
     for egress in [true, false] {
         let entries = if egress { &a.egress } else { &a.ingress };
         let first = entries.iter().map(|e| e.rule_number).min().unwrap_or(32767);
-        if first <= 1 {
+        if n == 0 || first - n < 1 {
             continue;
         }
         let https = egress == client;
         out.insert(Edit::AllowAcl {
             acl: acl.to_string(),
             egress,
-            rule_number: first - 1,
+            rule_number: first - n,
             from: if https { 443 } else { 1024 },
             to: if https { 443 } else { 65535 },
-            cidr: cidr.to_string(),
+            cidrs: cidrs.to_vec(),
         });
     }
 }
