@@ -96,268 +96,12 @@ fn not_found(b: &mut Builder, p: &Props, prop: &str, what: &str, id: &str) {
 pub fn build(b: &mut Builder, ctx: &mut Ctx, p: &Props) -> Result<(), PlanError> {
     let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
     match p.kind {
-        "AWS::EC2::VPC" => {
-            let cidr = match p.cidr("CidrBlock")? {
-                F::Known(c) => c,
-                F::Open(r) => {
-                    b.unresolved(p.id, "CidrBlock", r);
-                    return Ok(());
-                }
-                F::Absent => {
-                    b.unresolved(
-                        p.id,
-                        "CidrBlock",
-                        "allocated from an IPAM pool when the stack is created",
-                    );
-                    return Ok(());
-                }
-            };
-            let id = own(b, "vpc");
-            create(b, &id, p);
-            let support = p.bool("EnableDnsSupport", true)?;
-            let hostnames = p.bool("EnableDnsHostnames", false)?;
-            b.add_vpc(
-                Vpc {
-                    vpc_id: id.clone(),
-                    cidr_block: Some(cidr.clone()),
-                    cidr_block_association_set: vec![CidrAssociation {
-                        cidr_block: cidr,
-                        cidr_block_state: Some(StateObj {
-                            state: Some("associated".into()),
-                        }),
-                    }],
-                    is_default: Some(false),
-                    tags: p.tags(),
-                    ..Vpc::default()
-                },
-                matches!(support, F::Known(true)),
-                matches!(hostnames, F::Known(true)),
-            );
-            // An open DNS attribute is left out: the verdicts that need it are unknown.
-            for (prop, f) in [
-                ("EnableDnsSupport", &support),
-                ("EnableDnsHostnames", &hostnames),
-            ] {
-                if let F::Open(r) = f {
-                    b.unresolved(p.id, prop, r.clone());
-                    if let Some(a) = b.snap.vpc_attributes.iter_mut().find(|a| a.vpc_id == id) {
-                        if prop == "EnableDnsSupport" {
-                            a.enable_dns_support = None;
-                        } else {
-                            a.enable_dns_hostnames = None;
-                        }
-                    }
-                }
-            }
-        }
-        "AWS::EC2::VPCCidrBlock" => {
-            let Some(vpc) = p.id_ref(b, "VpcId", "vpc")? else {
-                return Err(p.err("VpcId", "is required"));
-            };
-            let Some(v) = b.snap.vpcs.iter_mut().find(|v| v.vpc_id == vpc) else {
-                not_found(b, p, "VpcId", "VPC", &vpc);
-                return Ok(());
-            };
-            let v_id = v.vpc_id.clone();
-            match (p.cidr("CidrBlock")?, p.cidr("Ipv6CidrBlock")?) {
-                (F::Known(c), _) => v.cidr_block_association_set.push(CidrAssociation {
-                    cidr_block: c,
-                    cidr_block_state: Some(StateObj {
-                        state: Some("associated".into()),
-                    }),
-                }),
-                (_, F::Known(c)) => v.ipv6_cidr_block_association_set.push(Ipv6CidrAssociation {
-                    ipv6_cidr_block: c,
-                    ipv6_cidr_block_state: Some(StateObj {
-                        state: Some("associated".into()),
-                    }),
-                }),
-                (F::Open(r), _) | (_, F::Open(r)) => {
-                    b.unresolved(p.id, "CidrBlock", r);
-                    return Ok(());
-                }
-                (F::Absent, F::Absent) => {
-                    b.unresolved(
-                        p.id,
-                        "Ipv6CidrBlock",
-                        "the block AWS (or an IPAM pool) allocates is known only after the stack is created",
-                    );
-                    return Ok(());
-                }
-            }
-            touch(b, &v_id, p);
-        }
-        "AWS::EC2::DHCPOptions" => {
-            let id = own(b, "dopt");
-            let mut conf = Vec::new();
-            for (prop, key) in [
-                ("DomainNameServers", "domain-name-servers"),
-                ("DomainName", "domain-name"),
-                ("NtpServers", "ntp-servers"),
-            ] {
-                let values: Vec<String> = match p.map.get(prop) {
-                    None => continue,
-                    Some(V::Open(r)) => {
-                        b.unresolved(p.id, prop, r.clone());
-                        vec![Builder::unresolved_id("dns", &format!("{}.{prop}", p.id))]
-                    }
-                    Some(V::List(l)) => l
-                        .iter()
-                        .map(|x| {
-                            text(x).unwrap_or_else(|| {
-                                Builder::unresolved_id("dns", &format!("{}.{prop}", p.id))
-                            })
-                        })
-                        .collect(),
-                    Some(x) => vec![text(x).ok_or_else(|| p.err(prop, "must be a list"))?],
-                };
-                conf.push(DhcpConfiguration {
-                    key: key.into(),
-                    values: values
-                        .into_iter()
-                        .map(|value| AttributeValue { value })
-                        .collect(),
-                });
-            }
-            create(b, &id, p);
-            let sets = b.snap.dhcp_options.get_or_insert_with(Vec::new);
-            upsert(
-                sets,
-                DhcpOptions {
-                    dhcp_options_id: id,
-                    dhcp_configurations: conf,
-                    tags: p.tags(),
-                    ..DhcpOptions::default()
-                },
-                |d| &d.dhcp_options_id,
-            );
-        }
-        "AWS::EC2::VPCDHCPOptionsAssociation" => {
-            let vpc = p.id_ref(b, "VpcId", "vpc")?.unwrap_or_default();
-            let mut dopt = p
-                .id_ref(b, "DhcpOptionsId", "dopt")?
-                .ok_or_else(|| p.err("DhcpOptionsId", "is required"))?;
-            if dopt == "default" {
-                dopt = "dopt-default#AmazonProvidedDNS".into();
-                let sets = b.snap.dhcp_options.get_or_insert_with(Vec::new);
-                if !sets.iter().any(|d| d.dhcp_options_id == dopt) {
-                    sets.push(DhcpOptions {
-                        dhcp_options_id: dopt.clone(),
-                        dhcp_configurations: vec![DhcpConfiguration {
-                            key: "domain-name-servers".into(),
-                            values: vec![AttributeValue {
-                                value: "AmazonProvidedDNS".into(),
-                            }],
-                        }],
-                        ..DhcpOptions::default()
-                    });
-                }
-            }
-            match b.snap.vpcs.iter_mut().find(|v| v.vpc_id == vpc) {
-                Some(v) => {
-                    v.dhcp_options_id = Some(dopt);
-                    touch(b, &vpc, p);
-                }
-                None => not_found(b, p, "VpcId", "VPC", &vpc),
-            }
-        }
-        "AWS::EC2::Subnet" => {
-            let vpc = p
-                .id_ref(b, "VpcId", "vpc")?
-                .ok_or_else(|| p.err("VpcId", "is required"))?;
-            let ipv6_native = matches!(p.bool("Ipv6Native", false)?, F::Known(true));
-            let cidr = match p.cidr("CidrBlock")? {
-                F::Known(c) => Some(c),
-                F::Open(r) => {
-                    b.unresolved(p.id, "CidrBlock", r);
-                    return Ok(());
-                }
-                F::Absent if ipv6_native => None,
-                F::Absent => {
-                    b.unresolved(
-                        p.id,
-                        "CidrBlock",
-                        "allocated from an IPAM pool when the stack is created",
-                    );
-                    return Ok(());
-                }
-            };
-            let ipv6 = match p.cidr("Ipv6CidrBlock")? {
-                F::Known(c) => vec![Ipv6CidrAssociation {
-                    ipv6_cidr_block: c,
-                    ipv6_cidr_block_state: Some(StateObj {
-                        state: Some("associated".into()),
-                    }),
-                }],
-                F::Open(r) => {
-                    // The subnet's IPv6 range decides what its instances can send: without it
-                    // the subnet is left out, and whatever is placed in it is unknown.
-                    b.unresolved(p.id, "Ipv6CidrBlock", r);
-                    return Ok(());
-                }
-                F::Absent => Vec::new(),
-            };
-            let az = match p.str("AvailabilityZone")? {
-                F::Known(s) => Some(s),
-                _ => None,
-            };
-            let id = own(b, "subnet");
-            create(b, &id, p);
-            upsert(
-                &mut b.snap.subnets,
-                Subnet {
-                    subnet_id: id,
-                    vpc_id: vpc,
-                    cidr_block: cidr,
-                    ipv6_cidr_block_association_set: ipv6,
-                    availability_zone: az,
-                    map_public_ip_on_launch: match p.bool("MapPublicIpOnLaunch", false)? {
-                        F::Known(v) => Some(v),
-                        _ => None,
-                    },
-                    state: Some("available".into()),
-                    tags: p.tags(),
-                    ..Subnet::default()
-                },
-                |s| &s.subnet_id,
-            );
-        }
-        "AWS::EC2::SubnetCidrBlock" => {
-            let subnet = p
-                .id_ref(b, "SubnetId", "subnet")?
-                .ok_or_else(|| p.err("SubnetId", "is required"))?;
-            let block = match p.cidr("Ipv6CidrBlock")? {
-                F::Known(c) => c,
-                F::Open(r) => {
-                    // The subnet's IPv6 range is open: the subnet is taken out, so whatever is
-                    // placed in it is unknown rather than judged IPv4-only.
-                    b.unresolved(p.id, "Ipv6CidrBlock", r);
-                    b.remove(&subnet);
-                    return Ok(());
-                }
-                F::Absent => {
-                    b.unresolved(
-                        p.id,
-                        "Ipv6CidrBlock",
-                        "allocated from an IPAM pool when the stack is created",
-                    );
-                    b.remove(&subnet);
-                    return Ok(());
-                }
-            };
-            match b.snap.subnets.iter_mut().find(|s| s.subnet_id == subnet) {
-                Some(s) => {
-                    s.ipv6_cidr_block_association_set.push(Ipv6CidrAssociation {
-                        ipv6_cidr_block: block,
-                        ipv6_cidr_block_state: Some(StateObj {
-                            state: Some("associated".into()),
-                        }),
-                    });
-                    touch(b, &subnet, p);
-                }
-                None => not_found(b, p, "SubnetId", "subnet", &subnet),
-            }
-        }
+        "AWS::EC2::VPC" => build_vpc(b, p)?,
+        "AWS::EC2::VPCCidrBlock" => build_vpc_cidr_block(b, p)?,
+        "AWS::EC2::DHCPOptions" => build_dhcp_options(b, p)?,
+        "AWS::EC2::VPCDHCPOptionsAssociation" => build_vpc_dhcp_options_association(b, p)?,
+        "AWS::EC2::Subnet" => build_subnet(b, p)?,
+        "AWS::EC2::SubnetCidrBlock" => build_subnet_cidr_block(b, p)?,
         "AWS::EC2::RouteTable" => {
             let vpc = p
                 .id_ref(b, "VpcId", "vpc")?
@@ -469,269 +213,17 @@ pub fn build(b: &mut Builder, ctx: &mut Ctx, p: &Props) -> Result<(), PlanError>
                 |x| &x.vpc_peering_connection_id,
             );
         }
-        "AWS::EC2::NatGateway" => {
-            let subnet = p
-                .id_ref(b, "SubnetId", "subnet")?
-                .ok_or_else(|| p.err("SubnetId", "is required"))?;
-            let connectivity = match p.str("ConnectivityType")? {
-                F::Known(c) => c,
-                F::Absent => "public".into(),
-                F::Open(r) => {
-                    b.unresolved(p.id, "ConnectivityType", r);
-                    // Unknown connectivity: the NAT is left out, so routes to it dangle.
-                    return Ok(());
-                }
-            };
-            let allocation = p.id_ref(b, "AllocationId", "eipalloc")?;
-            let private_ip = match p.str("PrivateIpAddress")? {
-                F::Known(s) => Some(s),
-                _ => None,
-            };
-            let vpc = b
-                .snap
-                .subnets
-                .iter()
-                .find(|s| s.subnet_id == subnet)
-                .map(|s| s.vpc_id.clone());
-            let id = own(b, "nat");
-            create(b, &id, p);
-            upsert(
-                &mut b.snap.nat_gateways,
-                NatGateway {
-                    nat_gateway_id: id,
-                    subnet_id: Some(subnet),
-                    vpc_id: vpc,
-                    state: Some("available".into()),
-                    connectivity_type: Some(connectivity),
-                    nat_gateway_addresses: vec![NatGatewayAddress {
-                        allocation_id: allocation,
-                        private_ip,
-                        ..NatGatewayAddress::default()
-                    }],
-                    tags: p.tags(),
-                },
-                |n| &n.nat_gateway_id,
-            );
-        }
-        "AWS::EC2::SecurityGroup" => {
-            let vpc = match p.id_ref(b, "VpcId", "vpc")? {
-                Some(v) => Some(v),
-                None => b
-                    .snap
-                    .vpcs
-                    .iter()
-                    .find(|v| v.is_default == Some(true))
-                    .map(|v| v.vpc_id.clone()),
-            };
-            let id = own(b, "sg");
-            let name = match p.str("GroupName")? {
-                F::Known(n) => Some(n),
-                _ => Some(p.id.to_string()),
-            };
-            let ingress = rules(b, p, "SecurityGroupIngress", false)?;
-            let egress = match p.maps("SecurityGroupEgress")? {
-                // No egress rules given (absent or an empty list): EC2's default rule stays.
-                F::Absent => vec![allow_all_egress()],
-                F::Known(l) if l.is_empty() => vec![allow_all_egress()],
-                _ => rules(b, p, "SecurityGroupEgress", true)?,
-            };
-            create(b, &id, p);
-            upsert(
-                &mut b.snap.security_groups,
-                SecurityGroup {
-                    group_id: id,
-                    group_name: name,
-                    vpc_id: vpc,
-                    ip_permissions: ingress,
-                    ip_permissions_egress: egress,
-                    tags: p.tags(),
-                },
-                |g| &g.group_id,
-            );
-        }
+        "AWS::EC2::NatGateway" => build_nat_gateway(b, p)?,
+        "AWS::EC2::SecurityGroup" => build_security_group(b, p)?,
         "AWS::EC2::SecurityGroupIngress" | "AWS::EC2::SecurityGroupEgress" => {
-            let egress = p.kind == "AWS::EC2::SecurityGroupEgress";
-            let group = match p.id_ref(b, "GroupId", "sg")? {
-                Some(g) => g,
-                None => match p.str("GroupName")? {
-                    F::Known(n) => match b
-                        .snap
-                        .security_groups
-                        .iter()
-                        .find(|g| g.group_name.as_deref() == Some(&n))
-                    {
-                        Some(g) => g.group_id.clone(),
-                        None => {
-                            not_found(b, p, "GroupName", "security group", &n);
-                            return Ok(());
-                        }
-                    },
-                    F::Open(r) => {
-                        b.unresolved(p.id, "GroupName", r);
-                        return Ok(());
-                    }
-                    F::Absent => return Err(p.err("GroupId", "GroupId or GroupName is required")),
-                },
-            };
-            let Some(perm) = rule(b, p, "", &p.map, egress)? else {
-                return Ok(());
-            };
-            match b
-                .snap
-                .security_groups
-                .iter_mut()
-                .find(|g| g.group_id == group)
-            {
-                Some(g) => {
-                    if egress {
-                        g.ip_permissions_egress.push(perm);
-                    } else {
-                        g.ip_permissions.push(perm);
-                    }
-                    touch(b, &group, p);
-                }
-                None => not_found(b, p, "GroupId", "security group", &group),
-            }
+            build_security_group_ingress(b, p)?
         }
-        "AWS::EC2::NetworkInterface" => {
-            let subnet = p.id_ref(b, "SubnetId", "subnet")?;
-            let groups = p.id_list(b, "GroupSet", "sg")?;
-            let vpc = subnet.as_ref().and_then(|s| {
-                b.snap
-                    .subnets
-                    .iter()
-                    .find(|x| &x.subnet_id == s)
-                    .map(|x| x.vpc_id.clone())
-            });
-            let ip = match p.str("PrivateIpAddress")? {
-                F::Known(s) => Some(s),
-                _ => None,
-            };
-            let id = own(b, "eni");
-            create(b, &id, p);
-            upsert(
-                &mut b.snap.network_interfaces,
-                NetworkInterface {
-                    network_interface_id: id,
-                    subnet_id: subnet,
-                    vpc_id: vpc,
-                    interface_type: Some("interface".into()),
-                    private_ip_address: ip.clone(),
-                    private_ip_addresses: ip
-                        .map(|a| PrivateIpAddress {
-                            private_ip_address: Some(a),
-                            primary: Some(true),
-                            association: None,
-                        })
-                        .into_iter()
-                        .collect(),
-                    groups: groups
-                        .into_iter()
-                        .map(|g| GroupIdentifier {
-                            group_id: g,
-                            group_name: None,
-                        })
-                        .collect(),
-                    status: Some("in-use".into()),
-                    ..NetworkInterface::default()
-                },
-                |e| &e.network_interface_id,
-            );
-        }
-        "AWS::EC2::PrefixList" => {
-            let id = own(b, "pl");
-            let name = match p.str("PrefixListName")? {
-                F::Known(n) => Some(n),
-                _ => None,
-            };
-            let cidrs = match p.maps("Entries")? {
-                F::Absent => Some(Vec::new()),
-                F::Open(r) => {
-                    b.unresolved(p.id, "Entries", r);
-                    None
-                }
-                F::Known(list) => {
-                    let mut out = Some(Vec::new());
-                    for e in list {
-                        match scalar(e.get("Cidr"), || p.err("Entries", "Cidr must be a string"))? {
-                            F::Known(c) => {
-                                check_cidr(&c).map_err(|m| p.err("Entries", m))?;
-                                if let Some(o) = out.as_mut() {
-                                    o.push(c);
-                                }
-                            }
-                            F::Open(r) => {
-                                b.unresolved(p.id, "Entries", r);
-                                out = None;
-                            }
-                            F::Absent => return Err(p.err("Entries", "an entry has no Cidr")),
-                        }
-                    }
-                    out
-                }
-            };
-            create(b, &id, p);
-            upsert(
-                &mut b.snap.prefix_lists,
-                PrefixList {
-                    prefix_list_id: id,
-                    prefix_list_name: name,
-                    cidrs,
-                    address_family: match p.str("AddressFamily")? {
-                        F::Known(a) => Some(a),
-                        _ => None,
-                    },
-                    owner_id: None,
-                },
-                |x| &x.prefix_list_id,
-            );
-        }
+        "AWS::EC2::NetworkInterface" => build_network_interface(b, p)?,
+        "AWS::EC2::PrefixList" => build_prefix_list(b, p)?,
         "AWS::EC2::VPCEndpoint" => endpoint(b, p)?,
         "AWS::EC2::Route" => route(b, p)?,
         "AWS::EC2::SubnetRouteTableAssociation" | "AWS::EC2::GatewayRouteTableAssociation" => {
-            let rtb = p
-                .id_strict("RouteTableId")?
-                .ok_or_else(|| p.err("RouteTableId", "is required"))?;
-            let gateway = p.kind == "AWS::EC2::GatewayRouteTableAssociation";
-            let (prop, target) = if gateway {
-                ("GatewayId", p.id_strict("GatewayId")?)
-            } else {
-                ("SubnetId", p.id_strict("SubnetId")?)
-            };
-            let target = target.ok_or_else(|| p.err(prop, "is required"))?;
-            if !b.snap.route_tables.iter().any(|r| r.route_table_id == rtb) {
-                not_found(b, p, "RouteTableId", "route table", &rtb);
-                return Ok(());
-            }
-            // A subnet (or gateway) has one explicit association: it moves.
-            for r in &mut b.snap.route_tables {
-                r.associations.retain(|a| {
-                    a.main == Some(true)
-                        || if gateway {
-                            a.gateway_id.as_deref() != Some(&target)
-                        } else {
-                            a.subnet_id.as_deref() != Some(&target)
-                        }
-                });
-            }
-            let assoc = own(b, "rtbassoc");
-            let rt = b
-                .snap
-                .route_tables
-                .iter_mut()
-                .find(|r| r.route_table_id == rtb)
-                .expect("checked above");
-            rt.associations.push(RouteTableAssociation {
-                main: Some(false),
-                route_table_association_id: Some(assoc),
-                route_table_id: Some(rtb.clone()),
-                subnet_id: (!gateway).then(|| target.clone()),
-                gateway_id: gateway.then(|| target.clone()),
-                association_state: Some(StateObj {
-                    state: Some("associated".into()),
-                }),
-            });
-            touch(b, &rtb, p);
+            build_subnet_route_table_association(b, p)?
         }
         "AWS::EC2::NetworkAcl" => {
             let vpc = p
@@ -752,38 +244,611 @@ pub fn build(b: &mut Builder, ctx: &mut Ctx, p: &Props) -> Result<(), PlanError>
             );
         }
         "AWS::EC2::NetworkAclEntry" => acl_entry(b, p)?,
-        "AWS::EC2::SubnetNetworkAclAssociation" => {
-            let acl = p
-                .id_strict("NetworkAclId")?
-                .ok_or_else(|| p.err("NetworkAclId", "is required"))?;
-            let subnet = p
-                .id_strict("SubnetId")?
-                .ok_or_else(|| p.err("SubnetId", "is required"))?;
-            if !b.snap.network_acls.iter().any(|a| a.network_acl_id == acl) {
-                not_found(b, p, "NetworkAclId", "network ACL", &acl);
-                return Ok(());
-            }
-            for a in &mut b.snap.network_acls {
-                a.associations
-                    .retain(|x| x.subnet_id.as_deref() != Some(&subnet));
-            }
-            let assoc = own(b, "aclassoc");
-            let a = b
-                .snap
-                .network_acls
-                .iter_mut()
-                .find(|a| a.network_acl_id == acl)
-                .expect("checked above");
-            a.associations.push(NetworkAclAssociation {
-                network_acl_association_id: Some(assoc),
-                network_acl_id: Some(acl.clone()),
-                subnet_id: Some(subnet),
-            });
-            touch(b, &acl, p);
-        }
+        "AWS::EC2::SubnetNetworkAclAssociation" => build_subnet_network_acl_association(b, p)?,
         "AWS::SageMaker::NotebookInstance" => notebook(b, ctx, p)?,
         _ => {}
     }
+    Ok(())
+}
+
+/// "AWS::EC2::VPC".
+fn build_vpc(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
+    let cidr = match p.cidr("CidrBlock")? {
+        F::Known(c) => c,
+        F::Open(r) => {
+            b.unresolved(p.id, "CidrBlock", r);
+            return Ok(());
+        }
+        F::Absent => {
+            b.unresolved(
+                p.id,
+                "CidrBlock",
+                "allocated from an IPAM pool when the stack is created",
+            );
+            return Ok(());
+        }
+    };
+    let id = own(b, "vpc");
+    create(b, &id, p);
+    let support = p.bool("EnableDnsSupport", true)?;
+    let hostnames = p.bool("EnableDnsHostnames", false)?;
+    b.add_vpc(
+        Vpc {
+            vpc_id: id.clone(),
+            cidr_block: Some(cidr.clone()),
+            cidr_block_association_set: vec![CidrAssociation {
+                cidr_block: cidr,
+                cidr_block_state: Some(StateObj {
+                    state: Some("associated".into()),
+                }),
+            }],
+            is_default: Some(false),
+            tags: p.tags(),
+            ..Vpc::default()
+        },
+        matches!(support, F::Known(true)),
+        matches!(hostnames, F::Known(true)),
+    );
+    // An open DNS attribute is left out: the verdicts that need it are unknown.
+    for (prop, f) in [
+        ("EnableDnsSupport", &support),
+        ("EnableDnsHostnames", &hostnames),
+    ] {
+        if let F::Open(r) = f {
+            b.unresolved(p.id, prop, r.clone());
+            if let Some(a) = b.snap.vpc_attributes.iter_mut().find(|a| a.vpc_id == id) {
+                if prop == "EnableDnsSupport" {
+                    a.enable_dns_support = None;
+                } else {
+                    a.enable_dns_hostnames = None;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "AWS::EC2::VPCCidrBlock".
+fn build_vpc_cidr_block(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let Some(vpc) = p.id_ref(b, "VpcId", "vpc")? else {
+        return Err(p.err("VpcId", "is required"));
+    };
+    let Some(v) = b.snap.vpcs.iter_mut().find(|v| v.vpc_id == vpc) else {
+        not_found(b, p, "VpcId", "VPC", &vpc);
+        return Ok(());
+    };
+    let v_id = v.vpc_id.clone();
+    match (p.cidr("CidrBlock")?, p.cidr("Ipv6CidrBlock")?) {
+        (F::Known(c), _) => v.cidr_block_association_set.push(CidrAssociation {
+            cidr_block: c,
+            cidr_block_state: Some(StateObj {
+                state: Some("associated".into()),
+            }),
+        }),
+        (_, F::Known(c)) => v.ipv6_cidr_block_association_set.push(Ipv6CidrAssociation {
+            ipv6_cidr_block: c,
+            ipv6_cidr_block_state: Some(StateObj {
+                state: Some("associated".into()),
+            }),
+        }),
+        (F::Open(r), _) | (_, F::Open(r)) => {
+            b.unresolved(p.id, "CidrBlock", r);
+            return Ok(());
+        }
+        (F::Absent, F::Absent) => {
+            b.unresolved(
+                p.id,
+                "Ipv6CidrBlock",
+                "the block AWS (or an IPAM pool) allocates is known only after the stack is created",
+            );
+            return Ok(());
+        }
+    }
+    touch(b, &v_id, p);
+    Ok(())
+}
+
+/// "AWS::EC2::DHCPOptions".
+fn build_dhcp_options(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
+    let id = own(b, "dopt");
+    let mut conf = Vec::new();
+    for (prop, key) in [
+        ("DomainNameServers", "domain-name-servers"),
+        ("DomainName", "domain-name"),
+        ("NtpServers", "ntp-servers"),
+    ] {
+        let values: Vec<String> = match p.map.get(prop) {
+            None => continue,
+            Some(V::Open(r)) => {
+                b.unresolved(p.id, prop, r.clone());
+                vec![Builder::unresolved_id("dns", &format!("{}.{prop}", p.id))]
+            }
+            Some(V::List(l)) => l
+                .iter()
+                .map(|x| {
+                    text(x).unwrap_or_else(|| {
+                        Builder::unresolved_id("dns", &format!("{}.{prop}", p.id))
+                    })
+                })
+                .collect(),
+            Some(x) => vec![text(x).ok_or_else(|| p.err(prop, "must be a list"))?],
+        };
+        conf.push(DhcpConfiguration {
+            key: key.into(),
+            values: values
+                .into_iter()
+                .map(|value| AttributeValue { value })
+                .collect(),
+        });
+    }
+    create(b, &id, p);
+    let sets = b.snap.dhcp_options.get_or_insert_with(Vec::new);
+    upsert(
+        sets,
+        DhcpOptions {
+            dhcp_options_id: id,
+            dhcp_configurations: conf,
+            tags: p.tags(),
+            ..DhcpOptions::default()
+        },
+        |d| &d.dhcp_options_id,
+    );
+    Ok(())
+}
+
+/// "AWS::EC2::VPCDHCPOptionsAssociation".
+fn build_vpc_dhcp_options_association(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let vpc = p.id_ref(b, "VpcId", "vpc")?.unwrap_or_default();
+    let mut dopt = p
+        .id_ref(b, "DhcpOptionsId", "dopt")?
+        .ok_or_else(|| p.err("DhcpOptionsId", "is required"))?;
+    if dopt == "default" {
+        dopt = "dopt-default#AmazonProvidedDNS".into();
+        let sets = b.snap.dhcp_options.get_or_insert_with(Vec::new);
+        if !sets.iter().any(|d| d.dhcp_options_id == dopt) {
+            sets.push(DhcpOptions {
+                dhcp_options_id: dopt.clone(),
+                dhcp_configurations: vec![DhcpConfiguration {
+                    key: "domain-name-servers".into(),
+                    values: vec![AttributeValue {
+                        value: "AmazonProvidedDNS".into(),
+                    }],
+                }],
+                ..DhcpOptions::default()
+            });
+        }
+    }
+    match b.snap.vpcs.iter_mut().find(|v| v.vpc_id == vpc) {
+        Some(v) => {
+            v.dhcp_options_id = Some(dopt);
+            touch(b, &vpc, p);
+        }
+        None => not_found(b, p, "VpcId", "VPC", &vpc),
+    }
+    Ok(())
+}
+
+/// "AWS::EC2::Subnet".
+fn build_subnet(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
+    let vpc = p
+        .id_ref(b, "VpcId", "vpc")?
+        .ok_or_else(|| p.err("VpcId", "is required"))?;
+    let ipv6_native = matches!(p.bool("Ipv6Native", false)?, F::Known(true));
+    let cidr = match p.cidr("CidrBlock")? {
+        F::Known(c) => Some(c),
+        F::Open(r) => {
+            b.unresolved(p.id, "CidrBlock", r);
+            return Ok(());
+        }
+        F::Absent if ipv6_native => None,
+        F::Absent => {
+            b.unresolved(
+                p.id,
+                "CidrBlock",
+                "allocated from an IPAM pool when the stack is created",
+            );
+            return Ok(());
+        }
+    };
+    let ipv6 = match p.cidr("Ipv6CidrBlock")? {
+        F::Known(c) => vec![Ipv6CidrAssociation {
+            ipv6_cidr_block: c,
+            ipv6_cidr_block_state: Some(StateObj {
+                state: Some("associated".into()),
+            }),
+        }],
+        F::Open(r) => {
+            // The subnet's IPv6 range decides what its instances can send: without it
+            // the subnet is left out, and whatever is placed in it is unknown.
+            b.unresolved(p.id, "Ipv6CidrBlock", r);
+            return Ok(());
+        }
+        F::Absent => Vec::new(),
+    };
+    let az = match p.str("AvailabilityZone")? {
+        F::Known(s) => Some(s),
+        _ => None,
+    };
+    let id = own(b, "subnet");
+    create(b, &id, p);
+    upsert(
+        &mut b.snap.subnets,
+        Subnet {
+            subnet_id: id,
+            vpc_id: vpc,
+            cidr_block: cidr,
+            ipv6_cidr_block_association_set: ipv6,
+            availability_zone: az,
+            map_public_ip_on_launch: match p.bool("MapPublicIpOnLaunch", false)? {
+                F::Known(v) => Some(v),
+                _ => None,
+            },
+            state: Some("available".into()),
+            tags: p.tags(),
+            ..Subnet::default()
+        },
+        |s| &s.subnet_id,
+    );
+    Ok(())
+}
+
+/// "AWS::EC2::SubnetCidrBlock".
+fn build_subnet_cidr_block(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let subnet = p
+        .id_ref(b, "SubnetId", "subnet")?
+        .ok_or_else(|| p.err("SubnetId", "is required"))?;
+    let block = match p.cidr("Ipv6CidrBlock")? {
+        F::Known(c) => c,
+        F::Open(r) => {
+            // The subnet's IPv6 range is open: the subnet is taken out, so whatever is
+            // placed in it is unknown rather than judged IPv4-only.
+            b.unresolved(p.id, "Ipv6CidrBlock", r);
+            b.remove(&subnet);
+            return Ok(());
+        }
+        F::Absent => {
+            b.unresolved(
+                p.id,
+                "Ipv6CidrBlock",
+                "allocated from an IPAM pool when the stack is created",
+            );
+            b.remove(&subnet);
+            return Ok(());
+        }
+    };
+    match b.snap.subnets.iter_mut().find(|s| s.subnet_id == subnet) {
+        Some(s) => {
+            s.ipv6_cidr_block_association_set.push(Ipv6CidrAssociation {
+                ipv6_cidr_block: block,
+                ipv6_cidr_block_state: Some(StateObj {
+                    state: Some("associated".into()),
+                }),
+            });
+            touch(b, &subnet, p);
+        }
+        None => not_found(b, p, "SubnetId", "subnet", &subnet),
+    }
+    Ok(())
+}
+
+/// "AWS::EC2::NatGateway".
+fn build_nat_gateway(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
+    let subnet = p
+        .id_ref(b, "SubnetId", "subnet")?
+        .ok_or_else(|| p.err("SubnetId", "is required"))?;
+    let connectivity = match p.str("ConnectivityType")? {
+        F::Known(c) => c,
+        F::Absent => "public".into(),
+        F::Open(r) => {
+            b.unresolved(p.id, "ConnectivityType", r);
+            // Unknown connectivity: the NAT is left out, so routes to it dangle.
+            return Ok(());
+        }
+    };
+    let allocation = p.id_ref(b, "AllocationId", "eipalloc")?;
+    let private_ip = match p.str("PrivateIpAddress")? {
+        F::Known(s) => Some(s),
+        _ => None,
+    };
+    let vpc = b
+        .snap
+        .subnets
+        .iter()
+        .find(|s| s.subnet_id == subnet)
+        .map(|s| s.vpc_id.clone());
+    let id = own(b, "nat");
+    create(b, &id, p);
+    upsert(
+        &mut b.snap.nat_gateways,
+        NatGateway {
+            nat_gateway_id: id,
+            subnet_id: Some(subnet),
+            vpc_id: vpc,
+            state: Some("available".into()),
+            connectivity_type: Some(connectivity),
+            nat_gateway_addresses: vec![NatGatewayAddress {
+                allocation_id: allocation,
+                private_ip,
+                ..NatGatewayAddress::default()
+            }],
+            tags: p.tags(),
+        },
+        |n| &n.nat_gateway_id,
+    );
+    Ok(())
+}
+
+/// "AWS::EC2::SecurityGroup".
+fn build_security_group(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
+    let vpc = match p.id_ref(b, "VpcId", "vpc")? {
+        Some(v) => Some(v),
+        None => b
+            .snap
+            .vpcs
+            .iter()
+            .find(|v| v.is_default == Some(true))
+            .map(|v| v.vpc_id.clone()),
+    };
+    let id = own(b, "sg");
+    let name = match p.str("GroupName")? {
+        F::Known(n) => Some(n),
+        _ => Some(p.id.to_string()),
+    };
+    let ingress = rules(b, p, "SecurityGroupIngress", false)?;
+    let egress = match p.maps("SecurityGroupEgress")? {
+        // No egress rules given (absent or an empty list): EC2's default rule stays.
+        F::Absent => vec![allow_all_egress()],
+        F::Known(l) if l.is_empty() => vec![allow_all_egress()],
+        _ => rules(b, p, "SecurityGroupEgress", true)?,
+    };
+    create(b, &id, p);
+    upsert(
+        &mut b.snap.security_groups,
+        SecurityGroup {
+            group_id: id,
+            group_name: name,
+            vpc_id: vpc,
+            ip_permissions: ingress,
+            ip_permissions_egress: egress,
+            tags: p.tags(),
+        },
+        |g| &g.group_id,
+    );
+    Ok(())
+}
+
+/// "AWS::EC2::SecurityGroupIngress" | "AWS::EC2::SecurityGroupEgress".
+fn build_security_group_ingress(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let egress = p.kind == "AWS::EC2::SecurityGroupEgress";
+    let group = match p.id_ref(b, "GroupId", "sg")? {
+        Some(g) => g,
+        None => match p.str("GroupName")? {
+            F::Known(n) => match b
+                .snap
+                .security_groups
+                .iter()
+                .find(|g| g.group_name.as_deref() == Some(&n))
+            {
+                Some(g) => g.group_id.clone(),
+                None => {
+                    not_found(b, p, "GroupName", "security group", &n);
+                    return Ok(());
+                }
+            },
+            F::Open(r) => {
+                b.unresolved(p.id, "GroupName", r);
+                return Ok(());
+            }
+            F::Absent => return Err(p.err("GroupId", "GroupId or GroupName is required")),
+        },
+    };
+    let Some(perm) = rule(b, p, "", &p.map, egress)? else {
+        return Ok(());
+    };
+    match b
+        .snap
+        .security_groups
+        .iter_mut()
+        .find(|g| g.group_id == group)
+    {
+        Some(g) => {
+            if egress {
+                g.ip_permissions_egress.push(perm);
+            } else {
+                g.ip_permissions.push(perm);
+            }
+            touch(b, &group, p);
+        }
+        None => not_found(b, p, "GroupId", "security group", &group),
+    }
+    Ok(())
+}
+
+/// "AWS::EC2::NetworkInterface".
+fn build_network_interface(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
+    let subnet = p.id_ref(b, "SubnetId", "subnet")?;
+    let groups = p.id_list(b, "GroupSet", "sg")?;
+    let vpc = subnet.as_ref().and_then(|s| {
+        b.snap
+            .subnets
+            .iter()
+            .find(|x| &x.subnet_id == s)
+            .map(|x| x.vpc_id.clone())
+    });
+    let ip = match p.str("PrivateIpAddress")? {
+        F::Known(s) => Some(s),
+        _ => None,
+    };
+    let id = own(b, "eni");
+    create(b, &id, p);
+    upsert(
+        &mut b.snap.network_interfaces,
+        NetworkInterface {
+            network_interface_id: id,
+            subnet_id: subnet,
+            vpc_id: vpc,
+            interface_type: Some("interface".into()),
+            private_ip_address: ip.clone(),
+            private_ip_addresses: ip
+                .map(|a| PrivateIpAddress {
+                    private_ip_address: Some(a),
+                    primary: Some(true),
+                    association: None,
+                })
+                .into_iter()
+                .collect(),
+            groups: groups
+                .into_iter()
+                .map(|g| GroupIdentifier {
+                    group_id: g,
+                    group_name: None,
+                })
+                .collect(),
+            status: Some("in-use".into()),
+            ..NetworkInterface::default()
+        },
+        |e| &e.network_interface_id,
+    );
+    Ok(())
+}
+
+/// "AWS::EC2::PrefixList".
+fn build_prefix_list(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
+    let id = own(b, "pl");
+    let name = match p.str("PrefixListName")? {
+        F::Known(n) => Some(n),
+        _ => None,
+    };
+    let cidrs = match p.maps("Entries")? {
+        F::Absent => Some(Vec::new()),
+        F::Open(r) => {
+            b.unresolved(p.id, "Entries", r);
+            None
+        }
+        F::Known(list) => {
+            let mut out = Some(Vec::new());
+            for e in list {
+                match scalar(e.get("Cidr"), || p.err("Entries", "Cidr must be a string"))? {
+                    F::Known(c) => {
+                        check_cidr(&c).map_err(|m| p.err("Entries", m))?;
+                        if let Some(o) = out.as_mut() {
+                            o.push(c);
+                        }
+                    }
+                    F::Open(r) => {
+                        b.unresolved(p.id, "Entries", r);
+                        out = None;
+                    }
+                    F::Absent => return Err(p.err("Entries", "an entry has no Cidr")),
+                }
+            }
+            out
+        }
+    };
+    create(b, &id, p);
+    upsert(
+        &mut b.snap.prefix_lists,
+        PrefixList {
+            prefix_list_id: id,
+            prefix_list_name: name,
+            cidrs,
+            address_family: match p.str("AddressFamily")? {
+                F::Known(a) => Some(a),
+                _ => None,
+            },
+            owner_id: None,
+        },
+        |x| &x.prefix_list_id,
+    );
+    Ok(())
+}
+
+/// "AWS::EC2::SubnetRouteTableAssociation" | "AWS::EC2::GatewayRouteTableAssociation".
+fn build_subnet_route_table_association(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
+    let rtb = p
+        .id_strict("RouteTableId")?
+        .ok_or_else(|| p.err("RouteTableId", "is required"))?;
+    let gateway = p.kind == "AWS::EC2::GatewayRouteTableAssociation";
+    let (prop, target) = if gateway {
+        ("GatewayId", p.id_strict("GatewayId")?)
+    } else {
+        ("SubnetId", p.id_strict("SubnetId")?)
+    };
+    let target = target.ok_or_else(|| p.err(prop, "is required"))?;
+    if !b.snap.route_tables.iter().any(|r| r.route_table_id == rtb) {
+        not_found(b, p, "RouteTableId", "route table", &rtb);
+        return Ok(());
+    }
+    // A subnet (or gateway) has one explicit association: it moves.
+    for r in &mut b.snap.route_tables {
+        r.associations.retain(|a| {
+            a.main == Some(true)
+                || if gateway {
+                    a.gateway_id.as_deref() != Some(&target)
+                } else {
+                    a.subnet_id.as_deref() != Some(&target)
+                }
+        });
+    }
+    let assoc = own(b, "rtbassoc");
+    let rt = b
+        .snap
+        .route_tables
+        .iter_mut()
+        .find(|r| r.route_table_id == rtb)
+        .expect("checked above");
+    rt.associations.push(RouteTableAssociation {
+        main: Some(false),
+        route_table_association_id: Some(assoc),
+        route_table_id: Some(rtb.clone()),
+        subnet_id: (!gateway).then(|| target.clone()),
+        gateway_id: gateway.then(|| target.clone()),
+        association_state: Some(StateObj {
+            state: Some("associated".into()),
+        }),
+    });
+    touch(b, &rtb, p);
+    Ok(())
+}
+
+/// "AWS::EC2::SubnetNetworkAclAssociation".
+fn build_subnet_network_acl_association(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
+    let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
+    let acl = p
+        .id_strict("NetworkAclId")?
+        .ok_or_else(|| p.err("NetworkAclId", "is required"))?;
+    let subnet = p
+        .id_strict("SubnetId")?
+        .ok_or_else(|| p.err("SubnetId", "is required"))?;
+    if !b.snap.network_acls.iter().any(|a| a.network_acl_id == acl) {
+        not_found(b, p, "NetworkAclId", "network ACL", &acl);
+        return Ok(());
+    }
+    for a in &mut b.snap.network_acls {
+        a.associations
+            .retain(|x| x.subnet_id.as_deref() != Some(&subnet));
+    }
+    let assoc = own(b, "aclassoc");
+    let a = b
+        .snap
+        .network_acls
+        .iter_mut()
+        .find(|a| a.network_acl_id == acl)
+        .expect("checked above");
+    a.associations.push(NetworkAclAssociation {
+        network_acl_association_id: Some(assoc),
+        network_acl_id: Some(acl.clone()),
+        subnet_id: Some(subnet),
+    });
+    touch(b, &acl, p);
     Ok(())
 }
 
