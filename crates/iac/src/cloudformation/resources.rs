@@ -251,7 +251,7 @@ pub fn build(b: &mut Builder, ctx: &mut Ctx, p: &Props) -> Result<(), PlanError>
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::VPC` into the planned state.
 fn build_vpc(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
     let cidr = match p.cidr("CidrBlock")? {
@@ -309,7 +309,7 @@ fn build_vpc(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::VPCCidrBlock` into the planned state.
 fn build_vpc_cidr_block(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let Some(vpc) = p.id_ref(b, "VpcId", "vpc")? else {
         return Err(p.err("VpcId", "is required"));
@@ -349,7 +349,7 @@ fn build_vpc_cidr_block(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::DHCPOptions` into the planned state.
 fn build_dhcp_options(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
     let id = own(b, "dopt");
@@ -398,7 +398,7 @@ fn build_dhcp_options(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::VPCDHCPOptionsAssociation` into the planned state.
 fn build_vpc_dhcp_options_association(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let vpc = p.id_ref(b, "VpcId", "vpc")?.unwrap_or_default();
     let mut dopt = p
@@ -430,7 +430,7 @@ fn build_vpc_dhcp_options_association(b: &mut Builder, p: &Props) -> Result<(), 
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::Subnet` into the planned state.
 fn build_subnet(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
     let vpc = p
@@ -495,7 +495,7 @@ fn build_subnet(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::SubnetCidrBlock` into the planned state.
 fn build_subnet_cidr_block(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let subnet = p
         .id_ref(b, "SubnetId", "subnet")?
@@ -534,7 +534,7 @@ fn build_subnet_cidr_block(b: &mut Builder, p: &Props) -> Result<(), PlanError> 
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::NatGateway` into the planned state.
 fn build_nat_gateway(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
     let subnet = p
@@ -582,7 +582,7 @@ fn build_nat_gateway(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::SecurityGroup` into the planned state.
 fn build_security_group(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
     let vpc = match p.id_ref(b, "VpcId", "vpc")? {
@@ -669,7 +669,7 @@ fn build_security_group_ingress(b: &mut Builder, p: &Props) -> Result<(), PlanEr
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::NetworkInterface` into the planned state.
 fn build_network_interface(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
     let subnet = p.id_ref(b, "SubnetId", "subnet")?;
@@ -718,7 +718,7 @@ fn build_network_interface(b: &mut Builder, p: &Props) -> Result<(), PlanError> 
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::PrefixList` into the planned state.
 fn build_prefix_list(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
     let id = own(b, "pl");
@@ -819,7 +819,7 @@ fn build_subnet_route_table_association(b: &mut Builder, p: &Props) -> Result<()
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::SubnetNetworkAclAssociation` into the planned state.
 fn build_subnet_network_acl_association(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
     let acl = p
