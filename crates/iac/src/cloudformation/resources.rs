@@ -622,7 +622,7 @@ fn build_security_group(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::SecurityGroupIngress` and `AWS::EC2::SecurityGroupEgress` into the planned state.
 fn build_security_group_ingress(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let egress = p.kind == "AWS::EC2::SecurityGroupEgress";
     let group = match p.id_ref(b, "GroupId", "sg")? {
@@ -770,7 +770,7 @@ fn build_prefix_list(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     Ok(())
 }
 
-///  into the planned state.
+/// `AWS::EC2::SubnetRouteTableAssociation` and `AWS::EC2::GatewayRouteTableAssociation` into the planned state.
 fn build_subnet_route_table_association(b: &mut Builder, p: &Props) -> Result<(), PlanError> {
     let own = |b: &Builder, prefix: &str| b.id(prefix, p.id);
     let rtb = p
