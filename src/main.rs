@@ -819,8 +819,17 @@ fn diff_side(path: &Path, a: &DiffArgs, options: &Options) -> Result<vpcreach::d
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         let text = String::from_utf8_lossy(&bytes);
         if render::diff::looks_like_report(&text) {
-            return render::diff::parse_report_json(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
+            let v = render::diff::parse_report_json(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            // `analyze` never saves a report without notebooks (it exits 2): a gate must not
+            // pass on one.
+            if v.notebooks().next().is_none() {
+                bail!(
+                    "{}: the saved report holds no notebook: nothing to compare",
+                    path.display()
+                );
+            }
+            return Ok(v);
         }
         if iac::detect(path, &text).is_ok() {
             let (_, loaded) = read_plans(&[path.to_path_buf()], &a.input, &[])?;

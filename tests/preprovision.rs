@@ -348,6 +348,18 @@ fn diff_reads_a_saved_report_and_refuses_what_is_none_of_the_four_forms() {
     let o = run(&["diff", junk.to_str().unwrap(), "samples/nat-egress"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("junk.json"), "{}", stderr(&o));
+    // A report without notebooks never passes a gate, on either side.
+    let empty = dir.join("empty.json");
+    std::fs::write(
+        &empty,
+        r#"{"region": "us-east-1", "profile": "isolated", "notebooks": [], "diagnostics": [],
+            "summary": {"notebooks": 0, "compliant": 0}}"#,
+    )
+    .unwrap();
+    let o = run(&["diff", empty.to_str().unwrap(), empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("holds no notebook"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
