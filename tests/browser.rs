@@ -273,6 +273,15 @@ fn html_report_fits_1024px_and_prints_on_a4_landscape() {
         std::fs::write(&report, &html).unwrap();
         let url = format!("file://{}", report.display());
 
+        // The shared legend is drawn, not an empty picture (it once lost its table when the
+        // diagrams' legend changed shape).
+        let legend = &html[html.find("id=\"legend\"").expect("a legend figure")..];
+        let legend = &legend[..legend.find("</figure>").unwrap()];
+        assert!(
+            legend.contains(">Legend<"),
+            "{name}: empty legend: {legend}"
+        );
+
         // The summary table's headers, as the report writes them.
         let table = &html[html.find("<table id=\"notebook-summary\">").unwrap()..];
         let thead = &table[..table.find("</thead>").unwrap()];

@@ -95,6 +95,7 @@ section.notebook { border-top: 1px solid var(--line); margin-top: 1.5rem; }
 figure.diagram { margin: .5rem 0 1rem; overflow-x: auto; border: 1px solid var(--line); padding: .5rem; }
 figure.diagram svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 figure.diagram.legend svg { max-width: min(100%, 900px); }
+ul.fixes pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 figure.diagram .piece { display: none; }
 figure.diagram figcaption { font-size: .85rem; color: var(--muted); }
 p.no-diagram { color: var(--bad); font-style: italic; }
@@ -220,7 +221,14 @@ pub enum Diagrams<'a> {
 
 /// The ID graphviz-rust gives the legend's cluster.
 fn is_legend(s: &Stmt) -> bool {
-    matches!(s, Stmt::Subgraph(Subgraph { id: Id::Escaped(i), .. }) if i == "\"cluster_legend\"")
+    matches!(s, Stmt::Subgraph(Subgraph { id: Id::Escaped(i), .. })
+        if i == "\"cluster_legend\"" || i == "\"legend-rank\"")
+}
+
+/// The legend drawn as a cluster of sample nodes (one per kind), which wants lining up in rows;
+/// the table legend (`legend-rank`) is one node and needs nothing.
+fn is_cluster_legend(s: &Subgraph) -> bool {
+    matches!(&s.id, Id::Escaped(i) if i == "\"cluster_legend\"")
 }
 
 /// A notebook's scene, focused so that it stays legible on a printed page: only the notebook's
@@ -320,7 +328,7 @@ fn legend_dot(net: &Network, report: &Report) -> Option<String> {
     // The node kinds in rows of four (invisible edges line them up), not one long column.
     for s in stmts.iter_mut() {
         if let Stmt::Subgraph(sg) = s
-            && is_legend(&Stmt::Subgraph(sg.clone()))
+            && is_cluster_legend(sg)
         {
             let node = |i: usize| Vertex::N(NodeId(Id::Escaped(format!("\"legend/n{i}\"")), None));
             for i in (0..count).filter(|i| i % 4 != 3 && i + 1 < count) {
