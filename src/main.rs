@@ -16,6 +16,9 @@ use vpcreach::report::{self, Judgement, Profile};
 
 use vpcreach::{aws, iac, model};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "vpcreach",
@@ -548,6 +551,14 @@ fn no_notebooks(regions: &[aws::Loaded], e: &AssessError) -> anyhow::Error {
 /// (selected) notebooks, in region order; the exit status is the worst. Malformed values come
 /// first (they are the more precise error); no notebook in any region is an input error (exit 2).
 fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String, i32)> {
+    report_regions_timed(regions, cfg, Timings::start())
+}
+
+fn report_regions_timed(
+    regions: Vec<aws::Loaded>,
+    cfg: &RunConfig,
+    mut timings: Timings,
+) -> Result<(String, i32)> {
     let aws::Judged {
         networks: nets,
         mut reports,
@@ -560,6 +571,7 @@ fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String,
         Err(aws::JudgeError::Assess(e)) => bail!("--require: {e}"),
         Err(e) => bail!("{e}"),
     };
+    timings.lap("judge");
     if cfg.fixes {
         for (i, report) in &mut reports {
             let found =
@@ -583,7 +595,7 @@ fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String,
             .timestamp
             .then(|| render::meta::rfc3339(std::time::SystemTime::now())),
     };
-    let only: Vec<report::Report> = reports.iter().map(|(_, r)| r.clone()).collect();
+    let (order, only): (Vec<usize>, Vec<report::Report>) = reports.into_iter().unzip();
     let code = cfg.exit_code(&only);
     // Formats that are one document for every region.
     let whole = match cfg.format {
@@ -603,20 +615,57 @@ fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String,
         }
         _ => None,
     };
-    if let Some(text) = whole {
-        for (i, report) in &reports {
-            write_dot(report, &nets[*i], cfg)?;
+    let text = match whole {
+        Some(text) => {
+            for (i, report) in order.iter().zip(&only) {
+                write_dot(report, &nets[*i], cfg)?;
+            }
+            text
         }
-        return Ok((cfg.emit(text)?, code));
-    }
-    let mut text = String::new();
-    for (i, report) in reports {
-        if !text.is_empty() {
-            text.push('\n');
+        None => {
+            let mut text = String::new();
+            for (i, report) in order.iter().zip(&only) {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&render_report(report, &nets[*i], cfg, &meta)?);
+            }
+            text
         }
-        text.push_str(&render_report(&report, &nets[i], cfg, &meta)?);
+    };
+    timings.lap("render");
+    let out = cfg.emit(text)?;
+    // The process ends right after printing: freeing a large organisation's snapshot, model
+    // and reports piece by piece would only cost time.
+    std::mem::forget((regions, nets, only));
+    Ok((out, code))
+}
+
+/// `VPCREACH_TIMINGS=1`: how long each phase took, on standard error (for benchmarks and
+/// performance reports; never part of any output format).
+struct Timings {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Timings {
+    fn start() -> Timings {
+        Timings {
+            on: std::env::var_os("VPCREACH_TIMINGS").is_some_and(|v| v != "0"),
+            last: std::time::Instant::now(),
+        }
     }
-    Ok((cfg.emit(text)?, code))
+
+    fn lap(&mut self, what: &str) {
+        let now = std::time::Instant::now();
+        if self.on {
+            eprintln!(
+                "timing: {what:<8} {:>9.3} s",
+                (now - self.last).as_secs_f64()
+            );
+        }
+        self.last = now;
+    }
 }
 
 /// `--dot DIR`: one diagram per notebook and one overview per VPC.
@@ -658,12 +707,14 @@ fn pick_regions(regions: Vec<aws::Loaded>, wanted: &[String]) -> Result<Vec<aws:
 fn analyze(a: AnalyzeArgs) -> Result<(String, i32)> {
     let cfg = RunConfig::resolve(a.run)?;
     let placements = a.place.placements()?;
+    let mut timings = Timings::start();
     let mut regions = pick_regions(load_inputs(&a.paths)?, &a.region)?;
+    timings.lap("load");
     if !a.vpc.is_empty() {
         keep_vpcs(&mut regions, &a.vpc)?;
     }
     iac::place::place(&mut regions, &placements)?;
-    report_regions(regions, &cfg)
+    report_regions_timed(regions, &cfg, timings)
 }
 
 /// The snapshot files and directories of `paths`, or one JSON document from standard input (`-`).

@@ -23,6 +23,8 @@
 // Load errors are built once, on the way out; their size does not matter.
 #![allow(clippy::result_large_err)]
 
+mod fast;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -221,24 +223,29 @@ pub fn load_regions<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<Loaded>, LoadErro
             return Err(LoadError::NotFound { path: p.into() });
         }
     }
-    let mut parsed = Vec::new();
-    for f in &files {
-        let bytes = fs::read(f).map_err(|source| LoadError::Io {
-            path: f.clone(),
-            source,
-        })?;
-        let source = SourceFile {
-            path: f.display().to_string(),
-            sha256: hex(&Sha256::digest(&bytes)),
-        };
-        let map = parse_object(f, &bytes)?;
-        let region = file_region(f, &map)?;
-        parsed.push((f.clone(), source, map, region));
-    }
+    // Files are read and decoded in parallel; the first error in file order wins, as if read one
+    // after another.
+    use rayon::prelude::*;
+    let parsed = files
+        .par_iter()
+        .map(|f| {
+            let bytes = fs::read(f).map_err(|source| LoadError::Io {
+                path: f.clone(),
+                source,
+            })?;
+            let source = SourceFile {
+                path: f.display().to_string(),
+                sha256: hex(&Sha256::digest(&bytes)),
+            };
+            let doc = parse_doc(f, &bytes)?;
+            let region = file_region(f, doc.region())?;
+            Ok((f.clone(), source, doc, region))
+        })
+        .collect::<Result<Vec<_>, LoadError>>()?;
     let regions: BTreeSet<String> = parsed.iter().filter_map(|p| p.3.clone()).collect();
     let mut groups: BTreeMap<Option<String>, Accumulator> = BTreeMap::new();
     let mut all_keys: BTreeSet<String> = BTreeSet::new();
-    for (f, source, map, region) in parsed {
+    for (f, source, doc, region) in parsed {
         let region = match (region, regions.len()) {
             (Some(r), _) => Some(r),
             (None, 0) => None,
@@ -250,10 +257,13 @@ pub fn load_regions<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<Loaded>, LoadErro
                 });
             }
         };
-        all_keys.extend(map.keys().cloned());
+        all_keys.extend(doc.keys());
         let acc = groups.entry(region.clone()).or_default();
         acc.sources.push(source);
-        acc.add(&f, map)?;
+        match doc {
+            Doc::Typed(t) => acc.add_typed(&f, *t)?,
+            Doc::Value(map) => acc.add(&f, map)?,
+        }
         if let Some(r) = region {
             acc.snap.region = Some(r);
         }
@@ -286,10 +296,13 @@ pub fn load_str(origin: &Path, text: &str) -> Result<Snapshot, LoadError> {
 /// Parse one JSON document (already read) as one region's snapshot, with what [`Loaded`] records
 /// about it (no source file: it was not read from disk).
 pub fn load_one(origin: &Path, text: &str) -> Result<Loaded, LoadError> {
-    let map = parse_object(origin, text.as_bytes())?;
-    let region = file_region(origin, &map)?;
+    let doc = parse_doc(origin, text.as_bytes())?;
+    let region = file_region(origin, doc.region())?;
     let mut acc = Accumulator::default();
-    acc.add(origin, map)?;
+    match doc {
+        Doc::Typed(t) => acc.add_typed(origin, *t)?,
+        Doc::Value(map) => acc.add(origin, map)?,
+    }
     if region.is_some() {
         acc.snap.region = region;
     }
@@ -373,6 +386,35 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+/// One file, decoded by the fast path ([`fast`]) or as a JSON object for the exact path.
+enum Doc {
+    Typed(Box<fast::Typed>),
+    Value(Map<String, Value>),
+}
+
+impl Doc {
+    fn region(&self) -> Option<&Value> {
+        match self {
+            Doc::Typed(t) => t.region.as_ref(),
+            Doc::Value(m) => m.get("Region"),
+        }
+    }
+
+    fn keys(&self) -> Vec<String> {
+        match self {
+            Doc::Typed(t) => t.keys.clone(),
+            Doc::Value(m) => m.keys().cloned().collect(),
+        }
+    }
+}
+
+fn parse_doc(path: &Path, bytes: &[u8]) -> Result<Doc, LoadError> {
+    match fast::read(bytes) {
+        Some(t) => Ok(Doc::Typed(Box::new(t))),
+        None => parse_object(path, bytes).map(Doc::Value),
+    }
+}
+
 fn parse_object(path: &Path, bytes: &[u8]) -> Result<Map<String, Value>, LoadError> {
     let value: Value = serde_json::from_slice(bytes).map_err(|source| LoadError::Json {
         path: path.into(),
@@ -391,7 +433,7 @@ pub use vpcreach_core::regions::is_region_name;
 
 /// The region a file belongs to: its `"Region"` key, else the nearest enclosing folder named after
 /// a region; the two must agree.
-fn file_region(path: &Path, map: &Map<String, Value>) -> Result<Option<String>, LoadError> {
+fn file_region(path: &Path, region: Option<&Value>) -> Result<Option<String>, LoadError> {
     let folder = path
         .parent()
         .into_iter()
@@ -399,7 +441,7 @@ fn file_region(path: &Path, map: &Map<String, Value>) -> Result<Option<String>, 
         .filter_map(|c| c.as_os_str().to_str())
         .find(|c| is_region_name(c))
         .map(str::to_string);
-    let key = match map.get("Region") {
+    let key = match region {
         None => None,
         Some(Value::String(r)) => Some(r.clone()),
         Some(other) => {
@@ -422,6 +464,9 @@ fn file_region(path: &Path, map: &Map<String, Value>) -> Result<Option<String>, 
 
 /// A resource type the loader can merge copies of (see the module doc).
 trait Resource: Serialize + DeserializeOwned + PartialEq {
+    /// The resource's ID (its name, for notebooks).
+    fn id(&self) -> &str;
+
     /// Merge `other` into `self` when the two are copies of one resource that may differ
     /// legitimately in ways other than tags; `false` when they cannot be merged this way.
     fn merge_special(&mut self, _other: &Self) -> bool {
@@ -430,26 +475,36 @@ trait Resource: Serialize + DeserializeOwned + PartialEq {
 }
 
 macro_rules! plain_resources {
-    ($($t:ty),*) => { $(impl Resource for $t {})* };
+    ($($t:ty => $id:ident),*) => {
+        $(impl Resource for $t {
+            fn id(&self) -> &str {
+                &self.$id
+            }
+        })*
+    };
 }
 use super::snapshot as s;
 plain_resources!(
-    s::Vpc,
-    s::Subnet,
-    s::RouteTable,
-    s::InternetGateway,
-    s::EgressOnlyInternetGateway,
-    s::NatGateway,
-    s::VpcEndpoint,
-    s::SecurityGroup,
-    s::NetworkAcl,
-    s::DhcpOptions,
-    s::NetworkInterface,
-    s::VpcPeeringConnection,
-    s::TransitGateway
+    s::Vpc => vpc_id,
+    s::Subnet => subnet_id,
+    s::RouteTable => route_table_id,
+    s::InternetGateway => internet_gateway_id,
+    s::EgressOnlyInternetGateway => egress_only_internet_gateway_id,
+    s::NatGateway => nat_gateway_id,
+    s::VpcEndpoint => vpc_endpoint_id,
+    s::SecurityGroup => group_id,
+    s::NetworkAcl => network_acl_id,
+    s::DhcpOptions => dhcp_options_id,
+    s::NetworkInterface => network_interface_id,
+    s::VpcPeeringConnection => vpc_peering_connection_id,
+    s::TransitGateway => transit_gateway_id
 );
 
 impl Resource for PrefixList {
+    fn id(&self) -> &str {
+        &self.prefix_list_id
+    }
+
     /// `describe-prefix-lists` (with `Cidrs`) and `describe-managed-prefix-lists` (without) of
     /// one list: entries from whichever has them, other fields from whichever has them.
     fn merge_special(&mut self, other: &Self) -> bool {
@@ -476,6 +531,10 @@ impl Resource for PrefixList {
 }
 
 impl Resource for NotebookInstance {
+    fn id(&self) -> &str {
+        &self.notebook_instance_name
+    }
+
     /// A `list-notebook-instances` summary and the `describe-notebook-instance` output of the
     /// same notebook: the full description wins.
     fn merge_special(&mut self, other: &Self) -> bool {
@@ -693,6 +752,46 @@ impl Accumulator {
                 _ => unreachable!("every known key is handled"),
             }
         }
+        Ok(())
+    }
+
+    /// A file the fast path decoded: the same as [`Accumulator::add`] would do with it, keys
+    /// in the same (sorted) order.
+    fn add_typed(&mut self, path: &Path, t: fast::Typed) -> Result<(), LoadError> {
+        self.keys.extend(t.keys.iter().cloned());
+        let l = t.lists;
+        let s = &mut self.snap;
+        let seen = &mut self.seen;
+        let mut any = false;
+        macro_rules! each {
+            ($($key:literal => $field:ident => $out:expr),* $(,)?) => {
+                $(if let Some(items) = l.$field {
+                    any = true;
+                    for item in items {
+                        insert(path, $key, item, $out, seen)?;
+                    }
+                })*
+            };
+        }
+        // Sorted as `add` sorts keys (byte order), so that the same conflict is reported first.
+        each!(
+            "DhcpOptions" => dhcp_options => s.dhcp_options.get_or_insert_with(Vec::new),
+            "EgressOnlyInternetGateways" => egress_only_internet_gateways => &mut s.egress_only_internet_gateways,
+            "InternetGateways" => internet_gateways => &mut s.internet_gateways,
+            "NatGateways" => nat_gateways => &mut s.nat_gateways,
+            "NetworkAcls" => network_acls => &mut s.network_acls,
+            "NetworkInterfaces" => network_interfaces => &mut s.network_interfaces,
+            "NotebookInstances" => notebook_instances => &mut s.notebook_instances,
+            "PrefixLists" => prefix_lists => &mut s.prefix_lists,
+            "RouteTables" => route_tables => &mut s.route_tables,
+            "SecurityGroups" => security_groups => &mut s.security_groups,
+            "Subnets" => subnets => &mut s.subnets,
+            "TransitGateways" => transit_gateways => &mut s.transit_gateways,
+            "VpcEndpoints" => vpc_endpoints => &mut s.vpc_endpoints,
+            "VpcPeeringConnections" => vpc_peering_connections => &mut s.vpc_peering_connections,
+            "Vpcs" => vpcs => &mut s.vpcs,
+        );
+        self.recognised |= any;
         Ok(())
     }
 
@@ -987,25 +1086,36 @@ fn take<T: Resource>(
         let id = id_of(path, key, index, id_field, item)?;
         reject_camel_case(path, key, index, Some(id), item)?;
         let decoded: T = decode(path, key, index, Some(id), item)?;
-        match seen.get(&(key, id.to_string())) {
-            Some((first, pos)) => {
-                merge_copy(&mut out[*pos], decoded, |field, a, b| LoadError::Conflict {
-                    key: key.into(),
-                    id: id.into(),
-                    first: first.clone(),
-                    second: path.into(),
-                    field,
-                    a,
-                    b,
-                })?;
-            }
-            None => {
-                seen.insert((key, id.to_string()), (path.into(), out.len()));
-                out.push(decoded);
-            }
-        }
+        insert(path, key, decoded, out, seen)?;
     }
     Ok(())
+}
+
+/// Add one decoded resource, or merge it into an earlier copy (see the module doc).
+fn insert<T: Resource>(
+    path: &Path,
+    key: &'static str,
+    item: T,
+    out: &mut Vec<T>,
+    seen: &mut HashMap<(&'static str, String), (PathBuf, usize)>,
+) -> Result<(), LoadError> {
+    let id = item.id().to_string();
+    match seen.get(&(key, id.clone())) {
+        Some((first, pos)) => merge_copy(&mut out[*pos], item, |field, a, b| LoadError::Conflict {
+            key: key.into(),
+            id: id.clone(),
+            first: first.clone(),
+            second: path.into(),
+            field,
+            a,
+            b,
+        }),
+        None => {
+            seen.insert((key, id), (path.into(), out.len()));
+            out.push(item);
+            Ok(())
+        }
+    }
 }
 
 /// `describe-vpc-attribute` answers one attribute per call, so entries for one VPC merge field by

@@ -11,6 +11,7 @@ pub mod checks;
 pub mod evidence;
 pub mod explain;
 pub mod filters;
+pub mod memo;
 pub mod reply;
 pub mod resolve;
 pub mod services;
@@ -186,7 +187,62 @@ pub fn analyze(net: &Network, cfg: &Config) -> Analysis {
 }
 
 /// Analyse the notebooks whose name `selected` accepts.
+///
+/// Notebooks of one placement share their verdicts ([`memo`]): the first of each placement is
+/// analysed (placements in parallel), the others get its verdicts with their own name and
+/// address. The result is the same as [`analyze_each`]'s, which a test checks.
 pub fn analyze_selected(net: &Network, cfg: &Config, selected: &dyn Fn(&str) -> bool) -> Analysis {
+    use rayon::prelude::*;
+    use std::collections::HashMap;
+
+    let chosen: Vec<&Notebook> = net
+        .notebooks
+        .iter()
+        .filter(|nb| selected(&nb.name))
+        .collect();
+    let placements = memo::Placements::new(net);
+    let keys: Vec<memo::Key> = chosen
+        .par_iter()
+        .map(|nb| placements.key(net, nb))
+        .collect();
+    // The first notebook of each placement, in input order.
+    let mut first_of: HashMap<&memo::Key, usize> = HashMap::new();
+    let mut firsts: Vec<usize> = Vec::new();
+    let rep: Vec<usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            *first_of.entry(k).or_insert_with(|| {
+                firsts.push(i);
+                i
+            })
+        })
+        .collect();
+    let computed: HashMap<usize, NotebookVerdicts> = firsts
+        .par_iter()
+        .map(|&i| (i, analyze_notebook(net, chosen[i], cfg)))
+        .collect();
+    let notebooks = chosen
+        .par_iter()
+        .enumerate()
+        .map(|(i, nb)| {
+            let first = &computed[&rep[i]];
+            if rep[i] == i {
+                first.clone()
+            } else {
+                memo::rebase(net, first, nb)
+            }
+        })
+        .collect();
+    Analysis {
+        notebooks,
+        diagnostics: checks::service_diagnostics(net, &cfg.services),
+    }
+}
+
+/// [`analyze_selected`] without sharing verdicts between notebooks: every notebook analysed on
+/// its own, one after another (the reference the shared path is tested against).
+pub fn analyze_each(net: &Network, cfg: &Config, selected: &dyn Fn(&str) -> bool) -> Analysis {
     let notebooks = net
         .notebooks
         .iter()

@@ -442,7 +442,7 @@ pub struct PrefixList {
 }
 
 /// `Enabled` / `Disabled` as SageMaker reports it; anything else is kept verbatim.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Toggle {
     Enabled,
     Disabled,

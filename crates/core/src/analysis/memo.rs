@@ -1,0 +1,320 @@
+//! Verdicts shared by the notebooks of one placement.
+//!
+//! Most notebooks of an organisation share their placement with others: the same subnet, the same
+//! security groups, the same direct-internet-access setting. Their verdicts differ only where the
+//! analysis looks at the notebook itself, which is:
+//! - its name (evidence that blames the notebook: `Component::Notebook`);
+//! - its interface's facts (`walk::origin`: public IPv4, IPv6, whether the interface is known);
+//! - its private *source address*, which the analysis compares with CIDR-shaped things only: network
+//!   ACL entries (crossing into an endpoint's subnet, and replies), route destinations (reply routes
+//!   and longest-prefix match), security-group ingress peers that are CIDRs or prefix lists
+//!   (group peers match by *group*, never by address), VPC and subnet CIDRs.
+//!
+//! So two notebooks get the same verdicts, up to their own name and address in the evidence, when
+//! their [`Key`]s are equal. For a source that is one address, the key holds its *signature*: the
+//! prefix lengths `L` at which `address/L` is a prefix that appears anywhere in the network (every
+//! CIDR of every VPC, subnet, route, ACL entry, security-group rule and prefix list, plus the
+//! fixed ranges the analysis uses). Membership of the address in every such prefix — and so in
+//! every union of them — follows from the signature, so every comparison the analysis makes comes
+//! out the same for two addresses with one signature. Any other source (several addresses, a subnet
+//! CIDR standing for an interface that is not described) is keyed by its exact address set.
+//!
+//! The verdicts of the first notebook of a key are computed; the others get a copy with the
+//! notebook's name and address put where the first one's stood ([`rebase`]). A test compares this
+//! path with the per-notebook one on every sample, scenario and generated organisation.
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+
+use super::evidence::{Block, Cause, Component, Hop, ReplyOf, Step};
+use super::explain::Probe;
+use super::filters::{AddrRole, Source};
+use super::walk::origin;
+use super::{NotebookVerdicts, Verdict};
+use crate::model::{Network, Notebook, RouteDest, SgPeer, Toggle};
+use crate::space::{AddrSet, nat64};
+
+/// What a notebook's verdicts depend on, besides its name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    placement_known: bool,
+    subnet: Option<String>,
+    vpc: Option<String>,
+    groups: Vec<String>,
+    direct_internet_access: Toggle,
+    public_v4: bool,
+    public_v4_unknown: Option<String>,
+    has_v6: bool,
+    source: SourceKey,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum SourceKey {
+    /// One address: its family and the prefix lengths at which it meets a registered prefix.
+    Single { v6: bool, lengths: Vec<u8> },
+    /// Anything else: the exact addresses.
+    Exact(AddrSet),
+}
+
+/// Every prefix the analysis may compare a source address with.
+pub struct Placements {
+    registered: HashSet<IpNet>,
+}
+
+impl Placements {
+    pub fn new(net: &Network) -> Placements {
+        let mut r: HashSet<IpNet> = HashSet::new();
+        let mut add = |n: &IpNet| {
+            r.insert(n.trunc());
+        };
+        for v in net.vpcs.values() {
+            v.cidrs.iter().for_each(&mut add);
+        }
+        for s in net.subnets.values() {
+            s.cidrs.iter().for_each(&mut add);
+        }
+        for t in net.route_tables.values() {
+            for route in &t.routes {
+                if let RouteDest::Cidr(n) = &route.dest {
+                    add(n);
+                }
+            }
+        }
+        for a in net.acls.values() {
+            for e in a.ingress.iter().chain(&a.egress) {
+                add(&e.cidr);
+            }
+        }
+        for g in net.security_groups.values() {
+            for rule in g.ingress.iter().chain(&g.egress) {
+                if let SgPeer::Cidr(n) = &rule.peer {
+                    add(n);
+                }
+            }
+        }
+        for p in net.prefix_lists.values() {
+            p.cidrs.iter().flatten().for_each(&mut add);
+        }
+        for n in net.nat_gateways.values() {
+            for ip in n.private_ips.iter().chain(&n.public_ips) {
+                add(&IpNet::from(*ip));
+            }
+        }
+        for fixed in [AddrSet::public_v4(), AddrSet::public_v6(), nat64::prefix()] {
+            fixed.to_nets().iter().for_each(&mut add);
+        }
+        Placements { registered: r }
+    }
+
+    /// The key of a notebook's verdicts.
+    pub fn key(&self, net: &Network, nb: &Notebook) -> Key {
+        let o = origin(net, nb);
+        let source = match single(&o.src.addrs) {
+            Some(ip) => self.signature(ip),
+            None => SourceKey::Exact(o.src.addrs.clone()),
+        };
+        Key {
+            placement_known: nb.placement_known,
+            subnet: nb.subnet_id.clone(),
+            vpc: nb.vpc_id.clone(),
+            groups: nb.security_groups.clone(),
+            direct_internet_access: nb.direct_internet_access.clone(),
+            public_v4: o.public_v4,
+            public_v4_unknown: o.public_v4_unknown,
+            has_v6: o.has_v6,
+            source,
+        }
+    }
+
+    fn signature(&self, ip: IpAddr) -> SourceKey {
+        let lengths = match ip {
+            IpAddr::V4(a) => (0..=32u8)
+                .filter(|&l| {
+                    let n = Ipv4Net::new(a, l).expect("length ≤ 32").trunc();
+                    self.registered.contains(&IpNet::V4(n))
+                })
+                .collect(),
+            IpAddr::V6(a) => (0..=128u8)
+                .filter(|&l| {
+                    let n = Ipv6Net::new(a, l).expect("length ≤ 128").trunc();
+                    self.registered.contains(&IpNet::V6(n))
+                })
+                .collect(),
+        };
+        SourceKey::Single {
+            v6: ip.is_ipv6(),
+            lengths,
+        }
+    }
+}
+
+/// The one address of `a`, if it holds exactly one.
+fn single(a: &AddrSet) -> Option<IpAddr> {
+    match a.ranges() {
+        [r] if r.lo_addr() == r.hi_addr() => Some(r.lo_addr()),
+        _ => None,
+    }
+}
+
+/// `first`'s verdicts made `nb`'s: its name and source address where `first`'s stood.
+pub fn rebase(net: &Network, first: &NotebookVerdicts, nb: &Notebook) -> NotebookVerdicts {
+    let from = crate::model::notebook_private_addrs(net, &first.notebook);
+    let to = crate::model::notebook_private_addrs(net, nb);
+    let r = Rebase {
+        from_name: &first.notebook.name,
+        to_name: &nb.name,
+        from: &from,
+        to: &to,
+    };
+    let checks = first
+        .checks
+        .iter()
+        .map(|(name, v)| {
+            let mut v = v.clone();
+            if !r.is_identity() {
+                r.verdict(&mut v);
+            }
+            (name.clone(), v)
+        })
+        .collect();
+    NotebookVerdicts {
+        notebook: nb.clone(),
+        checks,
+    }
+}
+
+struct Rebase<'a> {
+    from_name: &'a str,
+    to_name: &'a str,
+    from: &'a AddrSet,
+    to: &'a AddrSet,
+}
+
+impl Rebase<'_> {
+    fn is_identity(&self) -> bool {
+        self.from_name == self.to_name && self.from == self.to
+    }
+
+    fn verdict(&self, v: &mut Verdict) {
+        v.path.iter_mut().for_each(|h| self.hop(h));
+        v.blocked_by.iter_mut().for_each(|b| self.block(b));
+        v.unknown_because.iter_mut().for_each(|b| self.block(b));
+    }
+
+    fn addrs(&self, a: &mut AddrSet) {
+        if a == self.from {
+            *a = self.to.clone();
+        }
+    }
+
+    fn component(&self, c: &mut Component) {
+        if let Component::Notebook(n) = c
+            && n == self.from_name
+        {
+            *n = self.to_name.to_string();
+        }
+    }
+
+    fn reply(&self, r: &mut ReplyOf) {
+        self.component(&mut r.from);
+        self.addrs(&mut r.dest);
+    }
+
+    fn hop(&self, h: &mut Hop) {
+        self.component(&mut h.at);
+        match &mut h.step {
+            Step::ReplyRoute { from, dest, .. } => {
+                self.component(from);
+                self.addrs(dest);
+            }
+            // The replying peer's address (an endpoint's, a NAT gateway's), never the notebook's.
+            Step::ReplyAcl { .. } => {}
+            Step::SgEgress { .. }
+            | Step::SgEgressMaybe
+            | Step::SgIngress { .. }
+            | Step::Route { .. }
+            | Step::Acl { .. }
+            | Step::Nat { .. }
+            | Step::Nat64
+            | Step::InterfaceEndpoint { .. }
+            | Step::GatewayEndpoint { .. }
+            | Step::ToInternet
+            | Step::LeavesScope
+            | Step::ServiceNetwork(_) => {}
+        }
+        self.probe(&mut h.probe);
+    }
+
+    fn probe(&self, p: &mut Probe) {
+        match p {
+            Probe::SgIngress { src, .. } => self.source(src),
+            Probe::Acl {
+                role: AddrRole::Fixed(a),
+                ..
+            } => self.addrs(a),
+            Probe::Nat64(inner) => self.probe(inner),
+            Probe::None | Probe::SgEgress(_) | Probe::Acl { .. } => {}
+        }
+    }
+
+    fn source(&self, s: &mut Source) {
+        self.addrs(&mut s.addrs);
+    }
+
+    fn block(&self, b: &mut Block) {
+        self.component(&mut b.at);
+        self.cause(&mut b.cause);
+    }
+
+    fn cause(&self, c: &mut Cause) {
+        match c {
+            Cause::SgIngressDenied { source, .. }
+            | Cause::AclPartialSource { source, .. }
+            | Cause::NoPublicIpv4 { source, .. } => self.addrs(source),
+            Cause::ReplyRoute { reply, .. }
+            | Cause::ReplyRouteContested { reply, .. }
+            | Cause::ReplyRouteTableMissing { reply, .. } => self.reply(reply),
+            Cause::ReplyRouteSplit { reply, dropped } => {
+                self.reply(reply);
+                self.addrs(dropped);
+            }
+            Cause::Nat64IcmpDropped { after, .. } => self.cause(after),
+            // Named so that a new cause carrying addresses cannot be forgotten here.
+            Cause::SgEgressDenied { .. }
+            | Cause::SgUndecided { .. }
+            | Cause::AclDenied { .. }
+            | Cause::AclReplyDenied { .. }
+            | Cause::NoRoute { .. }
+            | Cause::StaysLocal { .. }
+            | Cause::RouteNotActive { .. }
+            | Cause::ContestedRoutes { .. }
+            | Cause::LeavesScope { .. }
+            | Cause::Dangling
+            | Cause::NotAvailable { .. }
+            | Cause::NotAttached { .. }
+            | Cause::PublicIpUnknown { .. }
+            | Cause::NoIpv6 { .. }
+            | Cause::Ipv6Only { .. }
+            | Cause::NatProtocol { .. }
+            | Cause::Nat64Untranslated { .. }
+            | Cause::RoutingLoop
+            | Cause::GatewayEndpointTcpOnly { .. }
+            | Cause::GatewayEndpointServiceOnly { .. }
+            | Cause::GatewayEndpointOtherService { .. }
+            | Cause::Missing(_)
+            | Cause::DnsDisabled { .. }
+            | Cause::VpcDnsSupportOff { .. }
+            | Cause::VpcDnsOff { .. }
+            | Cause::EndpointNotAvailable { .. }
+            | Cause::PrivateDnsDisabled { .. }
+            | Cause::PrivateDnsInboundOnly { .. }
+            | Cause::RecordTypeNotModelled { .. }
+            | Cause::RecordTypeMismatch { .. }
+            | Cause::CustomDns { .. }
+            | Cause::ManagedListInexact { .. }
+            | Cause::PlacementUnknown => {}
+        }
+    }
+}
