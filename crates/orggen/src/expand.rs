@@ -109,6 +109,18 @@ pub fn vpc_base(index: usize, prefix: u32) -> u32 {
     (10 << 24) | (((index as u64 % blocks) as u32) << (32 - prefix))
 }
 
+/// One ENI to describe: its ID, subnet (index), address, `InterfaceType`, description, security
+/// groups and (allocation ID, public IP) when it has an Elastic IP.
+struct Eni {
+    id: String,
+    subnet: usize,
+    addr: u32,
+    kind: &'static str,
+    description: String,
+    groups: Vec<GroupIdentifier>,
+    public: Option<(String, String)>,
+}
+
 struct Ctx<'a> {
     org: &'a Org,
     plan: &'a VpcPlan,
@@ -154,16 +166,16 @@ impl Ctx<'_> {
             SgRole::Team(t) => format!("{}-team-{t}", self.name),
         }
     }
-    fn eni(
-        &self,
-        id: String,
-        subnet: usize,
-        addr: u32,
-        kind: &'static str,
-        description: String,
-        groups: Vec<GroupIdentifier>,
-        public: Option<(String, String)>,
-    ) -> NetworkInterface {
+    fn eni(&self, e: Eni) -> NetworkInterface {
+        let Eni {
+            id,
+            subnet,
+            addr,
+            kind,
+            description,
+            groups,
+            public,
+        } = e;
         let dns = format!("ip-{}.ec2.internal", ip(addr).replace('.', "-"));
         let assoc = public.map(|(alloc, pip)| IpAssociation {
             association_id: alloc.replace("eipalloc", "eipassoc"),
@@ -520,15 +532,15 @@ pub fn expand(org: &Org, plan: &VpcPlan) -> VpcResources {
         );
         let alloc = c.id("eipalloc", i as u64);
         let id = c.id("nat", i as u64);
-        network_interfaces.push(c.eni(
-            eni.clone(),
+        network_interfaces.push(c.eni(Eni {
+            id: eni.clone(),
             subnet,
             addr,
-            "nat_gateway",
-            format!("Interface for NAT Gateway {id}"),
-            Vec::new(),
-            Some((alloc.clone(), pip.clone())),
-        ));
+            kind: "nat_gateway",
+            description: format!("Interface for NAT Gateway {id}"),
+            groups: Vec::new(),
+            public: Some((alloc.clone(), pip.clone())),
+        }));
         nat_gateways.push(NatGateway {
             create_time: created.clone(),
             nat_gateway_addresses: vec![NatGatewayAddress {
@@ -933,18 +945,18 @@ pub fn expand(org: &Org, plan: &VpcPlan) -> VpcResources {
         let mut enis = Vec::new();
         for (k, &j) in endpoint_subnets.iter().enumerate() {
             let eni = c.id("eni", 16 + e * 4 + k as u64);
-            network_interfaces.push(c.eni(
-                eni.clone(),
-                j,
-                c.subnet_base(j) + 4 + *e as u32,
-                "vpc_endpoint",
-                format!("VPC Endpoint Interface {id}"),
-                vec![GroupIdentifier {
+            network_interfaces.push(c.eni(Eni {
+                id: eni.clone(),
+                subnet: j,
+                addr: c.subnet_base(j) + 4 + *e as u32,
+                kind: "vpc_endpoint",
+                description: format!("VPC Endpoint Interface {id}"),
+                groups: vec![GroupIdentifier {
                     group_id: endpoint_sg.clone(),
                     group_name: format!("{}-vpc-endpoints", c.name),
                 }],
-                None,
-            ));
+                public: None,
+            }));
             enis.push(eni);
         }
         let host = service.split('.').rev().collect::<Vec<_>>().join(".");
@@ -1007,18 +1019,18 @@ pub fn expand(org: &Org, plan: &VpcPlan) -> VpcResources {
                 group_name: c.sg_name(s),
             })
             .collect();
-        network_interfaces.push(c.eni(
-            eni.clone(),
+        network_interfaces.push(c.eni(Eni {
+            id: eni.clone(),
             subnet,
             addr,
-            "interface",
-            format!(
+            kind: "interface",
+            description: format!(
                 "[DO NOT DELETE] ENI managed by SageMaker for Notebook Instance {}",
                 nb.name
             ),
             groups,
-            None,
-        ));
+            public: None,
+        }));
         notebooks.push(notebook(
             &c.owner,
             c.region,
@@ -1074,7 +1086,7 @@ fn notebook(
             "{name}-{:08x}.notebook.{region}.sagemaker.aws",
             r.next_u64() & 0xffff_ffff
         ),
-        instance_type: *r.pick(&INSTANCE_TYPES),
+        instance_type: INSTANCE_TYPES[r.below(INSTANCE_TYPES.len() as u64) as usize],
         subnet_id,
         security_groups,
         role_arn: format!(

@@ -244,12 +244,12 @@ impl KeyWriter {
         item.serialize(&mut ser)
             .expect("the shapes serialise to memory");
         o.items += 1;
-        if o.buf.len() >= FLUSH_AT {
-            if let Some((path, f)) = &mut o.file {
-                f.write_all(&o.buf).map_err(io_err(path))?;
-                o.bytes += o.buf.len() as u64;
-                o.buf.clear();
-            }
+        if o.buf.len() >= FLUSH_AT
+            && let Some((path, f)) = &mut o.file
+        {
+            f.write_all(&o.buf).map_err(io_err(path))?;
+            o.bytes += o.buf.len() as u64;
+            o.buf.clear();
         }
         Ok(())
     }
