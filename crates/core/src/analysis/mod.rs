@@ -14,6 +14,7 @@ pub mod filters;
 pub mod reply;
 pub mod resolve;
 pub mod services;
+pub mod trace;
 #[cfg(test)]
 mod tests;
 pub mod walk;
