@@ -6,11 +6,11 @@
 use std::fmt::Write as _;
 
 use serde::Serialize;
-use vpcreach_core::analysis::evidence::{Component, Step};
+use vpcreach_core::analysis::evidence::{Cause, Component, Step};
 use vpcreach_core::analysis::trace::{
     Arrival, Fate, LastStep, ServiceChoice, SourceKind, Stop, To, Trace, TracePart, TraceStatus,
 };
-use vpcreach_core::analysis::{Hop, Via};
+use vpcreach_core::analysis::{Block, Hop, Via};
 use vpcreach_core::model::TargetKind;
 use vpcreach_core::space::{ICMP, ICMPV6, Packet};
 
@@ -34,6 +34,21 @@ pub fn hop_text(h: &Hop) -> String {
         );
     }
     words::hop_detail(h)
+}
+
+/// The reply of forward packet `f`: `tcp from 8.8.8.8 port 80 to the source's port 32768`.
+pub fn reply_text(f: &Packet, r: &Packet) -> String {
+    match r.protocol {
+        6 | 17 => format!(
+            "{} from {} port {} to the source's port {}",
+            r.protocol_name(),
+            r.destination,
+            f.port,
+            r.port
+        ),
+        ICMP | ICMPV6 => format!("{} echo reply from {}", r.protocol_name(), r.destination),
+        _ => format!("{} from {}", r.protocol_name(), r.destination),
+    }
 }
 
 /// The sentence of the last step to an interface.
@@ -75,6 +90,16 @@ pub fn last_step_text(l: &LastStep, p: &Packet) -> String {
 
 fn stop_text(s: &Stop, p: &Packet) -> String {
     match s {
+        // A trace to an address of the VPC that no subnet holds.
+        Stop::Walk(Block {
+            cause: Cause::StaysLocal {
+                vpc, service: None, ..
+            },
+            ..
+        }) => format!(
+            "{} is in {vpc}'s local route but in none of its subnets: nothing receives the packet",
+            p.destination
+        ),
         Stop::Walk(b) => words::block_detail(b),
         Stop::Last(l) => last_step_text(l, p),
     }
@@ -170,13 +195,9 @@ fn flow_text(t: &Trace) -> String {
         };
     }
     if let Some(sp) = t.source_port {
+        let _ = write!(s, " from source port {sp}");
         if t.source_port_defaulted {
-            let _ = write!(
-                s,
-                ", source port {sp} (the first ephemeral port; set it with --source-port)"
-            );
-        } else {
-            let _ = write!(s, ", source port {sp}");
+            s.push_str(" (the first ephemeral port; --source-port sets it)");
         }
     }
     s
@@ -184,10 +205,16 @@ fn flow_text(t: &Trace) -> String {
 
 fn fate_line(f: &Fate, p: &Packet, arrival: Option<&Arrival>, via: Option<Via>) -> String {
     match f {
-        Fate::Delivered => match arrival {
-            Some(a) => format!("delivered to {}", arrival_text(a)),
-            None => "delivered".into(),
-        },
+        Fate::Delivered => {
+            let through = match via {
+                Some(v @ Via::Target(TargetKind::NatGateway)) => format!(" (via {})", v.as_str()),
+                _ => String::new(),
+            };
+            match arrival {
+                Some(a) => format!("delivered to {}{through}", arrival_text(a)),
+                None => format!("delivered{through}"),
+            }
+        }
         Fate::Dropped(s) => format!(
             "dropped at {} [{}]: {}",
             s.component(),
@@ -206,9 +233,23 @@ fn fate_line(f: &Fate, p: &Packet, arrival: Option<&Arrival>, via: Option<Via>) 
 }
 
 fn hop_rows(out: &mut String, hops: &[Hop]) {
-    let w = hops.iter().map(|h| h.at.id().len()).max().unwrap_or(0).max(9);
-    let k = hops.iter().map(|h| h.at.kind().len()).max().unwrap_or(0).max(4);
-    let _ = writeln!(out, "  {:>2}  {:<w$}  {:<k$}  detail", "#", "component", "kind");
+    let w = hops
+        .iter()
+        .map(|h| h.at.id().len())
+        .max()
+        .unwrap_or(0)
+        .max(9);
+    let k = hops
+        .iter()
+        .map(|h| h.at.kind().len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let _ = writeln!(
+        out,
+        "  {:>2}  {:<w$}  {:<k$}  detail",
+        "#", "component", "kind"
+    );
     for (i, h) in hops.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -228,7 +269,7 @@ pub fn table(t: &Trace) -> String {
         To::Address(a) => a.to_string(),
         To::Service(s) => s.clone(),
     };
-    let _ = writeln!(out, "trace {} → {to} ({})", t.source.id, flow_text(t));
+    let _ = writeln!(out, "trace {} → {to}: {}", t.source.id, flow_text(t));
     let _ = writeln!(out, "source: {}", source_text(t));
     if let Some(s) = &t.service {
         let _ = writeln!(out, "service: {}", service_text(s));
@@ -243,7 +284,11 @@ pub fn table(t: &Trace) -> String {
     }
     if let Some(f) = &t.resolution_failed {
         let p = Packet::new(6, std::net::Ipv4Addr::UNSPECIFIED.into(), 0);
-        let _ = writeln!(out, "service: the name gives no address to trace — {}", fate_line(f, &p, None, None));
+        let _ = writeln!(
+            out,
+            "service: the name gives no address to trace — {}",
+            fate_line(f, &p, None, None)
+        );
     }
     for (i, part) in t.parts.iter().enumerate() {
         let _ = writeln!(out);
@@ -277,7 +322,7 @@ fn part_table(out: &mut String, part: &TracePart) {
             let _ = writeln!(
                 out,
                 "reply {}: {}",
-                packet_text(&r.packet),
+                reply_text(&part.packet, &r.packet),
                 match &r.fate {
                     Fate::Delivered => "returns to the source".to_string(),
                     f => fate_line(f, &r.packet, None, None),
@@ -365,9 +410,8 @@ fn jarrival(a: &Arrival) -> JsonArrival {
         kind,
         component,
         service: match a {
-            Arrival::GatewayEndpoint { service, .. } | Arrival::InterfaceEndpoint { service, .. } => {
-                Some(service.clone())
-            }
+            Arrival::GatewayEndpoint { service, .. }
+            | Arrival::InterfaceEndpoint { service, .. } => Some(service.clone()),
             _ => None,
         },
         subnet: match a {
@@ -478,7 +522,12 @@ pub fn json(t: &Trace) -> String {
             vpc_id: o.vpc_id.clone(),
             interface_id: o.interface_id.clone(),
             security_group_ids: o.security_groups.clone(),
-            addresses: t.source_addrs.to_nets().iter().map(|n| n.to_string()).collect(),
+            addresses: t
+                .source_addrs
+                .to_nets()
+                .iter()
+                .map(|n| n.to_string())
+                .collect(),
         },
         to: match &t.to {
             To::Address(a) => a.to_string(),
@@ -503,7 +552,12 @@ pub fn json(t: &Trace) -> String {
         },
         service: t.service.as_ref().map(|s| JsonService {
             name: s.service.clone(),
-            addresses: s.addresses.to_nets().iter().map(|n| n.to_string()).collect(),
+            addresses: s
+                .addresses
+                .to_nets()
+                .iter()
+                .map(|n| n.to_string())
+                .collect(),
             chosen: s.chosen.to_string(),
             interface_endpoints: s.endpoints.clone(),
             prefix_list: s.prefix_list.clone(),
@@ -613,12 +667,21 @@ pub fn dot(t: &Trace) -> String {
         let mut prev = "src".to_string();
         for (i, h) in part.hops.iter().enumerate() {
             let id = format!("p{pi}f{i}");
-            let label = format!("{} ({})\n{}", h.at.id(), h.at.kind(), wrap(&hop_text(h), 40));
+            let label = format!(
+                "{} ({})\n{}",
+                h.at.id(),
+                h.at.kind(),
+                wrap(&hop_text(h), 40)
+            );
             let _ = writeln!(out, "  {id} [label={}];", q(&label));
             let _ = writeln!(
                 out,
                 "  {prev} -> {id} [label={}];",
-                q(&if i == 0 { packet_text(&part.packet) } else { String::new() })
+                q(&if i == 0 {
+                    packet_text(&part.packet)
+                } else {
+                    String::new()
+                })
             );
             prev = id;
         }
@@ -641,12 +704,25 @@ pub fn dot(t: &Trace) -> String {
             let mut prev = end.clone();
             for (i, h) in r.hops.iter().enumerate() {
                 let id = format!("p{pi}r{i}");
-                let label = format!("{} ({})\n{}", h.at.id(), h.at.kind(), wrap(&hop_text(h), 40));
-                let _ = writeln!(out, "  {id} [label={}, style=\"rounded,dashed\"];", q(&label));
+                let label = format!(
+                    "{} ({})\n{}",
+                    h.at.id(),
+                    h.at.kind(),
+                    wrap(&hop_text(h), 40)
+                );
+                let _ = writeln!(
+                    out,
+                    "  {id} [label={}, style=\"rounded,dashed\"];",
+                    q(&label)
+                );
                 let _ = writeln!(
                     out,
                     "  {prev} -> {id} [style=dashed, label={}];",
-                    q(&if i == 0 { format!("reply {}", packet_text(&r.packet)) } else { String::new() })
+                    q(&if i == 0 {
+                        format!("reply {}", reply_text(&part.packet, &r.packet))
+                    } else {
+                        String::new()
+                    })
                 );
                 prev = id;
             }

@@ -14,9 +14,9 @@ pub mod filters;
 pub mod reply;
 pub mod resolve;
 pub mod services;
-pub mod trace;
 #[cfg(test)]
 mod tests;
+pub mod trace;
 pub mod walk;
 
 use serde::Serialize;

@@ -411,14 +411,58 @@ pub fn trace(net: &Network, src: &TraceSource, to: &To, spec: FlowSpec) -> Trace
             }
         }
     };
-    let set = flow_set(addr, spec);
-    let branches = walk_notebook(net, nb, &set, &dest);
-    for b in &branches {
-        t.parts.push(part(net, nb, b, source_port));
-    }
-    t.parts.sort_by(|a, b| a.packet.cmp(&b.packet));
+    t.parts = trace_parts(net, nb, addr, &dest, spec);
     t.status = overall(&t.parts);
     t
+}
+
+/// The parts of the flow `spec` from `nb` to `addr`, walked towards `dest` (what [`trace`]
+/// does once the destination is known; `Dest::Service` traces any address of a service).
+pub fn trace_parts(
+    net: &Network,
+    nb: &Notebook,
+    addr: IpAddr,
+    dest: &Dest,
+    spec: FlowSpec,
+) -> Vec<TracePart> {
+    let ported = spec.protocol.is_some_and(|p| p == TCP || p == UDP);
+    let source_port = ported.then(|| spec.source_port.unwrap_or(DEFAULT_SOURCE_PORT));
+    let set = flow_set(addr, spec);
+    let mut parts: Vec<TracePart> = walk_notebook(net, nb, &set, dest)
+        .iter()
+        .map(|b| part(net, nb, b, source_port))
+        .collect();
+    parts.sort_by(|a, b| a.packet.cmp(&b.packet));
+    parts
+}
+
+/// The engine's answer on a whole set, for comparing traces with: the packets of `set` the walk
+/// towards `dest` delivers (forward only, as the internet check counts them).
+pub fn delivered(net: &Network, nb: &Notebook, set: &PacketSet, dest: &Dest) -> PacketSet {
+    walk_notebook(net, nb, set, dest)
+        .iter()
+        .filter(|b| matches!(b.end, End::Delivered { .. }))
+        .fold(PacketSet::empty(), |a, b| a.union(&b.set))
+}
+
+/// The connections of service check `svc` that work forward and back, as the check folds them
+/// (reply packets: TCP from a service address to a client port 32768–60999; through a NAT
+/// gateway, those that work for some of its ports); `None` when the name resolves to no
+/// address (the check is then unreachable or unknown without a walk).
+pub fn service_connections(net: &Network, nb: &Notebook, svc: &str) -> Option<PacketSet> {
+    let name = net.service_name(svc);
+    let Resolved::Addrs(addrs) = resolve(net, nb, &name, false).outcome else {
+        return None;
+    };
+    let set = PacketSet::matching(ProtoSet::single(TCP), &addrs, PortRange::single(443));
+    Some(
+        walk_notebook(net, nb, &set, &Dest::Service(name))
+            .iter()
+            .filter(|b| matches!(b.end, End::Delivered { .. }))
+            .fold(PacketSet::empty(), |a, b| {
+                a.union(&reply::replies(net, b).works)
+            }),
+    )
 }
 
 /// The whole flow's status: a concrete packet has one part; for several parts (`--protocol all`)
@@ -570,12 +614,13 @@ fn part(net: &Network, nb: &Notebook, b: &Branch, source_port: Option<u16>) -> T
                         service,
                     })
                 }
-                Some((Component::InterfaceEndpoint(id), Step::InterfaceEndpoint { service, .. })) => {
-                    Some(Arrival::InterfaceEndpoint {
-                        endpoint: id,
-                        service,
-                    })
-                }
+                Some((
+                    Component::InterfaceEndpoint(id),
+                    Step::InterfaceEndpoint { service, .. },
+                )) => Some(Arrival::InterfaceEndpoint {
+                    endpoint: id,
+                    service,
+                }),
                 Some((Component::ServiceNetwork, _)) => Some(Arrival::ServiceNetwork),
                 Some((at, Step::ToInternet)) => Some(Arrival::Internet { gateway: at.id() }),
                 _ => None,
