@@ -145,7 +145,7 @@ pub fn service_text(s: &ServiceChoice) -> String {
         "its public addresses (any public IPv4 address outside the AWS-managed prefix lists)".into()
     };
     format!(
-        "{} resolves to {} through {how}; the trace takes {} (the first, deterministically)",
+        "{} resolves to {} through {how}; the trace takes {} (the set's representative)",
         s.service,
         s.addresses.describe(4),
         s.chosen

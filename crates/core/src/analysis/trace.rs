@@ -337,6 +337,9 @@ pub struct TracePart {
     /// expected, e.g. ICMP other than echo).
     pub reply: Option<ReplyTrace>,
     pub status: TraceStatus,
+    /// The engine's walk delivered this part (to the internet, a service, an endpoint, or the
+    /// destination's subnet — before the trace's last step to an interface).
+    pub walk_delivered: bool,
 }
 
 /// A whole trace.
@@ -592,6 +595,7 @@ fn part(net: &Network, nb: &Notebook, b: &Branch, source_port: Option<u16>) -> T
         arrival: None,
         reply: None,
         status: TraceStatus::Unknown,
+        walk_delivered: matches!(b.end, End::Delivered { .. }),
     };
     let mut branch = b.clone();
     match &b.end {
