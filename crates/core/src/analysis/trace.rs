@@ -435,7 +435,7 @@ pub fn trace_parts(
         .iter()
         .map(|b| part(net, nb, b, source_port))
         .collect();
-    parts.sort_by(|a, b| a.packet.cmp(&b.packet));
+    parts.sort_by_key(|p| p.packet);
     parts
 }
 
@@ -636,7 +636,7 @@ fn part(net: &Network, nb: &Notebook, b: &Branch, source_port: Option<u16>) -> T
                     let src = last_source(net, nb, &hops);
                     match to_interface(net, nb, &p, &src, &mut hops, &mut branch) {
                         Ok(a) => out.arrival = Some(a),
-                        Err(f) => out.fate = f,
+                        Err(f) => out.fate = *f,
                     }
                 }
             }
@@ -704,6 +704,11 @@ fn trace_reply(net: &Network, b: &Branch, r: Packet) -> ReplyTrace {
     }
 }
 
+/// A trace's last step fails with `f`.
+fn stop(f: Fate) -> Result<Arrival, Box<Fate>> {
+    Err(Box::new(f))
+}
+
 /// The last step of a flow delivered into a subnet of the VPC: the interface that holds the
 /// address, and its security groups' ingress rules. On success the hop is added to `hops` and
 /// the reply route from the interface's subnet to the branch's replies.
@@ -714,7 +719,7 @@ fn to_interface(
     src: &Source,
     hops: &mut Vec<Hop>,
     branch: &mut Branch,
-) -> Result<Arrival, Fate> {
+) -> Result<Arrival, Box<Fate>> {
     let vpc = nb.vpc_id.clone().unwrap_or_default();
     let subnet = net
         .vpc_subnets(&vpc)
@@ -726,7 +731,7 @@ fn to_interface(
         .values()
         .find(|n| n.private_ips.contains(&p.destination))
     {
-        return Err(Fate::Dropped(Stop::Last(LastStep::NatGatewayAddress {
+        return stop(Fate::Dropped(Stop::Last(LastStep::NatGatewayAddress {
             nat: nat.id.clone(),
         })));
     }
@@ -737,11 +742,11 @@ fn to_interface(
     });
     let Some(eni) = eni else {
         if let Some(why) = net.interfaces_incomplete() {
-            return Err(Fate::Unknown(Stop::Last(LastStep::InterfacesIncomplete {
+            return stop(Fate::Unknown(Stop::Last(LastStep::InterfacesIncomplete {
                 why: why.to_string(),
             })));
         }
-        return Err(Fate::Dropped(Stop::Last(LastStep::NoInterface {
+        return stop(Fate::Dropped(Stop::Last(LastStep::NoInterface {
             address: p.destination,
             subnet,
         })));
@@ -749,12 +754,12 @@ fn to_interface(
     match eni.interface_type.as_deref() {
         None | Some("interface") => {}
         Some("nat_gateway") => {
-            return Err(Fate::Dropped(Stop::Last(LastStep::NatGatewayAddress {
+            return stop(Fate::Dropped(Stop::Last(LastStep::NatGatewayAddress {
                 nat: eni.id.clone(),
             })));
         }
         Some(other) => {
-            return Err(Fate::Unknown(Stop::Last(LastStep::ManagedInterface {
+            return stop(Fate::Unknown(Stop::Last(LastStep::ManagedInterface {
                 interface: eni.id.clone(),
                 interface_type: other.to_string(),
             })));
@@ -764,14 +769,14 @@ fn to_interface(
     let sg = sg_ingress(net, &eni.groups, src, &one);
     let groups = Component::SecurityGroups(eni.groups.clone());
     if !sg.undecided.is_empty() {
-        return Err(Fate::Unknown(Stop::Walk(Block::new(
+        return stop(Fate::Unknown(Stop::Walk(Block::new(
             sg.code(),
             groups,
             sg.cause(),
         ))));
     }
     if sg.allowed.is_empty() {
-        return Err(Fate::Dropped(Stop::Last(LastStep::SgIngressDenied {
+        return stop(Fate::Dropped(Stop::Last(LastStep::SgIngressDenied {
             interface: eni.id.clone(),
             groups: eni.groups.clone(),
             source: src.addrs.clone(),
