@@ -638,7 +638,7 @@ fn wrap(s: &str, w: usize) -> String {
 pub fn dot(t: &Trace) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "digraph trace {{");
-    let _ = writeln!(out, "  rankdir=LR;");
+    let _ = writeln!(out, "  rankdir=TB;");
     let _ = writeln!(
         out,
         "  graph [fontname=\"Helvetica\", fontsize=11, labelloc=t, label={}];",
@@ -664,6 +664,11 @@ pub fn dot(t: &Trace) -> String {
         );
     }
     for (pi, part) in t.parts.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_p{pi}f {{ label={}; style=dashed; color=\"#999999\";",
+            q(&format!("forward {}", packet_text(&part.packet)))
+        );
         let mut prev = "src".to_string();
         for (i, h) in part.hops.iter().enumerate() {
             let id = format!("p{pi}f{i}");
@@ -700,7 +705,13 @@ pub fn dot(t: &Trace) -> String {
             "  {prev} -> {end} [color={}];",
             q(fate_colour(&part.fate))
         );
+        let _ = writeln!(out, "  }}");
         if let Some(r) = &part.reply {
+            let _ = writeln!(
+                out,
+                "  subgraph cluster_p{pi}r {{ label={}; style=dashed; color=\"#999999\";",
+                q(&format!("reply {}", reply_text(&part.packet, &r.packet)))
+            );
             let mut prev = end.clone();
             for (i, h) in r.hops.iter().enumerate() {
                 let id = format!("p{pi}r{i}");
@@ -742,6 +753,7 @@ pub fn dot(t: &Trace) -> String {
                 "  {prev} -> {rend} [style=dashed, color={}];",
                 q(fate_colour(&r.fate))
             );
+            let _ = writeln!(out, "  }}");
         }
     }
     let _ = writeln!(out, "}}");
