@@ -561,7 +561,20 @@ fn pool(net: &Network) -> Vec<IpAddr> {
     v
 }
 
-fn check_network(net: &Network, picks: &[u32]) -> Result<(), String> {
+/// How often each kind of outcome came up (the property must not hold vacuously).
+#[derive(Default, Debug)]
+struct Stats {
+    walk_delivered: usize,
+    walk_not_delivered: usize,
+    internet_in: usize,
+    internet_out: usize,
+    to_interface: usize,
+    service_works: usize,
+    service_fails: usize,
+    reply_dropped: usize,
+}
+
+fn check_network(net: &Network, picks: &[u32], st: &mut Stats) -> Result<(), String> {
     let mut k = 0usize;
     let mut pick = |n: usize| -> usize {
         let v = picks.get(k).copied().unwrap_or(0) as usize;
@@ -619,12 +632,32 @@ fn check_network(net: &Network, picks: &[u32]) -> Result<(), String> {
                     anywhere.contains(&p)
                 ));
             }
+            if part.walk_delivered {
+                st.walk_delivered += 1;
+            } else {
+                st.walk_not_delivered += 1;
+            }
+            if matches!(part.arrival, Some(Arrival::Interface { .. })) {
+                st.to_interface += 1;
+            }
+            if part
+                .reply
+                .as_ref()
+                .is_some_and(|r| r.fate != Fate::Delivered)
+            {
+                st.reply_dropped += 1;
+            }
             if internet_set.contains(&p) {
                 let out = part.fate == Fate::Delivered
                     && matches!(
                         part.arrival,
                         Some(Arrival::Internet { .. } | Arrival::ServiceNetwork)
                     );
+                if out {
+                    st.internet_out += 1;
+                } else {
+                    st.internet_in += 1;
+                }
                 if out != internet.contains(&p) {
                     return Err(format!(
                         "{}: {p}: trace reaches the internet={out}, internet check's delivered set has it={}: {:?}",
@@ -691,6 +724,11 @@ fn check_network(net: &Network, picks: &[u32]) -> Result<(), String> {
                 let parts = tr::trace_parts(net, nb, a, &Dest::Service(name.clone()), spec);
                 let ok = parts.len() == 1 && parts[0].status == TraceStatus::Delivered;
                 let conn = Packet::new(6, a, sport);
+                if ok {
+                    st.service_works += 1;
+                } else {
+                    st.service_fails += 1;
+                }
                 if ok != works.contains(&conn) {
                     return Err(format!(
                         "{}: {svc} {a}:443 from port {sport}: trace delivered={ok}, check's working connections have it={}: {:?}",
@@ -723,10 +761,45 @@ proptest! {
     ) {
         let snap = netgen::snapshot(&mut netgen::Tape::new(&tape));
         let net = vpcreach::aws::convert::convert(&snap).expect("generated snapshots convert");
-        if let Err(msg) = check_network(&net, &picks) {
+        if let Err(msg) = check_network(&net, &picks, &mut Stats::default()) {
             let json = vpcreach::aws::save::to_json(&snap);
             prop_assert!(false, "{msg}\nsnapshot:\n{json}");
         }
+    }
+}
+
+/// The random networks and flows reach every kind of outcome the property compares.
+#[test]
+fn property_covers_every_outcome() {
+    // SplitMix64 tapes: deterministic.
+    let mut x: u64 = 0x7472_6163_6500_0001;
+    let mut next = || {
+        x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) as u32
+    };
+    let mut st = Stats::default();
+    for _ in 0..150 {
+        let tape: Vec<u32> = (0..400).map(|_| next()).collect();
+        let picks: Vec<u32> = (0..64).map(|_| next()).collect();
+        let snap = netgen::snapshot(&mut netgen::Tape::new(&tape));
+        let net = vpcreach::aws::convert::convert(&snap).expect("generated snapshots convert");
+        check_network(&net, &picks, &mut st).unwrap_or_else(|m| panic!("{m}"));
+    }
+    eprintln!("{st:?}");
+    for (what, n) in [
+        ("walk delivered", st.walk_delivered),
+        ("walk not delivered", st.walk_not_delivered),
+        ("internet reached", st.internet_out),
+        ("internet not reached", st.internet_in),
+        ("delivered to an interface", st.to_interface),
+        ("service connection works", st.service_works),
+        ("service connection fails", st.service_fails),
+        ("reply dropped or unknown", st.reply_dropped),
+    ] {
+        assert!(n >= 3, "only {n} flows with outcome '{what}': {st:?}");
     }
 }
 
