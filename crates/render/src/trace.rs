@@ -185,14 +185,18 @@ fn flow_text(t: &Trace) -> String {
         None => "every protocol".to_string(),
         Some(p) => vpcreach_core::space::protocol_name(p),
     };
-    if let Some(p) = t.parts.first().map(|p| p.packet)
-        && t.spec.protocol.is_some()
-    {
-        s = match p.protocol {
-            ICMP | ICMPV6 => format!("{s} type {} code {}", p.port >> 8, p.port & 0xff),
-            6 | 17 => format!("{s} port {}", p.port),
+    if let Some(proto) = t.spec.protocol {
+        let port = t
+            .spec
+            .port
+            .unwrap_or_else(|| vpcreach_core::analysis::trace::default_port(proto));
+        s = match proto {
+            ICMP | ICMPV6 => format!("{s} type {} code {}", port >> 8, port & 0xff),
+            6 | 17 => format!("{s} port {port}"),
             _ => s,
         };
+    } else if let Some(port) = t.spec.port {
+        let _ = write!(s, " (tcp and udp to port {port})");
     }
     if let Some(sp) = t.source_port {
         let _ = write!(s, " from source port {sp}");
@@ -292,7 +296,7 @@ pub fn table(t: &Trace) -> String {
     }
     for (i, part) in t.parts.iter().enumerate() {
         let _ = writeln!(out);
-        if t.parts.len() > 1 {
+        if t.parts.len() > 1 || t.spec.protocol.is_none() {
             let _ = writeln!(
                 out,
                 "part {} of {}: {} (traced as {})",
