@@ -696,9 +696,24 @@ fn trace_reply(net: &Network, b: &Branch, r: Packet) -> ReplyTrace {
     } else {
         Vec::new()
     };
+    let mut hops = o.hops;
+    if fate != Fate::Delivered {
+        // The steps the reply passed before it stopped: the longest tail of the reply steps (they
+        // are taken last first) through which the reply still gets.
+        let n = b.replies.len();
+        for j in (1..n).rev() {
+            let mut part = b.clone();
+            part.replies = b.replies[n - j..].to_vec();
+            let passed = reply::replies_of(net, &part, PacketSet::single(&r));
+            if !passed.works.is_empty() {
+                hops = passed.hops;
+                break;
+            }
+        }
+    }
     ReplyTrace {
         packet: r,
-        hops: o.hops,
+        hops,
         fate,
         nat_ports_dropped,
     }
@@ -726,6 +741,9 @@ fn to_interface(
         .find(|s| AddrSet::from_nets(s.cidrs.iter()).contains(p.destination))
         .map(|s| (s.id.clone(), s.route_table.clone()));
     let (subnet, table) = subnet.unwrap_or_default();
+    // A NAT gateway translates connections its clients start; external parties "can't initiate a
+    // connection" through it (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html),
+    // and nothing listens on its own address (Batfish's NAT test: DENIED_IN at the gateway).
     if let Some(nat) = net
         .nat_gateways
         .values()
@@ -765,6 +783,9 @@ fn to_interface(
             })));
         }
     }
+    // Security groups are stateful and apply to the interface: inbound rules decide what reaches
+    // it, and "responses to allowed inbound traffic are allowed to leave" whatever the outbound
+    // rules (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html).
     let one = PacketSet::single(p);
     let sg = sg_ingress(net, &eni.groups, src, &one);
     let groups = Component::SecurityGroups(eni.groups.clone());
