@@ -1061,3 +1061,52 @@ fn batfish_nat_hop_names_the_public_address() {
     assert!(text.contains("3.135.127.225"), "{text}");
     assert_eq!(t.parts[0].via.map(|v| v.as_str()), Some("nat-gateway"));
 }
+
+#[test]
+fn readme_example_is_current() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("$ vpcreach trace samples/nat-egress --from nb-nat-egress --to 8.8.8.8 --port 80\n")
+        .expect("the README's trace example");
+    let body = &readme[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    let shown = &body[..body.find("```").unwrap()];
+    let (code, out, err) = cli(&[
+        "trace",
+        "samples/nat-egress",
+        "--from",
+        "nb-nat-egress",
+        "--to",
+        "8.8.8.8",
+        "--port",
+        "80",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        shown, out,
+        "README.md's trace example is not what the command prints"
+    );
+}
+
+#[test]
+fn a_service_without_an_address_says_why() {
+    // No VpcAttributes in the snapshot: whether the VPC resolves the name at all is unknown.
+    let (code, out, err) = cli(&[
+        "trace",
+        "tests/fixtures/batfish/test-subnet",
+        "--from",
+        "nb-host-228",
+        "--to",
+        "sts",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 3, "{err}");
+    let j: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["status"], "unknown");
+    assert_eq!(j["resolution"]["result"], "unknown");
+    assert_eq!(j["resolution"]["stop"]["code"], "MISSING_VPC_ATTRIBUTES");
+    assert!(j["parts"].as_array().unwrap().is_empty());
+    assert!(j["service"].is_null());
+    assert!(j["destination"].is_null());
+}
