@@ -1035,6 +1035,16 @@ fn batfish_same_subnet_flows_cross_no_acl() {
             t.parts[0].hops
         );
     }
+    // An address of the subnet that no interface has: nothing receives it (Batfish's
+    // NEIGHBOR_UNREACHABLE).
+    let dir = Path::new("tests/fixtures/batfish/test-subnet");
+    let eni = primary_eni(dir, "i-08ef86e76fceabd8d");
+    let (_, t) = trace_in(dir, &eni, "10.10.1.45", "tcp", Some(22));
+    assert!(
+        matches!(&t.parts[0].fate, Fate::Dropped(s) if s.code() == "NO_INTERFACE_AT_ADDRESS"),
+        "{:?}",
+        t.parts[0].fate
+    );
     // The other subnet's flow crosses both ACLs (out of its subnet, into the endpoint's).
     let dir = Path::new("tests/fixtures/batfish/test-vpc-endpoint-interface");
     let eni = primary_eni(dir, "i-0eb6eb395a0d09117");

@@ -759,9 +759,17 @@ fn to_interface(
                 || i.subnet_id.as_deref() == Some(subnet.as_str()))
     });
     let Some(eni) = eni else {
-        if let Some(why) = net.interfaces_incomplete() {
+        let why = match net.interfaces_incomplete() {
+            Some(why) => Some(why.to_string()),
+            // A snapshot without NetworkInterfaces says nothing about which addresses are used.
+            None if net.interfaces.is_empty() => {
+                Some("the snapshot has no NetworkInterfaces".to_string())
+            }
+            None => None,
+        };
+        if let Some(why) = why {
             return stop(Fate::Unknown(Stop::Last(LastStep::InterfacesIncomplete {
-                why: why.to_string(),
+                why,
             })));
         }
         return stop(Fate::Dropped(Stop::Last(LastStep::NoInterface {

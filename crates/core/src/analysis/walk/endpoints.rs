@@ -94,7 +94,8 @@ impl Walker<'_> {
         let endpoints: Vec<&Endpoint> = match self.dest {
             Dest::Service(name) => net.interface_endpoints(&ctx.vpc, name).collect(),
             Dest::Internet => Vec::new(),
-            // A trace: every interface endpoint of the VPC is a destination.
+            // A trace: every available interface endpoint of the VPC is a destination (another's
+            // address is left to the trace's last step, which does not claim it answers).
             Dest::Anywhere => net
                 .vpcs
                 .get(&ctx.vpc)
@@ -102,6 +103,7 @@ impl Walker<'_> {
                 .unwrap_or_default()
                 .iter()
                 .filter_map(|e| net.endpoints.get(e))
+                .filter(|e| e.state == ResourceState::Available)
                 .collect(),
         };
         let mut rest = set;
