@@ -229,7 +229,12 @@ const SAMPLE_FLOWS: &[SampleFlow] = &[
         end: "LEAVES_MODELLED_SCOPE",
         component: "pcx-0f6ae46a5dd0a6337",
         reply: None,
-        hop_kinds: &["security-group", "route-table", "network-acl", "vpc-peering"],
+        hop_kinds: &[
+            "security-group",
+            "route-table",
+            "network-acl",
+            "vpc-peering",
+        ],
     },
     SampleFlow {
         name: "no_vpc_s3",
