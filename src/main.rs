@@ -151,6 +151,165 @@ into one node per VPC; --full draws every subnet.
 
 Exit status: 0 diagram written, 2 usage/input/I/O error (including a missing `dot`).")]
     Diagram(DiagramArgs),
+
+    /// Trace one concrete flow from a notebook or network interface to an address or an AWS
+    /// service: forward and reply, every hop with the rule that passed or dropped it.
+    #[command(after_help = "\
+Examples:
+  vpcreach trace samples/nat-egress --from nb-nat-egress --to 8.8.8.8 --port 80
+  vpcreach trace samples/isolated --from nb-isolated --to sts
+  vpcreach trace snap/ --from eni-0a1b2c3d --to 10.1.101.97 --protocol tcp --port 443 --source-port 40000
+  vpcreach trace snap/ --from nb-analytics --to s3 --format dot | dot -Tpng > trace.png
+
+The trace is the engine's own walk restricted to one packet, so it agrees with `analyze`. --to \
+SERVICE resolves the name for the source as the service checks do (interface endpoint private \
+DNS, else the public addresses) and traces one of its addresses (listed, the first taken). A flow \
+that reaches a transit gateway, peering connection, VPN gateway, … ends `unknown` naming it. The \
+JSON shape is in docs/trace.md.
+
+Exit status: 0 delivered (and its reply returns), 1 not delivered, 2 usage/input/I/O error, 3 unknown \
+(beyond the model, or data missing).")]
+    Trace(TraceArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct TraceArgs {
+    /// Snapshot files or directories (read recursively, in sorted order).
+    #[arg(required = true, value_name = "SNAPSHOT")]
+    paths: Vec<PathBuf>,
+
+    /// The source: a notebook name, or a network interface ID (eni-…) of NetworkInterfaces.
+    #[arg(long, value_name = "SOURCE")]
+    from: String,
+
+    /// The destination: an IP address, or an AWS service (s3, sts, com.amazonaws.<region>.logs).
+    #[arg(long, value_name = "IP|SERVICE")]
+    to: String,
+
+    /// tcp, udp, icmp, icmpv6, all (every protocol: one part per fate), or a protocol number.
+    #[arg(long, default_value = "tcp", value_name = "PROTOCOL")]
+    protocol: String,
+
+    /// The destination port (tcp/udp; default 443), or the ICMP type (default 8, echo request).
+    #[arg(long, value_name = "N")]
+    port: Option<u16>,
+
+    /// The source port (tcp/udp; default 32768, the first Linux ephemeral port).
+    #[arg(long, value_name = "N")]
+    source_port: Option<u16>,
+
+    /// The region, when the snapshot holds several (default: the one the source is in).
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TraceFormat::Table)]
+    format: TraceFormat,
+}
+
+/// `trace --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TraceFormat {
+    /// The hops forward and back in aligned columns, then the result.
+    Table,
+    /// One JSON object (docs/trace.md).
+    Json,
+    /// The hop chain as a Graphviz digraph (`dot -Tpng`).
+    Dot,
+}
+
+/// `--protocol`: a name, `all` (`-1`), or a number 0–255.
+fn trace_protocol(s: &str) -> Result<Option<u8>> {
+    use vpcreach::space::{ICMP, ICMPV6, TCP, UDP};
+    Ok(Some(match s.trim().to_ascii_lowercase().as_str() {
+        "all" | "-1" => return Ok(None),
+        "tcp" => TCP,
+        "udp" => UDP,
+        "icmp" => ICMP,
+        "icmpv6" => ICMPV6,
+        n => n.parse::<u8>().map_err(|_| {
+            anyhow::anyhow!(
+                "--protocol: '{s}' is not tcp, udp, icmp, icmpv6, all or a protocol number 0-255"
+            )
+        })?,
+    }))
+}
+
+/// `vpcreach trace`.
+fn trace(a: TraceArgs) -> Result<(String, i32)> {
+    use vpcreach::analysis::trace::{self as tr, FlowSpec, To};
+    use vpcreach::space::{ICMP, ICMPV6, TCP, UDP};
+    let protocol = trace_protocol(&a.protocol)?;
+    let ported = matches!(protocol, Some(TCP | UDP));
+    let port = match (protocol, a.port) {
+        (Some(ICMP | ICMPV6), Some(t)) if t > 255 => {
+            bail!("--port: for ICMP it is the message type, 0-255 (got {t})")
+        }
+        (Some(ICMP | ICMPV6), Some(t)) => Some(t << 8),
+        (Some(p), Some(_)) if !ported && p != ICMP && p != ICMPV6 => bail!(
+            "--port: protocol {} has no ports",
+            vpcreach::space::protocol_name(p)
+        ),
+        (_, p) => p,
+    };
+    if a.source_port.is_some() && !ported {
+        bail!("--source-port: only tcp and udp have source ports");
+    }
+    let spec = FlowSpec {
+        protocol,
+        port,
+        source_port: a.source_port,
+    };
+    let mut regions = aws::load_regions(&a.paths)?;
+    if let Some(r) = &a.region {
+        regions = pick_regions(regions, std::slice::from_ref(r))?;
+    }
+    let mut nets = Vec::new();
+    for l in &regions {
+        nets.push(convert(l)?);
+    }
+    // The region whose network holds the source (one is enough; several must be chosen).
+    let found: Vec<(usize, Result<tr::TraceSource, tr::SourceError>)> = nets
+        .iter()
+        .map(|n| tr::find_source(n, &a.from))
+        .enumerate()
+        .collect();
+    let hits: Vec<usize> = found
+        .iter()
+        .filter(|(_, r)| !matches!(r, Err(tr::SourceError::NotFound { .. })))
+        .map(|(i, _)| *i)
+        .collect();
+    let i = match hits.as_slice() {
+        [i] => *i,
+        [] => match found.into_iter().next() {
+            Some((_, Err(e))) => bail!("--from: {e}"),
+            _ => bail!("--from: no network in the snapshot"),
+        },
+        _ => bail!(
+            "--from: {} is in several regions ({}); choose one with --region",
+            a.from,
+            hits.iter()
+                .map(|i| nets[*i].region.clone().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let net = &nets[i];
+    let src = tr::find_source(net, &a.from).map_err(|e| anyhow::anyhow!("--from: {e}"))?;
+    let to = match a.to.trim().parse::<std::net::IpAddr>() {
+        Ok(ip) => To::Address(ip),
+        Err(_) => To::Service(
+            services::canonical(&a.to, net.region.as_deref())
+                .map_err(|e| anyhow::anyhow!("--to: {e}"))?,
+        ),
+    };
+    let t = tr::trace(net, &src, &to, spec);
+    let text = match a.format {
+        TraceFormat::Table => render::trace::table(&t),
+        TraceFormat::Json => render::trace::json(&t),
+        TraceFormat::Dot => render::trace::dot(&t),
+    };
+    Ok((text, render::trace::exit_code(&t)))
 }
 
 #[derive(clap::Args, Debug)]
@@ -1283,6 +1442,7 @@ fn main() -> ExitCode {
         Command::Plan(a) => plan(a),
         Command::Diff(a) => diff(a),
         Command::Fix(a) => fix(a),
+        Command::Trace(a) => trace(a),
     };
     match result {
         Ok((text, code)) => {

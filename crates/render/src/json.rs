@@ -111,16 +111,16 @@ struct JsonCheck<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonHop {
-    component: String,
-    kind: &'static str,
-    detail: String,
+pub(crate) struct JsonHop {
+    pub(crate) component: String,
+    pub(crate) kind: &'static str,
+    pub(crate) detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     rule: Option<JsonRule>,
 }
 
 #[derive(Serialize)]
-struct JsonBlock {
+pub(crate) struct JsonBlock {
     code: &'static str,
     component: String,
     detail: String,
@@ -136,7 +136,7 @@ struct JsonBlock {
 /// direction), `{"type": "route", "route_table": …, "destination": …, "target": …}`.
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
-enum JsonRule {
+pub(crate) enum JsonRule {
     AclEntry {
         network_acl: String,
         direction: &'static str,
@@ -190,7 +190,7 @@ fn rule(r: &RuleRef) -> JsonRule {
     }
 }
 
-fn hop(h: &Hop) -> JsonHop {
+pub(crate) fn hop(h: &Hop) -> JsonHop {
     let r = match (&h.step, &h.at) {
         (Step::Route { route }, Component::RouteTable(t)) => Some(JsonRule::Route {
             route_table: t.clone(),
@@ -212,7 +212,7 @@ fn hop(h: &Hop) -> JsonHop {
     }
 }
 
-fn block(b: &Block) -> JsonBlock {
+pub(crate) fn block(b: &Block) -> JsonBlock {
     JsonBlock {
         code: b.code.as_str(),
         component: b.component(),

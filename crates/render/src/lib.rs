@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod meta;
 pub mod sarif;
 pub mod table;
+pub mod trace;
 pub mod words;
 
 /// The output formats of `analyze`.

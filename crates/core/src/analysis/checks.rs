@@ -58,8 +58,10 @@ fn exposure(v: Via) -> u8 {
     }
 }
 
-/// The internet check.
-pub fn internet(net: &Network, nb: &Notebook) -> Verdict {
+/// The packets the internet check asks about: every protocol and port to every public address
+/// (IPv6 and NAT64 `64:ff9b::/96` too for a notebook that may have IPv6) outside the VPC's own
+/// CIDRs.
+pub fn internet_set(net: &Network, nb: &Notebook) -> PacketSet {
     let mut addrs = AddrSet::public_v4();
     if nb.subnet_id.is_some() && origin(net, nb).has_v6 {
         // IPv6 destinations, and the IPv4 internet through NAT64 (64:ff9b::/96).
@@ -71,7 +73,12 @@ pub fn internet(net: &Network, nb: &Notebook) -> Verdict {
         let own = AddrSet::from_nets(v.cidrs.iter());
         addrs = addrs.difference(&own).difference(&nat64::embed(&own));
     }
-    let set = PacketSet::matching(ProtoSet::all(), &addrs, PortRange::ALL);
+    PacketSet::matching(ProtoSet::all(), &addrs, PortRange::ALL)
+}
+
+/// The internet check.
+pub fn internet(net: &Network, nb: &Notebook) -> Verdict {
+    let set = internet_set(net, nb);
     let branches = walk_notebook(net, nb, &set, &Dest::Internet);
 
     let mut delivered: Vec<(&Branch, Via)> = branches

@@ -17,6 +17,7 @@ pub mod resolve;
 pub mod services;
 #[cfg(test)]
 mod tests;
+pub mod trace;
 pub mod walk;
 
 use serde::Serialize;

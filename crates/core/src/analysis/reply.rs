@@ -12,7 +12,7 @@
 //!   Network Firewall endpoint: middlebox routing) leaves the modelled scope.
 
 use crate::model::{Acl, Network, Route, RouteState, RouteTable, TargetKind};
-use crate::space::{AddrSet, Family, Packet, PacketSet, PortRange, ProtoSet, TCP, nat64};
+use crate::space::{AddrSet, Family, Packet, PacketSet, PortRange, ProtoSet, TCP, UDP, nat64};
 
 use super::evidence::{Cause, Component, Missing, ReplyOf, RuleRef, Step};
 use super::explain::{self, Probe};
@@ -209,7 +209,15 @@ enum Passed<'a> {
 /// crossed and every reply route lookup, in reverse order. Where the reply's port is a NAT
 /// gateway's, every NAT port must pass for the address to fully work.
 pub fn replies(net: &Network, b: &Branch) -> ReplyOutcome {
-    let mut conns = PacketSet::matching(ProtoSet::single(TCP), &b.set.addresses(), CLIENT_PORTS);
+    let conns = PacketSet::matching(ProtoSet::single(TCP), &b.set.addresses(), CLIENT_PORTS);
+    replies_of(net, b, conns)
+}
+
+/// The replies of the connections `conns` of delivered branch `b`, given as the reply packets
+/// (protocol, the remote address, the client's port — for ICMP the reply's type and code), as
+/// [`replies`] judges TCP from every client port; `vpcreach trace` asks for one connection.
+pub fn replies_of(net: &Network, b: &Branch, conns: PacketSet) -> ReplyOutcome {
+    let mut conns = conns;
     let mut out = ReplyOutcome {
         works: PacketSet::empty(),
         failed: false,
@@ -298,7 +306,15 @@ fn reply_acl(
 ) -> PacketSet {
     let entries = acl_entries(acl, rc.dir);
     let set = if rc.nat_ports {
-        PacketSet::matching(ProtoSet::single(TCP), &conns.addresses(), NAT_PORTS)
+        // The gateway picks the port of TCP and UDP connections; other replies keep theirs.
+        let ported = conns.restrict_protos(ProtoSet::of(&[TCP, UDP]));
+        [TCP, UDP]
+            .iter()
+            .map(|p| {
+                let of = ported.restrict_protos(ProtoSet::single(*p));
+                PacketSet::matching(ProtoSet::single(*p), &of.addresses(), NAT_PORTS)
+            })
+            .fold(conns.difference(&ported), |a, s| a.union(&s))
     } else {
         conns.clone()
     };
@@ -387,7 +403,7 @@ fn witness_hops(net: &Network, passed: Vec<Passed>, c: &Packet) -> Vec<Hop> {
                     c.port
                 };
                 let p = Packet {
-                    protocol: TCP,
+                    protocol: c.protocol,
                     destination: source,
                     port: probe_port,
                 };

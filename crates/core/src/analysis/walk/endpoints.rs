@@ -69,6 +69,8 @@ impl Walker<'_> {
             Dest::Service(name) if *name == ep.service => {
                 self.delivered(&ctx, tcp, Via::Target(TargetKind::GatewayEndpoint))
             }
+            // A trace: the route took the packets into the endpoint, so they reach its service.
+            Dest::Anywhere => self.delivered(&ctx, tcp, Via::Target(TargetKind::GatewayEndpoint)),
             Dest::Service(name) => {
                 let name = name.clone();
                 self.dropped(
@@ -92,6 +94,17 @@ impl Walker<'_> {
         let endpoints: Vec<&Endpoint> = match self.dest {
             Dest::Service(name) => net.interface_endpoints(&ctx.vpc, name).collect(),
             Dest::Internet => Vec::new(),
+            // A trace: every available interface endpoint of the VPC is a destination (another's
+            // address is left to the trace's last step, which does not claim it answers).
+            Dest::Anywhere => net
+                .vpcs
+                .get(&ctx.vpc)
+                .map(|v| v.interface_endpoints.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|e| net.endpoints.get(e))
+                .filter(|e| e.state == ResourceState::Available)
+                .collect(),
         };
         let mut rest = set;
         for ep in endpoints {
@@ -125,6 +138,26 @@ impl Walker<'_> {
                 );
             }
         }
+        if matches!(self.dest, Dest::Anywhere) && !rest.is_empty() {
+            // A trace to an address in the VPC: delivered to the subnet that holds it, past the
+            // ACLs between the two subnets (none within one subnet).
+            let subnets: Vec<&Subnet> = net.vpc_subnets(&ctx.vpc).collect();
+            for s in subnets {
+                let p = rest.restrict_addrs(&AddrSet::from_nets(s.cidrs.iter()));
+                if p.is_empty() {
+                    continue;
+                }
+                rest = rest.difference(&p);
+                let mut c = ctx.clone();
+                let p = if s.id != c.subnet {
+                    let p = self.cross_out(&mut c, p);
+                    self.cross_in(&mut c, p, &s.id)
+                } else {
+                    p
+                };
+                self.delivered(&c, p, Via::Target(TargetKind::Local));
+            }
+        }
         if !rest.is_empty() {
             let rt = ctx
                 .hops
@@ -135,7 +168,7 @@ impl Walker<'_> {
                 vpc: ctx.vpc.clone(),
                 packets: rest.clone().into(),
                 service: match self.dest {
-                    Dest::Internet => None,
+                    Dest::Internet | Dest::Anywhere => None,
                     Dest::Service(n) => Some(n.clone()),
                 },
             };

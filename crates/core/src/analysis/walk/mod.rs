@@ -29,6 +29,12 @@ pub enum Dest {
     Internet,
     /// An AWS service, by full name (`com.amazonaws.us-east-1.s3`).
     Service(String),
+    /// `vpcreach trace` to an address: the packets' own destination, wherever it is — the
+    /// internet, the AWS service behind a gateway endpoint whose route they take, any interface
+    /// endpoint of the VPC, or a subnet of the VPC (delivered *to the subnet*, after the ACLs
+    /// between the two subnets: which interface holds the address is `trace`'s last step). No
+    /// check uses it, so no verdict depends on it.
+    Anywhere,
 }
 
 /// A step the *reply* of a connection must pass, back along the forward path.
@@ -764,10 +770,7 @@ impl Walker<'_> {
             }
         }
         ctx.hops.push(hop(at, Step::ToInternet, Probe::None));
-        let dest_ok = match self.dest {
-            Dest::Internet | Dest::Service(_) => ok,
-        };
-        self.delivered(&ctx, dest_ok, via);
+        self.delivered(&ctx, ok, via);
     }
 }
 
