@@ -37,6 +37,16 @@ pub struct PlanOptions {
     pub parameters: BTreeMap<String, String>,
 }
 
+/// How the files of one `vpcreach plan` call form one deployment.
+#[derive(Debug, Clone, Default)]
+pub struct Deployment {
+    /// `--stack-name FILE=NAME`: a CloudFormation template's stack name (`AWS::StackName`, and
+    /// the scope of its synthetic IDs); otherwise the file stem.
+    pub stack_names: BTreeMap<PathBuf, String>,
+    /// `--template-map URL=FILE`: the local file of a nested stack's `TemplateURL`.
+    pub template_map: BTreeMap<String, PathBuf>,
+}
+
 /// What kind of file a plan input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputKind {
@@ -131,6 +141,76 @@ pub fn read_file(path: &Path, opts: &PlanOptions) -> Result<Snapshot, PlanError>
         source,
     })?;
     read_str(path, &text, opts)
+}
+
+/// Read several plans and templates (`(path, text)`) into the planned state of one deployment,
+/// over `opts.base`. CloudFormation templates are stacks whose exports satisfy each other's
+/// `Fn::ImportValue` and whose local nested stacks are read with them (see
+/// `cloudformation/stacks.rs`); they are built exporters first. Terraform plans are applied in
+/// the order given, each over what the files before it planned, so a data source or
+/// `terraform_remote_state` output of one plan finds what another plan creates (see
+/// `terraform/mod.rs`).
+pub fn read_deployment(
+    files: &[(PathBuf, String)],
+    opts: &PlanOptions,
+    deployment: &Deployment,
+) -> Result<Snapshot, PlanError> {
+    let mut kinds = Vec::new();
+    for (p, text) in files {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        kinds.push(detect(p, text)?);
+    }
+    let templates: Vec<cloudformation::stacks::Template> = files
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == InputKind::CloudFormation)
+        .map(|((p, text), _)| cloudformation::stacks::Template {
+            path: p.clone(),
+            text: text.clone(),
+            name: deployment
+                .stack_names
+                .get(p)
+                .cloned()
+                .or_else(|| {
+                    // `--parameter AWS::StackName` names a lone template.
+                    (files.len() == 1)
+                        .then(|| opts.parameters.get("AWS::StackName").cloned())
+                        .flatten()
+                })
+                .unwrap_or_else(|| cloudformation::stacks::stem(p)),
+        })
+        .collect();
+    let mut stacks = if templates.is_empty() {
+        Vec::new()
+    } else {
+        cloudformation::stacks::load_deployment(&templates, opts, &deployment.template_map)?
+    };
+    stacks.reverse();
+    let mut base = opts.base.clone();
+    let mut cfn_done = false;
+    for ((p, text), kind) in files.iter().zip(&kinds) {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        match kind {
+            InputKind::TerraformPlan => {
+                let o = PlanOptions {
+                    base: base.clone(),
+                    parameters: opts.parameters.clone(),
+                };
+                base = Some(terraform::read(p, text, &o)?);
+            }
+            InputKind::CloudFormation if !cfn_done => {
+                cfn_done = true;
+                while let Some(stack) = stacks.pop() {
+                    let file = stack.file().to_path_buf();
+                    let mut b = common::Builder::new(base.as_ref(), "cfn", &file);
+                    stack.build(&mut b)?;
+                    base = Some(b.finish());
+                }
+            }
+            InputKind::CloudFormation => {}
+        }
+    }
+    Ok(base.unwrap_or_default())
 }
 
 /// Read `text` (from `path`, for messages and `PlannedResources.File`) into the planned state.
