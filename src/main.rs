@@ -791,7 +791,10 @@ fn read_plans(
             .with_context(|| format!("--stack-name {kv}: expected FILE=NAME"))?;
         let f = PathBuf::from(f);
         if !paths.contains(&f) {
-            bail!("--stack-name {kv}: {} is not one of the files given", f.display());
+            bail!(
+                "--stack-name {kv}: {} is not one of the files given",
+                f.display()
+            );
         }
         deployment.stack_names.insert(f, n.to_string());
     }

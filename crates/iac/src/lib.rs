@@ -186,17 +186,106 @@ pub fn read_deployment(
         cloudformation::stacks::load_deployment(&templates, opts, &deployment.template_map)?
     };
     stacks.reverse();
+    // Terraform plans: with several, their synthetic IDs carry the file stem, and a first pass
+    // gives every plan's outputs (for `terraform_remote_state`) and what all of them create (for
+    // data sources read only at apply); the second pass reads each over the ones before it.
+    let tf: Vec<&(PathBuf, String)> = files
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == InputKind::TerraformPlan)
+        .map(|(f, _)| f)
+        .collect();
+    let several = tf.len() > 1;
+    let scope = |p: &Path| {
+        if several {
+            cloudformation::stacks::stem(p)
+        } else {
+            String::new()
+        }
+    };
+    let mut first = terraform::Env::default();
+    let mut everything = None;
+    if several {
+        let mut chain = opts.base.clone();
+        for (p, text) in &tf {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let o = PlanOptions {
+                base: chain.clone(),
+                parameters: opts.parameters.clone(),
+            };
+            let env = terraform::Env {
+                scope: scope(p),
+                ..terraform::Env::default()
+            };
+            let (snap, outs) = terraform::read_in(p, text, &o, &env)?;
+            for (name, v) in outs {
+                first.remote.entry(name).or_default().push((p.clone(), v));
+            }
+            chain = Some(snap);
+        }
+        everything = chain;
+    }
+    // The order plans are built in: a plan after those whose outputs or resources it uses
+    // (found by reading each once more with everything known), otherwise the order given.
+    let mut tf_order: Vec<usize> = (0..tf.len()).collect();
+    if several {
+        let mut deps = Vec::new();
+        for (p, text) in &tf {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let o = PlanOptions {
+                base: everything.clone(),
+                parameters: opts.parameters.clone(),
+            };
+            let env = terraform::Env {
+                scope: scope(p),
+                lookup: everything.as_ref(),
+                remote: first.remote.clone(),
+                used: Default::default(),
+            };
+            // An error here is reported by the read that counts, below.
+            let _ = terraform::read_in(p, text, &o, &env);
+            let used = env.used.into_inner();
+            let me = p.display().to_string();
+            deps.push(
+                tf.iter()
+                    .enumerate()
+                    .filter(|(_, (q, _))| {
+                        let q = q.display().to_string();
+                        q != me && used.contains(&q)
+                    })
+                    .map(|(j, _)| j)
+                    .collect::<Vec<_>>(),
+            );
+        }
+        tf_order.clear();
+        while tf_order.len() < tf.len() {
+            let ready = (0..tf.len())
+                .find(|i| !tf_order.contains(i) && deps[*i].iter().all(|d| tf_order.contains(d)));
+            let next = ready.or_else(|| (0..tf.len()).find(|i| !tf_order.contains(i)));
+            let Some(i) = next else { break };
+            tf_order.push(i);
+        }
+    }
+    let mut tf_next = tf_order.into_iter();
     let mut base = opts.base.clone();
     let mut cfn_done = false;
-    for ((p, text), kind) in files.iter().zip(&kinds) {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for kind in &kinds {
         match kind {
             InputKind::TerraformPlan => {
+                let Some(i) = tf_next.next() else { continue };
+                let (p, text) = tf[i];
+                let text = text.strip_prefix('\u{feff}').unwrap_or(text);
                 let o = PlanOptions {
                     base: base.clone(),
                     parameters: opts.parameters.clone(),
                 };
-                base = Some(terraform::read(p, text, &o)?);
+                let env = terraform::Env {
+                    scope: scope(p),
+                    lookup: everything.as_ref(),
+                    remote: first.remote.clone(),
+                    used: Default::default(),
+                };
+                base = Some(terraform::read_in(p, text, &o, &env)?.0);
             }
             InputKind::CloudFormation if !cfn_done => {
                 cfn_done = true;

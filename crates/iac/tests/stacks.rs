@@ -177,8 +177,14 @@ fn exports_satisfy_imports_across_two_stacks() {
     }
 
     let alone = Call::new(&["stacks/notebook.yaml"]).read().expect("read");
-    assert!(unresolved_mentions(&alone, "!ImportValue network-PrivateSubnet"));
-    assert!(unresolved_mentions(&alone, "!ImportValue network-NotebookSG"));
+    assert!(unresolved_mentions(
+        &alone,
+        "!ImportValue network-PrivateSubnet"
+    ));
+    assert!(unresolved_mentions(
+        &alone,
+        "!ImportValue network-NotebookSG"
+    ));
     assert_all_unknown(&judge(&alone));
 }
 
@@ -227,12 +233,18 @@ fn stack_name_flag_names_the_exports() {
     }
     .read()
     .expect("read");
-    assert!(unresolved_mentions(&default, "!ImportValue network-PrivateSubnet"));
+    assert!(unresolved_mentions(
+        &default,
+        "!ImportValue network-PrivateSubnet"
+    ));
     assert_all_unknown(&judge(&default));
 
     let snap = Call {
         names: &names,
-        params: &[("AWS::Region", "us-east-1"), ("NetworkStackName", "prod-net")],
+        params: &[
+            ("AWS::Region", "us-east-1"),
+            ("NetworkStackName", "prod-net"),
+        ],
         ..Call::new(&["stacks/network.yaml", "stacks/notebook.yaml"])
     }
     .read()
@@ -303,7 +315,12 @@ fn nested_stacks_from_local_files_are_one_deployment() {
         .iter()
         .find(|p| p.kind == "AWS::SageMaker::NotebookInstance")
         .expect("planned");
-    assert!(nb.file.as_deref().unwrap().ends_with("notebook-params.yaml"));
+    assert!(
+        nb.file
+            .as_deref()
+            .unwrap()
+            .ends_with("notebook-params.yaml")
+    );
     assert_isolated_and_compliant(&judge(&snap));
 }
 
@@ -338,7 +355,10 @@ fn circular_nesting_is_an_error() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("nest in a circle"), "{err}");
-    assert!(err.contains("loop-a.yaml") && err.contains("loop-b.yaml"), "{err}");
+    assert!(
+        err.contains("loop-a.yaml") && err.contains("loop-b.yaml"),
+        "{err}"
+    );
     let err = Call::new(&["stacks/sibling-loop.yaml"])
         .read()
         .unwrap_err()
@@ -352,7 +372,9 @@ fn circular_nesting_is_an_error() {
 /// base network has no endpoint and no route out: nothing is reachable.
 #[test]
 fn ssm_parameter_types_are_open_until_given() {
-    let snap = Call::new(&["stacks/notebook-ssm.yaml"]).read().expect("read");
+    let snap = Call::new(&["stacks/notebook-ssm.yaml"])
+        .read()
+        .expect("read");
     assert!(unresolved_mentions(&snap, "SSM Parameter Store"));
     assert_all_unknown(&judge(&snap));
 
@@ -466,7 +488,10 @@ fn real_secure_data_science_network_and_notebook_stacks() {
     }
     .read()
     .expect("read");
-    assert!(unresolved_mentions(&alone, "!ImportValue ds-subnet1-fraud-dev"));
+    assert!(unresolved_mentions(
+        &alone,
+        "!ImportValue ds-subnet1-fraud-dev"
+    ));
     assert_all_unknown(&judge(&alone));
 }
 
@@ -520,4 +545,44 @@ fn real_secure_data_science_nested_environment_and_notebook() {
             && err.contains("srv-endsrv-pypimirror-DSSharedServices"),
         "{err}"
     );
+}
+
+/// Terraform: the plans of two workspaces planned before either is applied — a network
+/// workspace (the isolated network, with root outputs) and a notebook workspace that finds the
+/// network through data sources read at apply (`aws_subnet` by a `tag:Name` filter,
+/// `aws_security_group` by name) or through `terraform_remote_state` outputs. In one call, in
+/// either order, the lookups and outputs resolve to what the network plan creates, and the
+/// notebook gets the isolated design's verdicts; the notebook plan alone is `unknown`, naming
+/// what it could not find.
+#[test]
+fn terraform_workspaces_are_one_deployment() {
+    for nb in [
+        "../terraform/workspaces/notebook-data.json",
+        "../terraform/workspaces/notebook-remote-state.json",
+    ] {
+        for files in [
+            ["../terraform/workspaces/network.json", nb],
+            [nb, "../terraform/workspaces/network.json"],
+        ] {
+            let snap = Call::new(&files).read().expect("read");
+            assert!(snap.unresolved.is_empty(), "{nb}: {:?}", snap.unresolved);
+            // Several plans: synthetic IDs carry the plan's file stem.
+            assert_eq!(
+                snap.notebook_instances[0].subnet_id.as_deref(),
+                Some("subnet-tf:network/aws_subnet.private"),
+                "{nb}"
+            );
+            assert_isolated_and_compliant(&judge(&snap));
+        }
+        let alone = Call::new(&[nb]).read().expect("read");
+        assert!(!alone.unresolved.is_empty(), "{nb}");
+        assert_all_unknown(&judge(&alone));
+    }
+    let alone = Call::new(&["../terraform/workspaces/notebook-remote-state.json"])
+        .read()
+        .expect("read");
+    assert!(unresolved_mentions(
+        &alone,
+        "data.terraform_remote_state.network.outputs.private_subnet_id: no given plan has an output private_subnet_id"
+    ));
 }

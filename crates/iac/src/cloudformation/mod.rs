@@ -48,8 +48,8 @@ use serde_json::{Map, Value};
 use vpcreach_aws::Snapshot;
 
 use self::eval::{Ctx, ResInfo, V};
-use self::stacks::{Child, StackEnv};
 use self::props::Props;
+use self::stacks::{Child, StackEnv};
 use crate::common::Builder;
 use crate::{PlanError, PlanOptions};
 
@@ -339,8 +339,14 @@ fn parameters(
                 V::Open("AWS::StackId is known only after the stack is created".into()),
             ),
         ),
-        ("AWS::Partition", or("AWS::Partition", V::Str(partition.into()))),
-        ("AWS::URLSuffix", or("AWS::URLSuffix", V::Str(suffix.into()))),
+        (
+            "AWS::Partition",
+            or("AWS::Partition", V::Str(partition.into())),
+        ),
+        (
+            "AWS::URLSuffix",
+            or("AWS::URLSuffix", V::Str(suffix.into())),
+        ),
         ("AWS::NotificationARNs", V::List(Vec::new())),
     ];
     for (k, v) in pseudo {

@@ -175,7 +175,9 @@ pub fn output(ctx: &mut Ctx, res: &str, attr: &str) -> Result<V, String> {
     match ctx.children.get_mut(res) {
         Some(Child::Loaded(st)) => {
             let file = st.ctx.env.path.display().to_string();
-            let outs = st.outputs().map_err(|e| format!("nested stack {res}: {e}"))?;
+            let outs = st
+                .outputs()
+                .map_err(|e| format!("nested stack {res}: {e}"))?;
             match outs.get(key) {
                 Some(o) => Ok(o.value.clone()),
                 None => Err(format!(
@@ -247,11 +249,7 @@ fn read_child(ctx: &mut Ctx, res: &str) -> Result<Child, String> {
     } else {
         // A relative path, as templates are written before `aws cloudformation package`
         // uploads them: relative to the parent template.
-        ctx.env
-            .path
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join(&url)
+        ctx.env.path.parent().unwrap_or(Path::new("")).join(&url)
     };
     let canon = canonical(&file);
     if ctx.env.chain.contains(&canon) {
@@ -293,9 +291,7 @@ fn read_child(ctx: &mut Ctx, res: &str) -> Result<Child, String> {
                 let v = match &v {
                     V::Open(r) => V::Open(format!("parameter {k} of nested stack {res}: {r}")),
                     other => match other.open_reason() {
-                        Some(r) => {
-                            V::Open(format!("parameter {k} of nested stack {res}: {r}"))
-                        }
+                        Some(r) => V::Open(format!("parameter {k} of nested stack {res}: {r}")),
                         None => V::Str(joined(other)),
                     },
                 };
@@ -547,7 +543,8 @@ pub fn load_deployment(
         let mut found = BTreeMap::new();
         for i in 0..ts.len() {
             let mut v = Vec::new();
-            let read = load_top(ts, i, opts, &template_map, &known).and_then(|mut s| s.exports(&mut v));
+            let read =
+                load_top(ts, i, opts, &template_map, &known).and_then(|mut s| s.exports(&mut v));
             // A stack that cannot be read yet (a condition on an import still open) is read
             // again in the next round; the last read reports its error.
             if read.is_ok() {
@@ -587,8 +584,5 @@ pub fn load_deployment(
         done.insert(i);
         order.push(i);
     }
-    Ok(order
-        .into_iter()
-        .filter_map(|i| stacks[i].take())
-        .collect())
+    Ok(order.into_iter().filter_map(|i| stacks[i].take()).collect())
 }
