@@ -748,7 +748,8 @@ struct PlanInputArgs {
     stack_names: Vec<String>,
 
     /// The local file of a nested stack's TemplateURL (an s3/https URL), as URL=FILE
-    /// (repeatable). A relative TemplateURL is read relative to its parent template.
+    /// (repeatable); URL may also be the URL's last path segments (`stacks/network.yaml`). A
+    /// relative TemplateURL is read relative to its parent template.
     #[arg(long = "template-map", value_name = "URL=FILE")]
     template_map: Vec<String>,
 }

@@ -92,10 +92,8 @@ fn two_stacks_deployed_into_moto_and_scanned_are_judged_as_plan_judges_them() {
     // moto's CloudFormation resolved the import: the notebook stack's group is in the VPC.
     assert!(stack["AuditSecurityGroup"]["Id"].is_string(), "{stack}");
 
-    let dir = std::env::temp_dir().join(format!(
-        "vpcreach-plan-stacks-moto-{}",
-        std::process::id()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("vpcreach-plan-stacks-moto-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let save = dir.join("snap");
     let scan = moto.scan(&[

@@ -335,15 +335,38 @@ fn an_s3_template_url_needs_the_template_map() {
     assert!(unresolved_mentions(&snap, "--template-map"));
     assert_all_unknown(&judge(&snap));
 
-    let map = [(url, "stacks/network.yaml")];
+    // The map's key is the URL, or its last path segments.
+    for key in [url, "stacks/network.yaml", "network.yaml"] {
+        let map = [(key, "stacks/network.yaml")];
+        let snap = Call {
+            map: &map,
+            ..Call::new(&["stacks/parent-s3.yaml"])
+        }
+        .read()
+        .expect("read");
+        assert!(snap.unresolved.is_empty(), "{key}: {:?}", snap.unresolved);
+        assert_isolated_and_compliant(&judge(&snap));
+    }
+    // A key that is not a whole trailing segment does not match.
+    let map = [("work.yaml", "stacks/network.yaml")];
     let snap = Call {
         map: &map,
         ..Call::new(&["stacks/parent-s3.yaml"])
     }
     .read()
     .expect("read");
-    assert!(snap.unresolved.is_empty(), "{:?}", snap.unresolved);
-    assert_isolated_and_compliant(&judge(&snap));
+    assert!(unresolved_mentions(&snap, url));
+}
+
+/// A stack cannot import its own export (CloudFormation creates exports once the stack exists):
+/// the import stays open, and the notebook is `unknown`.
+#[test]
+fn a_stack_does_not_import_its_own_export() {
+    let snap = Call::new(&["stacks/self-import.yaml"])
+        .read()
+        .expect("read");
+    assert!(unresolved_mentions(&snap, "cannot import its own export"));
+    assert_all_unknown(&judge(&snap));
 }
 
 /// Templates that nest each other in a circle, and nested stacks whose parameters need each

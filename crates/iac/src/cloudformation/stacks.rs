@@ -55,6 +55,8 @@ pub struct Export {
     pub file: PathBuf,
     /// The output's logical name.
     pub output: String,
+    /// The scope of the exporting stack (a stack cannot import its own export).
+    pub scope: String,
     /// Which top-level template (by position) the export belongs to, itself or nested in it.
     pub top: usize,
 }
@@ -150,6 +152,12 @@ pub fn import(ctx: &Ctx, name: &str) -> V {
         return V::Str(v.clone());
     }
     match ctx.env.exports.get(name) {
+        // CloudFormation creates an export when its stack is created, so a stack never imports
+        // its own.
+        Some(e) if e.file == ctx.env.path && e.scope == ctx.env.scope => V::Open(format!(
+            "!ImportValue {name}: output {} of this same stack exports it, and a stack cannot import its own export",
+            e.output
+        )),
         Some(e) => match &e.value {
             V::Open(r) => V::Open(format!(
                 "!ImportValue {name}: the value that output {} of {} exports is open ({r})",
@@ -229,6 +237,24 @@ pub fn load_child(ctx: &mut Ctx, res: &str) -> Result<(), String> {
     }
 }
 
+/// The `--template-map` file of `url`: the entry for the URL itself, else the longest entry that
+/// ends it at a `/` (`network.yaml` or `stacks/network.yaml` for
+/// `https://bucket.s3.amazonaws.com/stacks/network.yaml`).
+fn mapped(map: &BTreeMap<String, PathBuf>, url: &str) -> Option<PathBuf> {
+    if let Some(f) = map.get(url) {
+        return Some(f.clone());
+    }
+    map.iter()
+        .filter(|(k, _)| {
+            !k.is_empty()
+                && url
+                    .strip_suffix(k.as_str())
+                    .is_some_and(|head| head.ends_with('/'))
+        })
+        .max_by_key(|(k, _)| k.len())
+        .map(|(_, f)| f.clone())
+}
+
 fn read_child(ctx: &mut Ctx, res: &str) -> Result<Child, String> {
     let url = match ctx.prop_of(res, "TemplateURL")? {
         Some(V::Str(u)) => u,
@@ -240,8 +266,8 @@ fn read_child(ctx: &mut Ctx, res: &str) -> Result<Child, String> {
         None => return Err(format!("nested stack {res}: TemplateURL is required")),
         Some(_) => return Err(format!("nested stack {res}: TemplateURL must be a string")),
     };
-    let file = if let Some(f) = ctx.env.template_map.get(&url) {
-        f.clone()
+    let file = if let Some(f) = mapped(&ctx.env.template_map, &url) {
+        f
     } else if url.contains("://") {
         return Ok(Child::Open(format!(
             "nested stack {res}: TemplateURL {url} is not a local file (give --template-map {url}=FILE)"
@@ -436,6 +462,7 @@ impl Stack {
                         value: o.value,
                         file: path.clone(),
                         output: name,
+                        scope: self.ctx.env.scope.clone(),
                         top: self.ctx.env.top,
                     },
                 ));
