@@ -112,9 +112,10 @@ fn two_stacks_deployed_into_moto_and_scanned_are_judged_as_plan_judges_them() {
         let name = format!("{NETWORK}=moto-net");
         let mut args = vec!["plan"];
         args.extend_from_slice(files);
+        if files.contains(&NETWORK) {
+            args.extend_from_slice(&["--stack-name", &name]);
+        }
         args.extend_from_slice(&[
-            "--stack-name",
-            &name,
             "--region",
             "us-east-1",
             "--base",
