@@ -96,8 +96,9 @@ Several files are one deployment. CloudFormation: the Outputs one template expor
 !Sub names with ${AWS::StackName} from --stack-name or the file stem) satisfy !ImportValue in the \
 others, which are built after it; AWS::CloudFormation::Stack resources are read from their \
 TemplateURL (a relative path, or --template-map) with their Parameters, and !GetAtt \
-Child.Outputs.X resolves. Two templates exporting one name is an input error. Terraform plans apply \
-in order: a data source or terraform_remote_state output of one finds what an earlier one plans.
+Child.Outputs.X resolves. Two templates exporting one name is an input error. Terraform: a data \
+source read at apply or a terraform_remote_state output of one plan finds what another plans (that \
+plan is applied first); with several plans, IDs carry the file stem (subnet-tf:network/aws_subnet.a).
 
 New resources get IDs made from their address (subnet-tf:module.vpc.aws_subnet.private[0], \
 sg-cfn:NotebookSG; with several stacks, sg-cfn:STACK/NotebookSG). Values known only after apply are followed through the plan's references; \
@@ -259,7 +260,7 @@ impl PlaceArgs {
 #[derive(clap::Args, Debug)]
 struct PlanArgs {
     /// Terraform plans (`terraform show -json plan.out > plan.json`) or CloudFormation templates
-    /// (JSON or YAML). Several files are applied one after another, as one deployment.
+    /// (JSON or YAML). Several files are one deployment (exports, nested stacks, remote state).
     #[arg(required = true, value_name = "PLAN")]
     paths: Vec<PathBuf>,
 
