@@ -91,10 +91,22 @@ Examples:
   vpcreach plan notebook.yaml --parameter AWS::Region=us-east-1 --parameter VpcCidr=10.20.0.0/16
   vpcreach plan plan.json --base snapshot/ --save planned/ && vpcreach diagram planned/ -o planned.svg
   vpcreach plan network.json --place 'nb:subnet=subnet-tf:module.vpc.aws_subnet.private[0],sg=sg-tf:aws_security_group.nb'
+  vpcreach plan network.yaml notebook.yaml --stack-name network.yaml=ds-net --region eu-west-1
+  vpcreach plan parent.yaml --template-map https://bucket.s3.amazonaws.com/net.yaml=net.yaml
+  vpcreach plan network-workspace.json notebook-workspace.json
+
+Several files are one deployment. CloudFormation: the Outputs one template exports (Export.Name, \
+!Sub names with ${AWS::StackName} from --stack-name or the file stem) satisfy !ImportValue in the \
+others, which are built after it; AWS::CloudFormation::Stack resources are read from their \
+TemplateURL (a relative path, or --template-map) with their Parameters, and !GetAtt \
+Child.Outputs.X resolves. Two templates exporting one name is an input error. Terraform: a data \
+source read at apply or a terraform_remote_state output of one plan finds what another plans (that \
+plan is applied first); with several plans, IDs carry the file stem (subnet-tf:network/aws_subnet.a).
 
 New resources get IDs made from their address (subnet-tf:module.vpc.aws_subnet.private[0], \
-sg-cfn:NotebookSG). Values known only after apply are followed through the plan's references; \
-what stays open (an !ImportValue, a data source without --base, an attribute computed by AWS) is \
+sg-cfn:NotebookSG; with several stacks, sg-cfn:STACK/NotebookSG). Values known only after apply are followed through the plan's references; \
+what stays open (an !ImportValue no given template exports, an s3 TemplateURL without \
+--template-map, a data source without --base, an attribute computed by AWS) is \
 never guessed: the verdicts that depend on it are `unknown`, with a PLAN_VALUE_UNRESOLVED \
 diagnostic naming the resource and attribute. The S3 prefix list's addresses come only from \
 --base (a scan): without it, S3 through a gateway endpoint is `unknown`.
@@ -410,7 +422,7 @@ impl PlaceArgs {
 #[derive(clap::Args, Debug)]
 struct PlanArgs {
     /// Terraform plans (`terraform show -json plan.out > plan.json`) or CloudFormation templates
-    /// (JSON or YAML). Several files are applied one after another, as one deployment.
+    /// (JSON or YAML). Several files are one deployment (exports, nested stacks, remote state).
     #[arg(required = true, value_name = "PLAN")]
     paths: Vec<PathBuf>,
 
@@ -940,6 +952,17 @@ struct PlanInputArgs {
     /// The region, when neither the plan nor --base says (same as --parameter AWS::Region=…).
     #[arg(long, value_name = "REGION")]
     region: Option<String>,
+
+    /// A CloudFormation template's stack name, as FILE=NAME (repeatable; default: the file
+    /// stem): `AWS::StackName` in its `!Sub` export names, and the scope of its synthetic IDs.
+    #[arg(long = "stack-name", value_name = "FILE=NAME")]
+    stack_names: Vec<String>,
+
+    /// The local file of a nested stack's TemplateURL (an s3/https URL), as URL=FILE
+    /// (repeatable); URL may also be the URL's last path segments (`stacks/network.yaml`). A
+    /// relative TemplateURL is read relative to its parent template.
+    #[arg(long = "template-map", value_name = "URL=FILE")]
+    template_map: Vec<String>,
 }
 
 /// Read plans and templates (applied in order, over `--base`) into the planned state, loaded back
@@ -965,17 +988,42 @@ fn read_plans(
         sources.extend(base.sources);
         opts.base = Some(base.snapshot);
     }
-    let mut snap = None;
+    let mut files = Vec::new();
     for p in paths {
         let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| anyhow::anyhow!("{}: not UTF-8 text", p.display()))?;
         sources.push(aws::load::source_of(p, text.as_bytes()));
-        let s = iac::read_str(p, &text, &opts)?;
-        // The next file builds on what this one planned (one deployment, applied in order).
-        opts.base = Some(s.clone());
-        snap = Some(s);
+        files.push((p.clone(), text));
     }
+    let mut deployment = iac::Deployment::default();
+    for kv in &a.stack_names {
+        let (f, n) = kv
+            .rsplit_once('=')
+            .with_context(|| format!("--stack-name {kv}: expected FILE=NAME"))?;
+        let f = PathBuf::from(f);
+        if !paths.contains(&f) {
+            bail!(
+                "--stack-name {kv}: {} is not one of the files given",
+                f.display()
+            );
+        }
+        deployment.stack_names.insert(f, n.to_string());
+    }
+    for kv in &a.template_map {
+        // A URL holds no `=` before its path in practice; the file is what follows the last `=`.
+        let (u, f) = kv
+            .rsplit_once('=')
+            .with_context(|| format!("--template-map {kv}: expected URL=FILE"))?;
+        deployment
+            .template_map
+            .insert(u.to_string(), PathBuf::from(f));
+    }
+    // The files form one deployment: exports satisfy imports across templates, nested stacks
+    // are read, plans apply in order.
+    let snap = (!files.is_empty())
+        .then(|| iac::read_deployment(&files, &opts, &deployment))
+        .transpose()?;
     let mut snap = snap.context("no plan or template given")?;
     if snap.region.is_none() {
         snap.region = a.region.clone();

@@ -590,3 +590,198 @@ fn an_imported_security_group_peer_is_unknown_until_given() {
     let o = run(&args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+const STACKS: &str = "tests/fixtures/plans/cloudformation/stacks";
+const SDS: &str = "tests/fixtures/plans/cloudformation/real/multi/secure-data-science";
+
+/// `vpcreach plan` of several stacks: args for the files, with the region, the S3 prefix list
+/// as --base, JSON output and `extra` flags.
+fn plan_stacks(files: &[String], extra: &[&str]) -> Output {
+    let base = format!("{CFN}/base-s3-prefix-list.json");
+    let mut args = vec!["plan"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend_from_slice(&[
+        "--region",
+        "us-east-1",
+        "--base",
+        base.as_str(),
+        "--format",
+        "json",
+    ]);
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn all_status(nb: &Value) -> Vec<Value> {
+    verdicts(nb).into_iter().map(|(_, s, _, _)| s).collect()
+}
+
+/// Several stacks on the command line are one deployment: the notebook stack's imports are the
+/// network stack's exports, and the verdict is definite (exit 0: compliant, see
+/// `crates/iac/tests/stacks.rs` for why); the notebook stack alone is `unknown` (exit 1) and the
+/// diagnostic names the export. `--stack-name` renames the network stack, and with it its
+/// `!Sub "${AWS::StackName}-…"` exports.
+#[test]
+fn plan_judges_an_export_and_import_deployment_as_a_whole() {
+    let net = format!("{STACKS}/network.yaml");
+    let nb = format!("{STACKS}/notebook.yaml");
+    let o = plan_stacks(&[net.clone(), nb.clone()], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r = json(&o);
+    let n = notebook(&r, "notebook-nb");
+    assert_eq!(n["compliant"], true);
+    assert_eq!(n["checks"]["internet"]["status"], "unreachable");
+
+    let o = plan_stacks(std::slice::from_ref(&nb), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let r = json(&o);
+    assert!(
+        all_status(notebook(&r, "notebook-nb"))
+            .iter()
+            .all(|s| s == "unknown")
+    );
+    assert!(
+        r["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "PLAN_VALUE_UNRESOLVED"
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("!ImportValue network-PrivateSubnet")),
+        "{}",
+        r["diagnostics"]
+    );
+
+    let rename = format!("{net}=prod-net");
+    let o = plan_stacks(
+        &[net.clone(), nb.clone()],
+        &[
+            "--stack-name",
+            &rename,
+            "--parameter",
+            "NetworkStackName=prod-net",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = plan_stacks(&[net, nb], &["--stack-name", &rename]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+/// Input errors of a deployment are exit 2 with a message naming what is wrong: one export
+/// name in two templates (both files named), templates that nest each other in a circle, a
+/// --stack-name for a file not given.
+#[test]
+fn plan_refuses_colliding_exports_and_circular_nesting() {
+    let o = plan_stacks(
+        &[
+            format!("{STACKS}/export-a.yaml"),
+            format!("{STACKS}/export-b.yaml"),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("shared-vpc-id") && e.contains("export-a.yaml") && e.contains("export-b.yaml"),
+        "{e}"
+    );
+    let o = plan_stacks(&[format!("{STACKS}/loop-a.yaml")], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nest in a circle"), "{}", stderr(&o));
+    let o = plan_stacks(
+        &[format!("{STACKS}/network.yaml")],
+        &["--stack-name", "elsewhere.yaml=x"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("elsewhere.yaml"), "{}", stderr(&o));
+}
+
+/// A nested stack's S3 TemplateURL: without --template-map the notebook (nested, fed by the
+/// network's outputs) is `unknown` and the diagnostic names the URL; with the map it is the
+/// compliant isolated design.
+#[test]
+fn plan_reads_nested_stacks_through_the_template_map() {
+    let parent = format!("{STACKS}/parent-s3.yaml");
+    let url = "https://example-bucket.s3.us-east-1.amazonaws.com/stacks/network.yaml";
+    let o = plan_stacks(std::slice::from_ref(&parent), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let r = json(&o);
+    assert!(
+        all_status(notebook(&r, "params-nb"))
+            .iter()
+            .all(|s| s == "unknown")
+    );
+    assert!(
+        r["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["message"].as_str().unwrap().contains(url)),
+        "{}",
+        r["diagnostics"]
+    );
+    let map = format!("{url}={STACKS}/network.yaml");
+    let o = plan_stacks(&[parent], &["--template-map", &map]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// The secure data science reference architecture (aws-samples) through `vpcreach plan`: the
+/// parent environment stack nests the network, whose exports the notebook product imports. As
+/// a whole: compliant (exit 0; the AWS reasoning is in `crates/iac/tests/stacks.rs`); the notebook
+/// template alone: every check `unknown` (exit 1). `--save` writes the planned state, which
+/// lists the nested network's resources with the nested template as their file.
+#[test]
+fn plan_judges_the_real_nested_secure_data_science_deployment() {
+    let params = [
+        "--parameter",
+        "ProjectName=fraud",
+        "--parameter",
+        "NotebookOwnerUsername=alice",
+        "--parameter",
+        "NotebookOwnerEmail=alice@example.com",
+        "--parameter",
+        "srv-endsrv-pypimirror-DSSharedServices=vpce-svc-0123456789abcdef0",
+    ];
+    let dir = std::env::temp_dir().join(format!("vpcreach-stacks-{}", std::process::id()));
+    let save = dir.join("planned.json");
+    let save_s = save.display().to_string();
+    let mut extra = params.to_vec();
+    extra.extend_from_slice(&["--save", &save_s]);
+    let o = plan_stacks(
+        &[
+            format!("{SDS}/ds_environment.yaml"),
+            format!("{SDS}/ds_notebook_v2.yaml"),
+        ],
+        &extra,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r = json(&o);
+    let nb = notebook(&r, "ds-notebook-fraud-dev-alice");
+    assert_eq!(nb["compliant"], true);
+    let saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(&save).expect("saved")).expect("JSON");
+    assert!(
+        saved["PlannedResources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(
+                |p| p["Id"] == "subnet-cfn:ds_environment/DSEnvironmentNetwork/PrivateSubnetA"
+                    && p["File"].as_str().unwrap().ends_with("ds_env_network.yaml")
+            ),
+        "{}",
+        saved["PlannedResources"]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let o = plan_stacks(&[format!("{SDS}/ds_notebook_v2.yaml")], &params);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let r = json(&o);
+    assert!(
+        all_status(notebook(&r, "ds-notebook-fraud-dev-alice"))
+            .iter()
+            .all(|s| s == "unknown")
+    );
+}

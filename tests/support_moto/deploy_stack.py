@@ -1,10 +1,12 @@
 """Deploy a CloudFormation template into a moto server, as `aws cloudformation deploy` would.
 
-Usage: deploy_stack.py ENDPOINT_URL TEMPLATE STACK_NAME
+Usage: deploy_stack.py ENDPOINT_URL TEMPLATE STACK_NAME [TEMPLATE STACK_NAME ...]
 
-Creates the stack through moto's CloudFormation API (which creates the template's EC2 resources),
-waits until it is CREATE_COMPLETE, and prints one JSON object: the stack's physical resources by
-logical ID. Exits non-zero with moto's message when the stack fails. Run with the Python of the
+Creates each stack in turn through moto's CloudFormation API (which creates the template's EC2
+resources, and resolves `Fn::ImportValue` against the exports of the stacks before), waits until
+it is CREATE_COMPLETE, and prints one JSON object: the stacks' physical resources by logical ID
+(the templates of one call use distinct logical IDs). Exits non-zero with moto's message when a
+stack fails. Run with the Python of the
 venv that holds moto (boto3 and PyYAML come with moto[server], pinned by .ci/run).
 
 moto deviations worked around here, never in vpcreach (each checked against moto 5.2.5):
@@ -60,7 +62,26 @@ def _tag(loader, suffix, node):
 Loader.add_multi_constructor("!", _tag)
 
 
-def resolve(value, physical):
+def sub(value, params):
+    """`Fn::Sub` of a string naming parameters (their values) and `AWS::StackName`."""
+    if isinstance(value, dict) and "Fn::Sub" in value and isinstance(value["Fn::Sub"], str):
+        text = value["Fn::Sub"]
+        for k, v in params.items():
+            text = text.replace("${" + k + "}", v)
+        if "${" in text:
+            raise SystemExit(f"deploy_stack.py: {text}: unknown variable")
+        return text
+    if isinstance(value, str):
+        return value
+    raise SystemExit(f"deploy_stack.py: {value} is not supported as an export name here")
+
+
+def resolve(value, physical, params=None, exports=None):
+    if isinstance(value, dict) and "Fn::ImportValue" in value:
+        name = sub(value["Fn::ImportValue"], params or {})
+        if name not in (exports or {}):
+            raise SystemExit(f"deploy_stack.py: no stack exports {name}")
+        return exports[name]
     if isinstance(value, dict) and "Ref" in value:
         return physical[value["Ref"]]
     if isinstance(value, dict) and "Fn::GetAtt" in value:
@@ -69,14 +90,27 @@ def resolve(value, physical):
             return physical[res]
         raise SystemExit(f"deploy_stack.py: Fn::GetAtt {res}.{attr} is not supported here")
     if isinstance(value, list):
-        return [resolve(v, physical) for v in value]
+        return [resolve(v, physical, params, exports) for v in value]
     if isinstance(value, dict):
         raise SystemExit(f"deploy_stack.py: intrinsic {value} is not supported here")
     return value
 
 
 def main() -> int:
-    url, template, name = sys.argv[1:4]
+    url = sys.argv[1]
+    pairs = sys.argv[2:]
+    if not pairs or len(pairs) % 2:
+        raise SystemExit("usage: deploy_stack.py ENDPOINT_URL TEMPLATE STACK_NAME [TEMPLATE STACK_NAME ...]")
+    out = {}
+    for template, name in zip(pairs[0::2], pairs[1::2]):
+        status = deploy(url, template, name, out)
+        if status:
+            return status
+    print(json.dumps({k: out[k] for k in sorted(out) if k}))
+    return 0
+
+
+def deploy(url, template, name, out) -> int:
     session = dict(
         endpoint_url=url,
         region_name="us-east-1",
@@ -89,6 +123,9 @@ def main() -> int:
     with open(template, encoding="utf-8") as f:
         body = yaml.load(f, Loader=Loader)
     resources = body["Resources"]
+    params = {k: str(v["Default"]) for k, v in (body.get("Parameters") or {}).items() if "Default" in v}
+    params["AWS::StackName"] = name
+    exports = {e["Name"]: e["Value"] for e in cfn.list_exports().get("Exports", [])}
     notebooks = {k: v for k, v in resources.items() if v["Type"] == NOTEBOOK}
     body["Resources"] = {
         k: v for k, v in resources.items() if v["Type"] != NOTEBOOK and v["Type"] not in DHCP
@@ -118,8 +155,8 @@ def main() -> int:
                         VpcId=physical[logical], **{attr: {"Value": bool(props[attr])}}
                     )
         if kind == "AWS::EC2::SubnetRouteTableAssociation":
-            table = resolve(props["RouteTableId"], physical)
-            subnet = resolve(props["SubnetId"], physical)
+            table = resolve(props["RouteTableId"], physical, params, exports)
+            subnet = resolve(props["SubnetId"], physical, params, exports)
             rt = ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"][0]
             if not any(a.get("SubnetId") == subnet for a in rt.get("Associations", [])):
                 ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
@@ -135,19 +172,21 @@ def main() -> int:
             ec2.associate_dhcp_options(DhcpOptionsId=dopt, VpcId=physical[logical])
     for logical, nb in notebooks.items():
         p = nb["Properties"]
-        nb_name = resolve(p.get("NotebookInstanceName", logical), physical)
+        r = lambda v: resolve(v, physical, params, exports)  # noqa: E731
+        nb_name = r(p.get("NotebookInstanceName", logical))
         sm.create_notebook_instance(
             NotebookInstanceName=nb_name,
-            InstanceType=resolve(p["InstanceType"], physical),
-            RoleArn=resolve(p["RoleArn"], physical),
-            SubnetId=resolve(p["SubnetId"], physical),
-            SecurityGroupIds=resolve(p.get("SecurityGroupIds", []), physical),
-            DirectInternetAccess=resolve(p.get("DirectInternetAccess", "Enabled"), physical),
-            RootAccess=resolve(p.get("RootAccess", "Enabled"), physical),
+            InstanceType=r(p["InstanceType"]),
+            RoleArn=r(p["RoleArn"]),
+            SubnetId=r(p["SubnetId"]),
+            SecurityGroupIds=r(p.get("SecurityGroupIds", [])),
+            DirectInternetAccess=r(p.get("DirectInternetAccess", "Enabled")),
+            RootAccess=r(p.get("RootAccess", "Enabled")),
         )
         physical[logical] = nb_name
         types[logical] = NOTEBOOK
-    print(json.dumps({k: {"Type": types[k], "Id": physical[k]} for k in sorted(physical) if k}))
+    for k in physical:
+        out[k] = {"Type": types[k], "Id": physical[k]}
     return 0
 
 

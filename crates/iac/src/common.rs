@@ -45,6 +45,9 @@ pub struct Builder {
     /// The plan or template file, as `PlannedResources.File` names it.
     file: String,
     has_base: bool,
+    /// The stack a synthetic ID belongs to when one deployment holds several CloudFormation
+    /// stacks (`subnet-cfn:network/PrivateSubnet`); empty for a single template or a plan.
+    scope: String,
     /// Route tables and VPCs (besides the planned ones) whose tables are rebuilt from the input:
     /// `finish` gives them their `local` routes too.
     pub rebuilt: std::collections::BTreeSet<String>,
@@ -58,8 +61,16 @@ impl Builder {
             tag,
             file: file.display().to_string(),
             has_base: base.is_some(),
+            scope: String::new(),
             rebuilt: Default::default(),
         }
+    }
+
+    /// Build what follows as part of another file and stack: `PlannedResources.File` names
+    /// `file`, and synthetic IDs carry `scope` (see [`Builder::id`]).
+    pub fn set_origin(&mut self, file: &Path, scope: &str) {
+        self.file = file.display().to_string();
+        self.scope = scope.to_string();
     }
 
     /// Whether a base snapshot was given (literal IDs and data sources can be looked up in it).
@@ -68,9 +79,14 @@ impl Builder {
     }
 
     /// The synthetic ID of a planned resource: AWS's prefix, the origin, the address
-    /// (`subnet-tf:module.vpc.aws_subnet.private[0]`).
+    /// (`subnet-tf:module.vpc.aws_subnet.private[0]`); in a deployment of several stacks, the
+    /// stack's scope before the logical ID (`subnet-cfn:network/PrivateSubnet`).
     pub fn id(&self, prefix: &str, address: &str) -> String {
-        format!("{prefix}-{}:{address}", self.tag)
+        if self.scope.is_empty() {
+            format!("{prefix}-{}:{address}", self.tag)
+        } else {
+            format!("{prefix}-{}:{}/{address}", self.tag, self.scope)
+        }
     }
 
     /// An ID that exists nowhere, for a reference that cannot be resolved: whatever holds it

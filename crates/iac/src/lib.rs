@@ -37,6 +37,16 @@ pub struct PlanOptions {
     pub parameters: BTreeMap<String, String>,
 }
 
+/// How the files of one `vpcreach plan` call form one deployment.
+#[derive(Debug, Clone, Default)]
+pub struct Deployment {
+    /// `--stack-name FILE=NAME`: a CloudFormation template's stack name (`AWS::StackName`, and
+    /// the scope of its synthetic IDs); otherwise the file stem.
+    pub stack_names: BTreeMap<PathBuf, String>,
+    /// `--template-map URL=FILE`: the local file of a nested stack's `TemplateURL`.
+    pub template_map: BTreeMap<String, PathBuf>,
+}
+
 /// What kind of file a plan input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputKind {
@@ -131,6 +141,165 @@ pub fn read_file(path: &Path, opts: &PlanOptions) -> Result<Snapshot, PlanError>
         source,
     })?;
     read_str(path, &text, opts)
+}
+
+/// Read several plans and templates (`(path, text)`) into the planned state of one deployment,
+/// over `opts.base`. CloudFormation templates are stacks whose exports satisfy each other's
+/// `Fn::ImportValue` and whose local nested stacks are read with them (see
+/// `cloudformation/stacks.rs`); they are built exporters first. Terraform plans are applied in
+/// the order given, each over what the files before it planned, so a data source or
+/// `terraform_remote_state` output of one plan finds what another plan creates (see
+/// `terraform/mod.rs`).
+pub fn read_deployment(
+    files: &[(PathBuf, String)],
+    opts: &PlanOptions,
+    deployment: &Deployment,
+) -> Result<Snapshot, PlanError> {
+    let mut kinds = Vec::new();
+    for (p, text) in files {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        kinds.push(detect(p, text)?);
+    }
+    let templates: Vec<cloudformation::stacks::Template> = files
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == InputKind::CloudFormation)
+        .map(|((p, text), _)| cloudformation::stacks::Template {
+            path: p.clone(),
+            text: text.clone(),
+            name: deployment
+                .stack_names
+                .get(p)
+                .cloned()
+                .or_else(|| {
+                    // `--parameter AWS::StackName` names a lone template.
+                    (files.len() == 1)
+                        .then(|| opts.parameters.get("AWS::StackName").cloned())
+                        .flatten()
+                })
+                .unwrap_or_else(|| cloudformation::stacks::stem(p)),
+        })
+        .collect();
+    let mut stacks = if templates.is_empty() {
+        Vec::new()
+    } else {
+        cloudformation::stacks::load_deployment(&templates, opts, &deployment.template_map)?
+    };
+    stacks.reverse();
+    // Terraform plans: with several, their synthetic IDs carry the file stem, and a first pass
+    // gives every plan's outputs (for `terraform_remote_state`) and what all of them create (for
+    // data sources read only at apply); the second pass reads each over the ones before it.
+    let tf: Vec<&(PathBuf, String)> = files
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == InputKind::TerraformPlan)
+        .map(|(f, _)| f)
+        .collect();
+    let several = tf.len() > 1;
+    let scope = |p: &Path| {
+        if several {
+            cloudformation::stacks::stem(p)
+        } else {
+            String::new()
+        }
+    };
+    let mut first = terraform::Env::default();
+    let mut everything = None;
+    if several {
+        let mut chain = opts.base.clone();
+        for (p, text) in &tf {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let o = PlanOptions {
+                base: chain.clone(),
+                parameters: opts.parameters.clone(),
+            };
+            let env = terraform::Env {
+                scope: scope(p),
+                ..terraform::Env::default()
+            };
+            let (snap, outs) = terraform::read_in(p, text, &o, &env)?;
+            for (name, v) in outs {
+                first.remote.entry(name).or_default().push((p.clone(), v));
+            }
+            chain = Some(snap);
+        }
+        everything = chain;
+    }
+    // The order plans are built in: a plan after those whose outputs or resources it uses
+    // (found by reading each once more with everything known), otherwise the order given.
+    let mut tf_order: Vec<usize> = (0..tf.len()).collect();
+    if several {
+        let mut deps = Vec::new();
+        for (p, text) in &tf {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let o = PlanOptions {
+                base: everything.clone(),
+                parameters: opts.parameters.clone(),
+            };
+            let env = terraform::Env {
+                scope: scope(p),
+                lookup: everything.as_ref(),
+                remote: first.remote.clone(),
+                used: Default::default(),
+            };
+            // An error here is reported by the read that counts, below.
+            let _ = terraform::read_in(p, text, &o, &env);
+            let used = env.used.into_inner();
+            let me = p.display().to_string();
+            deps.push(
+                tf.iter()
+                    .enumerate()
+                    .filter(|(_, (q, _))| {
+                        let q = q.display().to_string();
+                        q != me && used.contains(&q)
+                    })
+                    .map(|(j, _)| j)
+                    .collect::<Vec<_>>(),
+            );
+        }
+        tf_order.clear();
+        while tf_order.len() < tf.len() {
+            let ready = (0..tf.len())
+                .find(|i| !tf_order.contains(i) && deps[*i].iter().all(|d| tf_order.contains(d)));
+            let next = ready.or_else(|| (0..tf.len()).find(|i| !tf_order.contains(i)));
+            let Some(i) = next else { break };
+            tf_order.push(i);
+        }
+    }
+    let mut tf_next = tf_order.into_iter();
+    let mut base = opts.base.clone();
+    let mut cfn_done = false;
+    for kind in &kinds {
+        match kind {
+            InputKind::TerraformPlan => {
+                let Some(i) = tf_next.next() else { continue };
+                let (p, text) = tf[i];
+                let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                let o = PlanOptions {
+                    base: base.clone(),
+                    parameters: opts.parameters.clone(),
+                };
+                let env = terraform::Env {
+                    scope: scope(p),
+                    lookup: everything.as_ref(),
+                    remote: first.remote.clone(),
+                    used: Default::default(),
+                };
+                base = Some(terraform::read_in(p, text, &o, &env)?.0);
+            }
+            InputKind::CloudFormation if !cfn_done => {
+                cfn_done = true;
+                while let Some(stack) = stacks.pop() {
+                    let file = stack.file().to_path_buf();
+                    let mut b = common::Builder::new(base.as_ref(), "cfn", &file);
+                    stack.build(&mut b)?;
+                    base = Some(b.finish());
+                }
+            }
+            InputKind::CloudFormation => {}
+        }
+    }
+    Ok(base.unwrap_or_default())
 }
 
 /// Read `text` (from `path`, for messages and `PlannedResources.File`) into the planned state.

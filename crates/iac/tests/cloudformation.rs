@@ -591,6 +591,8 @@ fn mangled_fixtures_never_panic_and_what_is_read_converts() {
         "import-notebook.yaml",
         "real/ds_env_network.yaml",
         "real/ds_shared_services_network.yaml",
+        "stacks/parent.yaml",
+        "stacks/network.yaml",
     ];
     let o = opts(
         &[
@@ -622,8 +624,9 @@ fn mangled_fixtures_never_panic_and_what_is_read_converts() {
             }
         }
         for v in variants {
-            let name = std::path::Path::new(f);
-            if let Ok(snap) = read_str(name, &v, &o) {
+            // The fixture's own path: a nested stack's relative TemplateURL is read beside it.
+            let name = fixture(f);
+            if let Ok(snap) = read_str(&name, &v, &o) {
                 read_ok += 1;
                 if let Err(e) = vpcreach_aws::convert(&snap) {
                     panic!("{f}: a read template does not convert: {e}\n{v}");

@@ -18,6 +18,7 @@ use ipnet::IpNet;
 use serde_json::{Map, Value};
 
 use super::attrs;
+use super::stacks::{self, Child, StackEnv};
 use crate::common::Builder;
 
 /// An evaluated value. Numbers are kept as their text (CloudFormation passes `443` and `"443"`
@@ -71,6 +72,16 @@ pub struct Ctx {
     /// Synthetic IDs (`Builder::id`).
     pub ids: Builder,
     depth: usize,
+    /// Where this stack sits in the deployment: its file, name, scope, ancestors, the exports of
+    /// the other stacks and the `--template-map` (`stacks.rs`).
+    pub env: StackEnv,
+    /// The export names this stack's `Fn::ImportValue` calls asked for.
+    pub imported: BTreeSet<String>,
+    /// Nested stacks (`AWS::CloudFormation::Stack`) read so far, by logical ID.
+    pub children: BTreeMap<String, Child>,
+    /// The nested stacks in the order their reading finished (one a sibling's outputs feed is
+    /// read before it): the order they are built in.
+    pub child_order: Vec<String>,
 }
 
 /// How deep intrinsic calls may nest before the input is rejected.
@@ -125,6 +136,10 @@ impl Ctx {
             given: BTreeMap::new(),
             ids,
             depth: 0,
+            env: StackEnv::default(),
+            imported: BTreeSet::new(),
+            children: BTreeMap::new(),
+            child_order: Vec::new(),
         }
     }
 
@@ -452,12 +467,8 @@ impl Ctx {
                     Ok(s) => s,
                     Err(r) => return Ok(V::Open(r)),
                 };
-                Ok(match self.given.get(&name) {
-                    Some(v) => V::Str(v.clone()),
-                    None => V::Open(format!(
-                        "!ImportValue {name} (another stack's export; give --parameter {name}=VALUE)"
-                    )),
-                })
+                self.imported.insert(name.clone());
+                Ok(stacks::import(self, &name))
             }
             "Fn::Base64" => Ok(match self.str_arg(f, "value", arg)? {
                 Ok(s) => V::Str(base64(s.as_bytes())),
@@ -565,6 +576,9 @@ impl Ctx {
             ));
         }
         let kind = r.kind.clone();
+        if kind == stacks::STACK {
+            return stacks::output(self, res, attr);
+        }
         attrs::get_att(self, res, &kind, attr)
     }
 

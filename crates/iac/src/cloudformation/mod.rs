@@ -37,6 +37,7 @@ mod eval;
 pub(crate) mod parse;
 mod props;
 mod resources;
+pub(crate) mod stacks;
 
 pub use eval::cidr;
 
@@ -48,170 +49,257 @@ use vpcreach_aws::Snapshot;
 
 use self::eval::{Ctx, ResInfo, V};
 use self::props::Props;
+use self::stacks::{Child, StackEnv};
 use crate::common::Builder;
 use crate::{PlanError, PlanOptions};
 
-/// Read `text` (from `path`) into the planned state.
+/// Read `text` (from `path`) into the planned state: one stack (with the nested stacks its
+/// `AWS::CloudFormation::Stack` resources name by a local `TemplateURL`), named by
+/// `--parameter AWS::StackName`, else the file stem.
 pub fn read(path: &Path, text: &str, opts: &PlanOptions) -> Result<Snapshot, PlanError> {
-    let parsed = parse::parse(text).map_err(|m| PlanError::invalid(path, "template", m))?;
-    let Value::Object(root) = parsed.root else {
-        return Err(PlanError::invalid(
-            path,
-            "template",
-            "the template is not a mapping",
-        ));
-    };
-    let section = |name: &str| -> Result<Map<String, Value>, PlanError> {
-        match root.get(name) {
-            None | Some(Value::Null) => Ok(Map::new()),
-            Some(Value::Object(m)) => Ok(m.clone()),
-            Some(_) => Err(PlanError::invalid(path, name, "must be a mapping")),
-        }
-    };
-    let resources = section("Resources")?;
+    let name = opts
+        .parameters
+        .get("AWS::StackName")
+        .cloned()
+        .unwrap_or_else(|| stacks::stem(path));
+    let env = StackEnv::top(path, &name, "", &Default::default(), &Default::default());
+    let stack = Stack::load(path, text, &stacks::top_given(opts), opts, env, false)?;
     let mut b = Builder::new(opts.base.as_ref(), "cfn", path);
-    let mut ctx = Ctx::new(Builder::new(None, "cfn", path));
-    ctx.mappings = section("Mappings")?;
-    ctx.conditions = section("Conditions")?;
-    ctx.given = opts.parameters.clone();
-    parameters(&mut ctx, &section("Parameters")?, path, opts)?;
-    if b.snap.region.is_none()
-        && let Some(r) = ctx.region()
-    {
-        b.snap.region = Some(r);
-    }
-
-    // Declarations first (for Ref and Fn::GetAtt), then conditions.
-    let mut conditions = BTreeMap::new();
-    for (id, r) in &resources {
-        if id.starts_with("Fn::ForEach") {
-            return Err(PlanError::invalid(
-                path,
-                id,
-                "Fn::ForEach (the AWS::LanguageExtensions transform) is not supported: read the processed template instead (aws cloudformation get-template --template-stage Processed)",
-            ));
-        }
-        let Value::Object(r) = r else {
-            return Err(PlanError::invalid(path, id, "a resource must be a mapping"));
-        };
-        let Some(Value::String(kind)) = r.get("Type") else {
-            return Err(PlanError::invalid(
-                path,
-                format!("{id}.Type"),
-                "a resource needs a Type",
-            ));
-        };
-        let props = match r.get("Properties") {
-            None | Some(Value::Null) => Value::Object(Map::new()),
-            Some(p @ Value::Object(_)) => p.clone(),
-            Some(_) => {
-                return Err(PlanError::invalid(
-                    path,
-                    format!("{id}.Properties"),
-                    "must be a mapping",
-                ));
-            }
-        };
-        match r.get("Condition") {
-            None => {}
-            Some(Value::String(c)) => {
-                conditions.insert(id.clone(), c.clone());
-            }
-            Some(_) => {
-                return Err(PlanError::invalid(
-                    path,
-                    format!("{id}.Condition"),
-                    "must be a condition name",
-                ));
-            }
-        }
-        ctx.resources.insert(
-            id.clone(),
-            ResInfo {
-                kind: kind.clone(),
-                props,
-                created: true,
-            },
-        );
-    }
-    for (id, c) in &conditions {
-        let at = format!("{id}.Condition");
-        match ctx
-            .condition(c)
-            .map_err(|m| PlanError::invalid(path, &at, m))?
-        {
-            Some(true) => {}
-            Some(false) => {
-                if let Some(r) = ctx.resources.get_mut(id) {
-                    r.created = false;
-                }
-            }
-            None => {
-                let _ = ctx.condition(c);
-                let body = ctx.conditions.get(c).cloned().unwrap_or(Value::Null);
-                let why = match ctx.eval(&body) {
-                    Ok(v) => v.open_reason().map(str::to_string).unwrap_or_default(),
-                    Err(e) => e,
-                };
-                return Err(PlanError::invalid(
-                    path,
-                    at,
-                    format!(
-                        "whether the resource is created depends on condition {c}, which is open ({why}); give the parameter it needs with --parameter"
-                    ),
-                ));
-            }
-        }
-    }
-
-    // Build by type order, each type in logical-ID order.
-    let ids: Vec<(String, String)> = ctx
-        .resources
-        .iter()
-        .filter(|(_, r)| r.created && resources::known(&r.kind))
-        .map(|(id, r)| (id.clone(), r.kind.clone()))
-        .collect();
-    for kind in resources::ORDER {
-        for (id, _) in ids.iter().filter(|(_, k)| k == kind) {
-            let raw = match &ctx.resources[id].props {
-                Value::Object(m) => m.clone(),
-                _ => Map::new(),
-            };
-            let mut map = BTreeMap::new();
-            for (k, v) in &raw {
-                match ctx
-                    .eval(v)
-                    .map_err(|m| PlanError::invalid(path, format!("{id}.{k}"), m))?
-                {
-                    V::NoValue => {}
-                    x => {
-                        map.insert(k.clone(), x);
-                    }
-                }
-            }
-            let p = Props {
-                id,
-                kind,
-                line: parsed.lines.get(id).copied(),
-                path,
-                map,
-            };
-            resources::build(&mut b, &mut ctx, &p)?;
-        }
-    }
+    stack.build(&mut b)?;
     Ok(b.finish())
 }
 
-/// Declared parameters (with `--parameter` values) and pseudo parameters into `ctx.params`.
+/// One template read as far as it can be without building anything: parameters, conditions
+/// and resource declarations evaluated into its context, ready to give its outputs and exports
+/// (`stacks.rs`) or to be built into a snapshot.
+pub struct Stack {
+    pub(crate) ctx: Ctx,
+    lines: BTreeMap<String, u32>,
+    outputs: Map<String, Value>,
+    outputs_done: Option<BTreeMap<String, stacks::Out>>,
+}
+
+impl Stack {
+    /// The template file.
+    pub fn file(&self) -> &Path {
+        &self.ctx.env.path
+    }
+
+    /// Parse `text` (the template at `env.path`) and evaluate its parameters (`given`: values
+    /// by name, pseudo parameters included; `nested`: a nested stack, whose parent may pass only
+    /// declared parameters), declarations and resource conditions.
+    pub(crate) fn load(
+        path: &Path,
+        text: &str,
+        given: &BTreeMap<String, V>,
+        opts: &PlanOptions,
+        env: StackEnv,
+        nested: bool,
+    ) -> Result<Stack, PlanError> {
+        let parsed = parse::parse(text).map_err(|m| PlanError::invalid(path, "template", m))?;
+        let Value::Object(root) = parsed.root else {
+            return Err(PlanError::invalid(
+                path,
+                "template",
+                "the template is not a mapping",
+            ));
+        };
+        let section = |name: &str| -> Result<Map<String, Value>, PlanError> {
+            match root.get(name) {
+                None | Some(Value::Null) => Ok(Map::new()),
+                Some(Value::Object(m)) => Ok(m.clone()),
+                Some(_) => Err(PlanError::invalid(path, name, "must be a mapping")),
+            }
+        };
+        let resources = section("Resources")?;
+        let mut ids = Builder::new(None, "cfn", path);
+        ids.set_origin(path, &env.scope);
+        let mut ctx = Ctx::new(ids);
+        ctx.mappings = section("Mappings")?;
+        ctx.conditions = section("Conditions")?;
+        ctx.given = opts.parameters.clone();
+        ctx.env = env;
+        let declared = section("Parameters")?;
+        if nested {
+            // CloudFormation refuses a nested stack given a parameter its template does not declare.
+            for k in given.keys() {
+                if !k.starts_with("AWS::") && !declared.contains_key(k) {
+                    return Err(PlanError::invalid(
+                        path,
+                        format!("Parameters.{k}"),
+                        "the parent stack passes this parameter but the template does not declare it",
+                    ));
+                }
+            }
+        }
+        parameters(&mut ctx, &declared, path, given, opts)?;
+
+        // Declarations first (for Ref and Fn::GetAtt), then conditions.
+        let mut conditions = BTreeMap::new();
+        for (id, r) in &resources {
+            if id.starts_with("Fn::ForEach") {
+                return Err(PlanError::invalid(
+                    path,
+                    id,
+                    "Fn::ForEach (the AWS::LanguageExtensions transform) is not supported: read the processed template instead (aws cloudformation get-template --template-stage Processed)",
+                ));
+            }
+            let Value::Object(r) = r else {
+                return Err(PlanError::invalid(path, id, "a resource must be a mapping"));
+            };
+            let Some(Value::String(kind)) = r.get("Type") else {
+                return Err(PlanError::invalid(
+                    path,
+                    format!("{id}.Type"),
+                    "a resource needs a Type",
+                ));
+            };
+            let props = match r.get("Properties") {
+                None | Some(Value::Null) => Value::Object(Map::new()),
+                Some(p @ Value::Object(_)) => p.clone(),
+                Some(_) => {
+                    return Err(PlanError::invalid(
+                        path,
+                        format!("{id}.Properties"),
+                        "must be a mapping",
+                    ));
+                }
+            };
+            match r.get("Condition") {
+                None => {}
+                Some(Value::String(c)) => {
+                    conditions.insert(id.clone(), c.clone());
+                }
+                Some(_) => {
+                    return Err(PlanError::invalid(
+                        path,
+                        format!("{id}.Condition"),
+                        "must be a condition name",
+                    ));
+                }
+            }
+            ctx.resources.insert(
+                id.clone(),
+                ResInfo {
+                    kind: kind.clone(),
+                    props,
+                    created: true,
+                },
+            );
+        }
+        for (id, c) in &conditions {
+            let at = format!("{id}.Condition");
+            match ctx
+                .condition(c)
+                .map_err(|m| PlanError::invalid(path, &at, m))?
+            {
+                Some(true) => {}
+                Some(false) => {
+                    if let Some(r) = ctx.resources.get_mut(id) {
+                        r.created = false;
+                    }
+                }
+                None => {
+                    let kind = ctx.resources.get(id).map(|r| r.kind.clone());
+                    if let Some(kind) = kind
+                        && !resources::known(&kind)
+                        && kind != stacks::STACK
+                    {
+                        // A resource this reader does not model changes no verdict whether it
+                        // exists or not; what refers to it is open anyway (attrs.rs).
+                        continue;
+                    }
+                    let _ = ctx.condition(c);
+                    let body = ctx.conditions.get(c).cloned().unwrap_or(Value::Null);
+                    let why = match ctx.eval(&body) {
+                        Ok(v) => v.open_reason().map(str::to_string).unwrap_or_default(),
+                        Err(e) => e,
+                    };
+                    return Err(PlanError::invalid(
+                        path,
+                        at,
+                        format!(
+                            "whether the resource is created depends on condition {c}, which is open ({why}); give the parameter it needs with --parameter"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(Stack {
+            ctx,
+            lines: parsed.lines,
+            outputs: section("Outputs")?,
+            outputs_done: None,
+        })
+    }
+
+    /// Build this stack into `b`: its nested stacks first (in the order they were read), then
+    /// its own resources by type order, each type in logical-ID order.
+    pub(crate) fn build(mut self, b: &mut Builder) -> Result<(), PlanError> {
+        let path = self.ctx.env.path.clone();
+        stacks::load_all_children(&mut self.ctx)
+            .map_err(|m| PlanError::invalid(&path, "Resources", m))?;
+        for id in std::mem::take(&mut self.ctx.child_order) {
+            if let Some(Child::Loaded(child)) = self.ctx.children.remove(&id) {
+                child.build(b)?;
+            }
+        }
+        b.set_origin(&path, &self.ctx.env.scope);
+        if b.snap.region.is_none()
+            && let Some(r) = self.ctx.region()
+        {
+            b.snap.region = Some(r);
+        }
+        let ctx = &mut self.ctx;
+        let ids: Vec<(String, String)> = ctx
+            .resources
+            .iter()
+            .filter(|(_, r)| r.created && resources::known(&r.kind))
+            .map(|(id, r)| (id.clone(), r.kind.clone()))
+            .collect();
+        for kind in resources::ORDER {
+            for (id, _) in ids.iter().filter(|(_, k)| k == kind) {
+                let raw = match &ctx.resources[id].props {
+                    Value::Object(m) => m.clone(),
+                    _ => Map::new(),
+                };
+                let mut map = BTreeMap::new();
+                for (k, v) in &raw {
+                    match ctx
+                        .eval(v)
+                        .map_err(|m| PlanError::invalid(&path, format!("{id}.{k}"), m))?
+                    {
+                        V::NoValue => {}
+                        x => {
+                            map.insert(k.clone(), x);
+                        }
+                    }
+                }
+                let p = Props {
+                    id,
+                    kind,
+                    line: self.lines.get(id).copied(),
+                    path: &path,
+                    map,
+                };
+                resources::build(b, ctx, &p)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Declared parameters (with the values `given`: `--parameter` for a top-level stack, the
+/// parent's `Parameters` for a nested one) and pseudo parameters into `ctx.params`.
 fn parameters(
     ctx: &mut Ctx,
     declared: &Map<String, Value>,
     path: &Path,
+    given: &BTreeMap<String, V>,
     opts: &PlanOptions,
 ) -> Result<(), PlanError> {
-    let given = &opts.parameters;
     let region = match given.get("AWS::Region") {
-        Some(r) => V::Str(r.clone()),
+        Some(r) => r.clone(),
         None => match opts.base.as_ref().and_then(|b| b.region.clone()) {
             Some(r) => V::Str(r),
             None => V::Open(
@@ -224,51 +312,40 @@ fn parameters(
         V::Str(r) if r.starts_with("us-gov-") => ("aws-us-gov", "amazonaws.com"),
         _ => ("aws", "amazonaws.com"),
     };
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "stack".into());
+    let or = |k: &str, d: V| given.get(k).cloned().unwrap_or(d);
     let pseudo = [
         ("AWS::Region", region.clone()),
         (
             "AWS::AccountId",
-            given.get("AWS::AccountId").map_or_else(
-                || {
-                    V::Open(
-                        "AWS::AccountId is not given (use --parameter AWS::AccountId=ID)".into(),
-                    )
-                },
-                |a| V::Str(a.clone()),
+            or(
+                "AWS::AccountId",
+                V::Open("AWS::AccountId is not given (use --parameter AWS::AccountId=ID)".into()),
             ),
         ),
         (
             "AWS::StackName",
-            V::Str(given.get("AWS::StackName").cloned().unwrap_or(stem)),
+            match &ctx.env.name {
+                Some(n) => V::Str(n.clone()),
+                None => V::Open(format!(
+                    "AWS::StackName of nested stack {} is generated by CloudFormation (<parent>-<LogicalId>-<random>) when it is created",
+                    ctx.env.scope
+                )),
+            },
         ),
         (
             "AWS::StackId",
-            given.get("AWS::StackId").map_or_else(
-                || V::Open("AWS::StackId is known only after the stack is created".into()),
-                |a| V::Str(a.clone()),
+            or(
+                "AWS::StackId",
+                V::Open("AWS::StackId is known only after the stack is created".into()),
             ),
         ),
         (
             "AWS::Partition",
-            V::Str(
-                given
-                    .get("AWS::Partition")
-                    .cloned()
-                    .unwrap_or(partition.into()),
-            ),
+            or("AWS::Partition", V::Str(partition.into())),
         ),
         (
             "AWS::URLSuffix",
-            V::Str(
-                given
-                    .get("AWS::URLSuffix")
-                    .cloned()
-                    .unwrap_or(suffix.into()),
-            ),
+            or("AWS::URLSuffix", V::Str(suffix.into())),
         ),
         ("AWS::NotificationARNs", V::List(Vec::new())),
     ];
@@ -308,7 +385,11 @@ fn parameters(
         };
         let ssm = kind.starts_with("AWS::SSM::Parameter::Value<");
         let value = match given.get(name) {
-            Some(v) => Some(v.clone()),
+            Some(V::Open(r)) => {
+                ctx.params.insert(name.clone(), V::Open(r.clone()));
+                continue;
+            }
+            Some(v) => Some(stacks::joined(v)),
             // An SSM parameter's Default is the name of the SSM parameter, not its value.
             None if ssm => None,
             None => default,
@@ -330,6 +411,8 @@ fn parameters(
             let ok = allowed.iter().any(|a| match a {
                 Value::String(s) => *s == value,
                 Value::Number(n) => value == n.to_string(),
+                // YAML `true` is the string "true" to CloudFormation.
+                Value::Bool(b) => value == b.to_string(),
                 _ => false,
             });
             if !ok {

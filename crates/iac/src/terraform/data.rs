@@ -25,7 +25,7 @@ pub fn id_of(ctx: &Ctx<'_>, inst: &Inst) -> Result<String, String> {
     {
         return Ok(id.to_string());
     }
-    let Some(base) = ctx.base else {
+    let Some(base) = ctx.lookup else {
         return Err(format!(
             "{} is read only at apply, and without --base it cannot be looked up",
             inst.address
@@ -245,7 +245,18 @@ pub fn id_of(ctx: &Ctx<'_>, inst: &Inst) -> Result<String, String> {
         ));
     }
     match matching.as_slice() {
-        [one] => Ok(one.id.clone()),
+        [one] => {
+            // A resource another plan of the deployment creates: that plan is built first.
+            if let Some(f) = base
+                .planned_resources
+                .iter()
+                .find(|p| p.id == one.id)
+                .and_then(|p| p.file.clone())
+            {
+                ctx.used.borrow_mut().insert(f);
+            }
+            Ok(one.id.clone())
+        }
         [] => Err(format!(
             "{}: nothing in --base matches its arguments",
             inst.address

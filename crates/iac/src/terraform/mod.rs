@@ -33,14 +33,50 @@ use refs::Want;
 
 /// Read `text` (from `path`) into the planned state.
 pub fn read(path: &Path, text: &str, opts: &PlanOptions) -> Result<Snapshot, PlanError> {
+    read_in(path, text, opts, &Env::default()).map(|(s, _)| s)
+}
+
+/// The root-module outputs of the plans of one deployment, by output name: which plan, and the
+/// IDs (or why they are open) — what a `terraform_remote_state` data source of another plan reads.
+pub type RemoteOutputs = BTreeMap<String, Vec<(std::path::PathBuf, Result<Vec<String>, String>)>>;
+
+/// Where a plan sits in a deployment of several plans.
+#[derive(Debug, Default)]
+pub struct Env<'a> {
+    /// The scope of its synthetic IDs (the file stem when several plans are read together).
+    pub scope: String,
+    /// Where data sources read only at apply are looked up (the base with what every plan of
+    /// the deployment creates); `None`: `--base`.
+    pub lookup: Option<&'a Snapshot>,
+    /// The other plans' outputs.
+    pub remote: RemoteOutputs,
+    /// The files (as `PlannedResources.File` names them) of the other plans whose outputs or
+    /// planned resources this plan used: they are built before it.
+    pub used: std::cell::RefCell<BTreeSet<String>>,
+}
+
+/// Read `text` (from `path`) into the planned state, in a deployment of several plans; also
+/// returns the plan's root-module outputs (IDs or why they are open).
+#[allow(clippy::type_complexity)]
+pub fn read_in(
+    path: &Path,
+    text: &str,
+    opts: &PlanOptions,
+    env: &Env<'_>,
+) -> Result<(Snapshot, BTreeMap<String, Result<Vec<String>, String>>), PlanError> {
     let root: Value = serde_json::from_str(text)
         .map_err(|e| PlanError::invalid(path, "(plan)", format!("not valid JSON: {e}")))?;
     let plan = Plan::parse(path, &root)?;
+    let mut b = Builder::new(opts.base.as_ref(), "tf", path);
+    b.set_origin(path, &env.scope);
     let mut ctx = Ctx {
         path,
         plan: &plan,
         base: opts.base.as_ref(),
-        b: Builder::new(opts.base.as_ref(), "tf", path),
+        lookup: env.lookup.or(opts.base.as_ref()),
+        remote: &env.remote,
+        used: &env.used,
+        b,
         ids: BTreeMap::new(),
         built: BTreeSet::new(),
         assumed_defaults: Vec::new(),
@@ -55,7 +91,8 @@ pub fn read(path: &Path, text: &str, opts: &PlanOptions) -> Result<Snapshot, Pla
     services::build(&mut ctx)?;
     network::drop_unknown_defaults(&mut ctx);
     network::local_routes(&mut ctx);
-    Ok(ctx.b.finish())
+    let outputs = ctx.outputs(&root);
+    Ok((ctx.b.finish(), outputs))
 }
 
 /// One element of a nested-block attribute and its `after_unknown` part.
@@ -67,6 +104,12 @@ pub struct Ctx<'a> {
     pub path: &'a Path,
     pub plan: &'a Plan,
     pub base: Option<&'a Snapshot>,
+    /// Where data sources read only at apply are looked up (see [`Env::lookup`]).
+    pub lookup: Option<&'a Snapshot>,
+    /// The outputs of the other plans of the deployment (`terraform_remote_state`).
+    pub remote: &'a RemoteOutputs,
+    /// See [`Env::used`].
+    pub used: &'a std::cell::RefCell<BTreeSet<String>>,
     pub b: Builder,
     /// Managed instance address → the ID it has in the planned state.
     pub ids: BTreeMap<String, String>,
@@ -76,6 +119,45 @@ pub struct Ctx<'a> {
     /// from the plan alone (no `--base`): (VPC address, ID, what). Their content is not in the
     /// plan unless an `aws_default_*` resource adopts them; otherwise they are dropped.
     pub assumed_defaults: Vec<(String, String, &'static str)>,
+}
+
+impl Ctx<'_> {
+    /// The root module's outputs: the planned value when it is known, else the IDs its
+    /// expression names (resolved like any reference), else why it is open.
+    fn outputs(&self, root: &Value) -> BTreeMap<String, Result<Vec<String>, String>> {
+        let mut out = BTreeMap::new();
+        let Some(decl) = self
+            .plan
+            .configuration
+            .get("root_module")
+            .and_then(|m| m.get("outputs"))
+            .and_then(Value::as_object)
+        else {
+            return out;
+        };
+        for (name, o) in decl {
+            let planned = root
+                .get("planned_values")
+                .and_then(|p| p.get("outputs"))
+                .and_then(|p| p.get(name))
+                .and_then(|p| p.get("value"))
+                .filter(|v| !v.is_null());
+            let unknown = root
+                .get("output_changes")
+                .and_then(|c| c.get(name))
+                .and_then(|c| c.get("after_unknown"))
+                .is_some_and(plan::any_true);
+            let v = match (planned, unknown) {
+                (Some(v), false) => Ok(refs::strings_of(v)),
+                _ => match o.get("expression") {
+                    Some(e) => self.resolve_expr("", None, e, Want::Many, None, 0),
+                    None => Err(format!("output {name} has no expression")),
+                },
+            };
+            out.insert(name.clone(), v.map_err(|e| format!("output {name}: {e}")));
+        }
+        out
+    }
 }
 
 /// The AWS ID prefix of a resource type's ID (`None`: the type has no ID of its own in a

@@ -429,6 +429,9 @@ impl Ctx<'_> {
                     idx = Some(k.clone());
                     rest = &rest[1..];
                 }
+                if data && t == "terraform_remote_state" {
+                    return self.remote_output(module, n, rest);
+                }
                 let attr = match rest.first() {
                     Some(Seg::Name(a)) => a.clone(),
                     _ => "id".to_string(),
@@ -515,6 +518,93 @@ impl Ctx<'_> {
                 }
                 Ok(out)
             }
+        }
+    }
+
+    /// `data.terraform_remote_state.<n>.outputs.<output>[i]`: the output of another plan of
+    /// the deployment (the one plan given that has an output of this name; several are told
+    /// apart by the data source's `config` naming the plan's file or directory), else the value
+    /// read at plan time, else open.
+    fn remote_output(&self, module: &str, n: &str, rest: &[Seg]) -> Result<Vec<String>, String> {
+        let what = format!("data.terraform_remote_state.{n}");
+        let (Some(Seg::Name(o)), Some(Seg::Name(output))) = (rest.first(), rest.get(1)) else {
+            return Err(format!("{what}: only its outputs name resources"));
+        };
+        if o != "outputs" {
+            return Err(format!("{what}.{o} names no resource"));
+        }
+        let element = match rest.get(2) {
+            Some(Seg::Index(Value::Number(k))) => k.as_u64(),
+            _ => None,
+        };
+        let pick = |all: Vec<String>| -> Result<Vec<String>, String> {
+            match element {
+                None => Ok(all),
+                Some(k) => all.get(k as usize).map(|v| vec![v.clone()]).ok_or_else(|| {
+                    format!(
+                        "{what}.outputs.{output} has {} elements, not {}",
+                        all.len(),
+                        k + 1
+                    )
+                }),
+            }
+        };
+        let inst = self.plan.insts.iter().find(|i| {
+            i.module == module
+                && i.data
+                && i.config_address == format!("terraform_remote_state.{n}")
+        });
+        let mut cands: Vec<&(std::path::PathBuf, Result<Vec<String>, String>)> = self
+            .remote
+            .get(output)
+            .map(|v| v.iter().filter(|(p, _)| p != self.path).collect())
+            .unwrap_or_default();
+        if cands.len() > 1 {
+            // The backend's settings (`path`, `key`, `workspace`…) name the workspace it reads.
+            let config: Vec<String> = inst
+                .and_then(|i| self.expr_of(i, "config"))
+                .and_then(|e| e.get("constant_value"))
+                .map(strings_of)
+                .unwrap_or_default();
+            let named = |p: &std::path::Path| {
+                let names = [
+                    p.file_stem().map(|s| s.to_string_lossy().into_owned()),
+                    p.parent()
+                        .and_then(|d| d.file_name())
+                        .map(|s| s.to_string_lossy().into_owned()),
+                ];
+                names
+                    .iter()
+                    .flatten()
+                    .any(|n| config.iter().any(|c| c.contains(n.as_str())))
+            };
+            cands.retain(|(p, _)| named(p));
+        }
+        if let [(p, _)] = cands.as_slice() {
+            // The plan that gives the output is built first.
+            self.used.borrow_mut().insert(p.display().to_string());
+        }
+        match cands.as_slice() {
+            [(_, Ok(ids))] => pick(ids.clone()),
+            [(p, Err(e))] => Err(format!(
+                "{what}.outputs.{output} (the output of {}) is open: {e}",
+                p.display()
+            )),
+            [] => {
+                if let Some(i) = inst
+                    && !i.is_unknown("outputs")
+                    && let Some(v) = i.values.get("outputs").and_then(|o| o.get(output))
+                    && !v.is_null()
+                {
+                    return pick(strings_of(v));
+                }
+                Err(format!(
+                    "{what}.outputs.{output}: no given plan has an output {output} (give the plan of the workspace it reads)"
+                ))
+            }
+            _ => Err(format!(
+                "{what}.outputs.{output}: several given plans have an output {output} and its config names none of them"
+            )),
         }
     }
 
