@@ -128,6 +128,9 @@ pub enum ServiceNetworkReason {
     NoSubnet,
     /// Direct internet access: everything outside the VPC's CIDRs.
     DirectInternetAccess,
+    /// A Studio domain with `PublicInternetOnly` access: all non-EFS traffic goes through a VPC
+    /// managed by SageMaker.
+    StudioPublicInternet,
 }
 
 /// What a hop of a path did to the packets (and, once a witness is chosen, the rule that passed
