@@ -209,6 +209,13 @@ struct AnalyzeArgs {
     #[command(flatten)]
     place: PlaceArgs,
 
+    /// Also judge this network interface or EC2 instance of the snapshot like a notebook
+    /// (`eni-…`, or `i-…` from `describe-instances` output, through its primary interface);
+    /// repeatable or comma-separated. With it, only the sources named (and `--notebook`s) are
+    /// judged.
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    source: Vec<String>,
+
     #[command(flatten)]
     run: RunArgs,
 }
@@ -423,6 +430,8 @@ struct RunConfig {
     fail_on: FailOn,
     quiet: bool,
     fixes: bool,
+    /// `--source`: network interfaces and EC2 instances judged like notebooks.
+    sources: Vec<String>,
 }
 
 /// `--require`: the list as given, or the default list plus every `+name`.
@@ -478,6 +487,7 @@ impl RunConfig {
             fail_on: if a.exit_zero { FailOn::None } else { a.fail_on },
             quiet: a.quiet,
             fixes: a.fixes,
+            sources: Vec::new(),
         })
     }
 
@@ -551,13 +561,14 @@ fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String,
     let aws::Judged {
         networks: nets,
         mut reports,
-    } = match aws::judge(&regions, &cfg.options) {
+    } = match aws::judge::judge_sources(&regions, &cfg.options, &cfg.sources) {
         Ok(j) => j,
         Err(aws::JudgeError::Assess(e @ AssessError::NoNotebooks { .. })) => {
             return Err(no_notebooks(&regions, &e));
         }
         Err(aws::JudgeError::Assess(e @ AssessError::Notebook { .. })) => bail!("--notebook: {e}"),
         Err(aws::JudgeError::Assess(e)) => bail!("--require: {e}"),
+        Err(e @ aws::JudgeError::NoSuchSource { .. }) => bail!("--source: {e}"),
         Err(e) => bail!("{e}"),
     };
     if cfg.fixes {
@@ -568,7 +579,7 @@ fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String,
             vpcreach::fix::attach(report, &found);
         }
     }
-    if cfg.options.notebooks.is_empty() && !cfg.quiet {
+    if cfg.options.notebooks.is_empty() && cfg.sources.is_empty() && !cfg.quiet {
         for (i, net) in nets.iter().enumerate() {
             if !reports.iter().any(|(j, _)| *j == i) {
                 eprintln!(
@@ -656,7 +667,8 @@ fn pick_regions(regions: Vec<aws::Loaded>, wanted: &[String]) -> Result<Vec<aws:
 }
 
 fn analyze(a: AnalyzeArgs) -> Result<(String, i32)> {
-    let cfg = RunConfig::resolve(a.run)?;
+    let mut cfg = RunConfig::resolve(a.run)?;
+    cfg.sources = a.source;
     let placements = a.place.placements()?;
     let mut regions = pick_regions(load_inputs(&a.paths)?, &a.region)?;
     if !a.vpc.is_empty() {
@@ -956,6 +968,7 @@ fn fix(a: FixArgs) -> Result<(String, i32)> {
         fail_on: FailOn::Noncompliant,
         quiet: true,
         fixes: false,
+        sources: Vec::new(),
     };
     let (report, code) = report_regions(aws::load_regions(&[&a.out])?, &cfg)?;
     text.push_str(&report);

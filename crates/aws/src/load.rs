@@ -548,7 +548,11 @@ impl Accumulator {
         // top-level `VpcId` too): one domain, user profile or space each.
         for (arn, key, ids) in [
             ("DomainArn", "Domains", &["DomainId"][..]),
-            ("UserProfileArn", "UserProfiles", &["DomainId", "UserProfileName"][..]),
+            (
+                "UserProfileArn",
+                "UserProfiles",
+                &["DomainId", "UserProfileName"][..],
+            ),
             ("SpaceArn", "Spaces", &["DomainId", "SpaceName"][..]),
         ] {
             if map.contains_key(arn) && !map.contains_key(key) {

@@ -339,7 +339,9 @@ pub fn build(net: &Network, analysis: Analysis, j: Judgement, sources: Vec<Sourc
             for f in &findings {
                 if matches!(
                     f,
-                    Finding::DirectInternetAccess | Finding::NoVpc | Finding::StudioDomainNotVpcOnly
+                    Finding::DirectInternetAccess
+                        | Finding::NoVpc
+                        | Finding::StudioDomainNotVpcOnly
                 ) {
                     reasons.push(Reason::Finding(*f));
                 }

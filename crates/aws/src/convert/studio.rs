@@ -246,8 +246,9 @@ pub(super) fn studio(snap: &Snapshot, net: &mut Network, d: &mut Diags) {
             _ => None,
         };
         if access == AppNetworkAccess::VpcOnly && dom.subnet_ids.is_empty() {
-            domain_unknown =
-                Some("the VpcOnly domain lists no SubnetIds: where its apps run is not known".into());
+            domain_unknown = Some(
+                "the VpcOnly domain lists no SubnetIds: where its apps run is not known".into(),
+            );
         }
         if let Some(why) = &domain_unknown {
             d.push(
@@ -402,7 +403,11 @@ pub(super) fn instances(snap: &Snapshot, net: &mut Network) -> Result<(), Conver
                         .filter(|p| !p.is_empty()),
                     subnet_id: i.subnet_id.clone(),
                     vpc_id: i.vpc_id.clone(),
-                    groups: i.security_groups.iter().map(|g| g.group_id.clone()).collect(),
+                    groups: i
+                        .security_groups
+                        .iter()
+                        .map(|g| g.group_id.clone())
+                        .collect(),
                     account_id: r.owner_id.clone(),
                 },
             );
@@ -459,7 +464,10 @@ mod tests {
         assert_eq!(alice.account_id.as_deref(), Some("111122223333"));
         assert!(alice.placement_known);
         assert_eq!(by("d-1/space/team@subnet-a").security_groups, ["sg-s"]);
-        assert_eq!(by("d-1/space/mine@subnet-a").security_groups, ["sg-d", "sg-p"]);
+        assert_eq!(
+            by("d-1/space/mine@subnet-a").security_groups,
+            ["sg-d", "sg-p"]
+        );
     }
 
     #[test]

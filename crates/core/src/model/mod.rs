@@ -713,7 +713,8 @@ impl Network {
             SourceKind::Ec2Instance,
             eni.and_then(|e| e.subnet_id.clone())
                 .or_else(|| i.subnet_id.clone()),
-            eni.and_then(|e| e.vpc_id.clone()).or_else(|| i.vpc_id.clone()),
+            eni.and_then(|e| e.vpc_id.clone())
+                .or_else(|| i.vpc_id.clone()),
             match eni {
                 Some(e) if !e.groups.is_empty() => e.groups.clone(),
                 _ => i.groups.clone(),
