@@ -584,6 +584,9 @@ fn cause_text(c: &Cause, at: &Component) -> String {
         Cause::PlacementUnknown => format!(
             "only a list-notebook-instances summary describes {id}: its subnet, security groups and direct internet access are not known (save describe-notebook-instance output)"
         ),
+        Cause::StudioPlacementUnknown => format!(
+            "where the Studio source {id} runs, or with which security groups, is not known (a list summary, or a contradiction in the snapshot: see the diagnostics; save describe-domain / describe-user-profile / describe-space output)"
+        ),
     }
 }
 

@@ -210,7 +210,11 @@ pub fn analyze_notebook(net: &Network, nb: &Notebook, cfg: &Config) -> NotebookV
                 vec![Block::new(
                     Code::NotebookPlacementUnknown,
                     Component::Notebook(nb.name.clone()),
-                    Cause::PlacementUnknown,
+                    if nb.kind.is_studio() {
+                        Cause::StudioPlacementUnknown
+                    } else {
+                        Cause::PlacementUnknown
+                    },
                 )],
                 Vec::new(),
             )
