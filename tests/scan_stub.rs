@@ -846,6 +846,7 @@ const REGION_ACTIONS: &[&str] = &[
     "DescribeVpcPeeringConnections",
     "DescribeTransitGateways",
     "ListNotebookInstances",
+    "ListDomains",
 ];
 
 #[test]

@@ -180,6 +180,37 @@ impl Region {
     }
 }
 
+/// Add one account's Studio resources to a region's merged snapshot. Domains, profiles and
+/// spaces belong to one account each (a domain ID is unique), so identical copies are kept once
+/// and everything else is appended.
+pub(super) fn merge(
+    into: &mut s::Snapshot,
+    domains: Vec<s::Domain>,
+    user_profiles: Vec<s::UserProfile>,
+    spaces: Vec<s::Space>,
+) {
+    fn add<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
+        for x in from {
+            if !into.contains(&x) {
+                into.push(x);
+            }
+        }
+    }
+    add(&mut into.domains, domains);
+    add(&mut into.user_profiles, user_profiles);
+    add(&mut into.spaces, spaces);
+}
+
+/// Sort the Studio lists by ID: a scan does not depend on the order the API answered in.
+pub(super) fn sort(snap: &mut s::Snapshot) {
+    snap.domains.sort_by(|a, b| a.domain_id.cmp(&b.domain_id));
+    snap.user_profiles.sort_by(|a, b| {
+        (&a.domain_id, &a.user_profile_name).cmp(&(&b.domain_id, &b.user_profile_name))
+    });
+    snap.spaces
+        .sort_by(|a, b| (&a.domain_id, &a.space_name).cmp(&(&b.domain_id, &b.space_name)));
+}
+
 fn settings(groups: &[String]) -> Option<s::StudioSettings> {
     Some(s::StudioSettings {
         security_groups: (!groups.is_empty()).then(|| groups.to_vec()),
