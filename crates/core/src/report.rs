@@ -73,6 +73,14 @@ impl Finding {
         }
     }
 
+    /// The Security Hub control it is, if it is one (the Studio finding is an AWS Config rule).
+    pub fn security_hub_control(self) -> Option<&'static str> {
+        match self {
+            Finding::StudioDomainNotVpcOnly => None,
+            f => Some(f.code()),
+        }
+    }
+
     pub fn severity(self) -> &'static str {
         "high"
     }

@@ -553,7 +553,7 @@ fn notebook_results(r: &Report, n: &NotebookReport, out: &mut Vec<SarifResult>) 
                 v1: format!("{key}/{}", f.code()),
             },
             properties: ResultProperties {
-                security_hub_control_id: Some(f.code()),
+                security_hub_control_id: f.security_hub_control(),
                 severity: Some(f.severity()),
                 ..Default::default()
             },
