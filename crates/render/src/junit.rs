@@ -210,7 +210,11 @@ fn notebook_cases(
     // The notebook-instance controls apply to notebook instances only; other sources' deciding
     // findings (a Studio domain that is not VpcOnly) are cases of their own.
     if n.kind != vpcreach_core::model::SourceKind::NotebookInstance {
-        for f in n.findings.iter().filter(|f| sarif::finding_decides(r.profile, **f)) {
+        for f in n
+            .findings
+            .iter()
+            .filter(|f| sarif::finding_decides(r.profile, **f))
+        {
             let s = words::reason(&Reason::Finding(*f));
             cases.push(Case {
                 classname: classname.clone(),
