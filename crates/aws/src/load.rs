@@ -1282,6 +1282,51 @@ mod tests {
     }
 
     #[test]
+    fn studio_outputs_load_as_what_they_are() {
+        // Raw describe-domain (it has a top-level VpcId: not a describe-vpc-attribute output).
+        let s = load_str(
+            "domain.json".as_ref(),
+            r#"{"DomainArn":"arn:aws:sagemaker:us-east-1:111122223333:domain/d-1","DomainId":"d-1","AppNetworkAccessType":"VpcOnly","VpcId":"vpc-1","SubnetIds":["subnet-1"],"DefaultUserSettings":{"SecurityGroups":["sg-1"],"ExecutionRole":"arn:r"}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.domains.len(), 1);
+        assert!(s.vpc_attributes.is_empty());
+        assert_eq!(s.domains[0].subnet_ids, ["subnet-1"]);
+        // Raw describe-user-profile and describe-space.
+        let s = load_str(
+            "p.json".as_ref(),
+            r#"{"DomainId":"d-1","UserProfileArn":"arn:p","UserProfileName":"alice","UserSettings":{"SecurityGroups":["sg-2"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.user_profiles[0].user_profile_name, "alice");
+        let s = load_str(
+            "s.json".as_ref(),
+            r#"{"DomainId":"d-1","SpaceArn":"arn:s","SpaceName":"team","SpaceSharingSettings":{"SharingType":"Shared"}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.spaces[0].space_name, "team");
+        // list-domains / list-user-profiles summaries merge with descriptions; the same profile
+        // name in two domains is two profiles.
+        let mut acc = Accumulator::default();
+        acc_add(
+            &mut acc,
+            "list.json",
+            br#"{"Domains":[{"DomainId":"d-1","DomainName":"x","Status":"InService"}],"UserProfiles":[{"DomainId":"d-1","UserProfileName":"alice"},{"DomainId":"d-2","UserProfileName":"alice"}]}"#,
+        )
+        .unwrap();
+        acc_add(
+            &mut acc,
+            "describe.json",
+            br#"{"Domains":[{"DomainId":"d-1","DomainName":"x","Status":"InService","AppNetworkAccessType":"VpcOnly","VpcId":"vpc-1"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(acc.snap.domains.len(), 1);
+        assert!(!acc.snap.domains[0].is_summary());
+        assert_eq!(acc.snap.user_profiles.len(), 2);
+        assert!(acc.snap.user_profiles.iter().all(|p| p.is_summary()));
+    }
+
+    #[test]
     fn managed_prefix_lists_merge_with_their_entries() {
         let mut acc = Accumulator::default();
         acc_add(
