@@ -305,3 +305,15 @@ fn unknown_source_is_exit_2_with_a_close_match() {
     assert!(err.contains("eni-00064850627e198e"), "{err}");
     assert!(err.contains("did you mean eni-00064850627e198ee"), "{err}");
 }
+
+#[test]
+fn readable_formats_name_the_kind_and_every_check_column() {
+    let out = run(&["samples/studio-vpc-only", "--format", "markdown"]);
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("(Studio space)"), "{md}");
+    assert!(md.contains("(Studio user profile)"), "{md}");
+    assert!(md.contains("`servicecatalog`"), "{md}");
+    let out = run(&["samples/studio-vpc-only"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("AWS.SAGEMAKER.US-EAST-1.STUDIO"), "{table}");
+}
