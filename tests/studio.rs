@@ -317,3 +317,64 @@ fn readable_formats_name_the_kind_and_every_check_column() {
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("AWS.SAGEMAKER.US-EAST-1.STUDIO"), "{table}");
 }
+
+/// Every EC2 instance of every Batfish snapshot (their `describe-instances` output) as a source:
+/// typed verdicts for each, never a parse, type or selection error.
+#[test]
+fn every_batfish_instance_is_a_source() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/batfish");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("aws_configs"))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut judged = 0;
+    for dir in dirs {
+        let mut ids = Vec::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.file_name().is_some_and(|n| n == "Reservations.json") {
+                    let v: Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+                    for r in v["Reservations"].as_array().unwrap() {
+                        for i in r["Instances"].as_array().unwrap() {
+                            ids.push(i["InstanceId"].as_str().unwrap().to_string());
+                        }
+                    }
+                }
+            }
+        }
+        if ids.is_empty() {
+            continue;
+        }
+        ids.sort();
+        ids.dedup();
+        let rel = dir.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let list = ids.join(",");
+        let out = run(&[rel.to_str().unwrap(), "--source", &list, "--format", "json"]);
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "{}: exit {code:?}: {}",
+            rel.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut seen = Vec::new();
+        for doc in serde_json::Deserializer::from_slice(&out.stdout).into_iter::<Value>() {
+            let doc = doc.unwrap();
+            for n in sources(&doc) {
+                assert_eq!(n["kind"], "ec2-instance", "{}", rel.display());
+                assert!(n["checks"]["internet"]["status"].is_string());
+                seen.push(n["name"].as_str().unwrap().to_string());
+            }
+        }
+        seen.sort();
+        assert_eq!(seen, ids, "{}", rel.display());
+        judged += ids.len();
+    }
+    assert!(judged > 10, "only {judged} instances found");
+}
