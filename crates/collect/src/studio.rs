@@ -105,11 +105,15 @@ impl Region {
             Err(f) => return (Vec::new(), vec![f]),
         };
         self.bar.add(listed.len());
-        let answers = join_all(listed.iter().map(|p| {
+        let resources: Vec<String> = listed
+            .iter()
+            .map(|p| format!("{domain}/{}", p.user_profile_name.as_deref().unwrap_or_default()))
+            .collect();
+        let answers = join_all(listed.iter().zip(&resources).map(|(p, resource)| {
             let name = p.user_profile_name.as_deref().unwrap_or_default();
             self.call(
                 "DescribeUserProfile",
-                Some(&format!("{domain}/{name}")),
+                Some(resource.as_str()),
                 self.sm
                     .describe_user_profile()
                     .domain_id(domain)
@@ -152,11 +156,15 @@ impl Region {
             Err(f) => return (Vec::new(), vec![f]),
         };
         self.bar.add(listed.len());
-        let answers = join_all(listed.iter().map(|p| {
+        let resources: Vec<String> = listed
+            .iter()
+            .map(|p| format!("{domain}/{}", p.space_name.as_deref().unwrap_or_default()))
+            .collect();
+        let answers = join_all(listed.iter().zip(&resources).map(|(p, resource)| {
             let name = p.space_name.as_deref().unwrap_or_default();
             self.call(
                 "DescribeSpace",
-                Some(&format!("{domain}/{name}")),
+                Some(resource.as_str()),
                 self.sm
                     .describe_space()
                     .domain_id(domain)
