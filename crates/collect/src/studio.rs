@@ -107,7 +107,12 @@ impl Region {
         self.bar.add(listed.len());
         let resources: Vec<String> = listed
             .iter()
-            .map(|p| format!("{domain}/{}", p.user_profile_name.as_deref().unwrap_or_default()))
+            .map(|p| {
+                format!(
+                    "{domain}/{}",
+                    p.user_profile_name.as_deref().unwrap_or_default()
+                )
+            })
             .collect();
         let answers = join_all(listed.iter().zip(&resources).map(|(p, resource)| {
             let name = p.user_profile_name.as_deref().unwrap_or_default();
