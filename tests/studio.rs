@@ -378,3 +378,29 @@ fn every_batfish_instance_is_a_source() {
     }
     assert!(judged > 10, "only {judged} instances found");
 }
+
+/// A Studio list that could not be collected leaves sources unread: like notebooks that could not
+/// be read, the run fails unless unknowns are allowed.
+#[test]
+fn an_incomplete_studio_list_fails_the_run_unless_unknowns_are_allowed() {
+    let both = [
+        "samples/studio-vpc-only",
+        "tests/fixtures/studio/incomplete-user-profiles.json",
+        "--require",
+        "s3,sagemaker.api",
+    ];
+    let (r, code) = json(&both);
+    assert_eq!(code, 1, "sources may be missing");
+    assert!(sources(&r).iter().all(|n| n["compliant"] == true));
+    assert!(
+        r["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "INCOMPLETE_DATA" && d["resource"] == "UserProfiles")
+    );
+    let mut allowed = both.to_vec();
+    allowed.push("--allow-unknown");
+    let (_, code) = json(&allowed);
+    assert_eq!(code, 0);
+}

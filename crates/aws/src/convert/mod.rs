@@ -148,7 +148,9 @@ fn incomplete(snap: &Snapshot, net: &mut Network, d: &mut Diags) {
         let dataset = match i.key.as_str() {
             "VpcEndpoints" => "endpoints",
             "NetworkInterfaces" => "interfaces",
-            "NotebookInstances" => "notebooks",
+            // Studio sources are judged like notebooks: a domain, profile or space list that could
+            // not be read leaves sources unread, which fails the run unless unknowns are allowed.
+            "NotebookInstances" | "Domains" | "UserProfiles" | "Spaces" => "notebooks",
             other => other,
         };
         let e = net.incomplete.entry(dataset.to_string()).or_default();
