@@ -383,6 +383,13 @@ struct AnalyzeArgs {
     #[command(flatten)]
     place: PlaceArgs,
 
+    /// Also judge this network interface or EC2 instance of the snapshot like a notebook
+    /// (`eni-…`, or `i-…` from `describe-instances` output, through its primary interface);
+    /// repeatable or comma-separated. With it, only the sources named (and `--notebook`s) are
+    /// judged.
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    source: Vec<String>,
+
     #[command(flatten)]
     run: RunArgs,
 }
@@ -597,6 +604,8 @@ struct RunConfig {
     fail_on: FailOn,
     quiet: bool,
     fixes: bool,
+    /// `--source`: network interfaces and EC2 instances judged like notebooks.
+    sources: Vec<String>,
 }
 
 /// `--require`: the list as given, or the default list plus every `+name`.
@@ -652,6 +661,7 @@ impl RunConfig {
             fail_on: if a.exit_zero { FailOn::None } else { a.fail_on },
             quiet: a.quiet,
             fixes: a.fixes,
+            sources: Vec::new(),
         })
     }
 
@@ -733,13 +743,14 @@ fn report_regions_timed(
     let aws::Judged {
         networks: nets,
         mut reports,
-    } = match aws::judge(&regions, &cfg.options) {
+    } = match aws::judge::judge_sources(&regions, &cfg.options, &cfg.sources) {
         Ok(j) => j,
         Err(aws::JudgeError::Assess(e @ AssessError::NoNotebooks { .. })) => {
             return Err(no_notebooks(&regions, &e));
         }
         Err(aws::JudgeError::Assess(e @ AssessError::Notebook { .. })) => bail!("--notebook: {e}"),
         Err(aws::JudgeError::Assess(e)) => bail!("--require: {e}"),
+        Err(e @ aws::JudgeError::NoSuchSource { .. }) => bail!("--source: {e}"),
         Err(e) => bail!("{e}"),
     };
     timings.lap("judge");
@@ -751,7 +762,7 @@ fn report_regions_timed(
             vpcreach::fix::attach(report, &found);
         }
     }
-    if cfg.options.notebooks.is_empty() && !cfg.quiet {
+    if cfg.options.notebooks.is_empty() && cfg.sources.is_empty() && !cfg.quiet {
         for (i, net) in nets.iter().enumerate() {
             if !reports.iter().any(|(j, _)| *j == i) {
                 eprintln!(
@@ -876,7 +887,8 @@ fn pick_regions(regions: Vec<aws::Loaded>, wanted: &[String]) -> Result<Vec<aws:
 }
 
 fn analyze(a: AnalyzeArgs) -> Result<(String, i32)> {
-    let cfg = RunConfig::resolve(a.run)?;
+    let mut cfg = RunConfig::resolve(a.run)?;
+    cfg.sources = a.source;
     let placements = a.place.placements()?;
     let mut timings = Timings::start();
     let mut regions = pick_regions(load_inputs(&a.paths)?, &a.region)?;
@@ -1214,6 +1226,7 @@ fn fix(a: FixArgs) -> Result<(String, i32)> {
         fail_on: FailOn::Noncompliant,
         quiet: true,
         fixes: false,
+        sources: Vec::new(),
     };
     let (report, code) = report_regions(aws::load_regions(&[&a.out])?, &cfg)?;
     text.push_str(&report);

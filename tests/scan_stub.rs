@@ -30,6 +30,8 @@ const SAMPLES: &[&str] = &[
     "direct-internet",
     "endpoint-mistakes",
     "acl-traps",
+    "studio-vpc-only",
+    "studio-public-internet",
 ];
 
 /// `scan` against the stub in us-east-1, JSON output unless `extra` names a format.
@@ -120,6 +122,15 @@ fn every_sample_scans_to_the_report_analyze_gives() {
             s["NotebookInstances"].as_array().unwrap().len(),
             "{sample}"
         );
+        // Studio: one DescribeDomain / DescribeUserProfile / DescribeSpace each.
+        for (action, key) in [
+            ("DescribeDomain", "Domains"),
+            ("DescribeUserProfile", "UserProfiles"),
+            ("DescribeSpace", "Spaces"),
+        ] {
+            let n = s.get(key).and_then(|v| v.as_array()).map_or(0, Vec::len);
+            assert_eq!(stub.calls(action), n, "{sample}: {action}");
+        }
     }
 }
 
@@ -846,6 +857,7 @@ const REGION_ACTIONS: &[&str] = &[
     "DescribeVpcPeeringConnections",
     "DescribeTransitGateways",
     "ListNotebookInstances",
+    "ListDomains",
 ];
 
 #[test]

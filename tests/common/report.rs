@@ -82,6 +82,13 @@ pub enum Severity {
 #[serde(deny_unknown_fields)]
 pub struct Notebook {
     pub name: String,
+    /// absent for a notebook instance; `studio-user-profile`, `studio-space`,
+    /// `studio-domain-defaults`, `network-interface`, `ec2-instance` otherwise
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// only for a Studio source
+    #[serde(default)]
+    pub studio: Option<Studio>,
     /// absent when the snapshot does not say
     #[serde(default)]
     pub account_id: Option<String>,
@@ -98,6 +105,23 @@ pub struct Notebook {
     pub findings: Vec<Finding>,
     pub compliant: bool,
     pub reasons: Vec<String>,
+}
+
+/// A Studio source's domain and profile or space.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Studio {
+    pub domain_id: String,
+    #[serde(deserialize_with = "nullable")]
+    pub domain_name: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    pub app_network_access_type: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    pub domain_vpc_id: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    pub user_profile: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    pub space: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -666,6 +666,52 @@ fn sagemaker(
                 ),
             }
         }
+        // SageMaker Studio: one page each, from the snapshot's Domains / UserProfiles / Spaces.
+        "ListDomains" => {
+            let page: Vec<Value> = items(snap, "Domains")
+                .iter()
+                .map(|d| json!({"DomainId": d["DomainId"], "DomainArn": d["DomainArn"], "DomainName": d["DomainName"], "Status": d["Status"]}))
+                .collect();
+            ok(json!({ "Domains": page }))
+        }
+        "DescribeDomain" | "DescribeUserProfile" | "DescribeSpace" => {
+            let (key, name_key) = match action {
+                "DescribeDomain" => ("Domains", "DomainId"),
+                "DescribeUserProfile" => ("UserProfiles", "UserProfileName"),
+                _ => ("Spaces", "SpaceName"),
+            };
+            let found = items(snap, key)
+                .into_iter()
+                .find(|x| x["DomainId"] == req["DomainId"] && x[name_key] == req[name_key]);
+            match found {
+                Some(x) => ok(x),
+                None => (
+                    400,
+                    "application/x-amz-json-1.1",
+                    json!({"__type": "ResourceNotFound", "Message": "not found"}).to_string(),
+                ),
+            }
+        }
+        "ListUserProfiles" | "ListSpaces" => {
+            let (key, fields) = if action == "ListUserProfiles" {
+                ("UserProfiles", ["DomainId", "UserProfileName", "Status"])
+            } else {
+                ("Spaces", ["DomainId", "SpaceName", "Status"])
+            };
+            let page: Vec<Value> = items(snap, key)
+                .iter()
+                .filter(|x| x["DomainId"] == req["DomainIdEquals"])
+                .map(|x| {
+                    Value::Object(
+                        fields
+                            .iter()
+                            .filter_map(|f| x.get(*f).map(|v| (f.to_string(), v.clone())))
+                            .collect(),
+                    )
+                })
+                .collect();
+            ok(json!({ key: page }))
+        }
         other => panic!("the stub does not serve sagemaker {other}"),
     }
 }

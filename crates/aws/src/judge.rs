@@ -25,6 +25,9 @@ pub enum JudgeError {
     },
     #[error(transparent)]
     Assess(#[from] AssessError),
+    /// `--source` named a network interface or instance the snapshot does not hold.
+    #[error("no network interface or EC2 instance {name} in the snapshot{suggestion}")]
+    NoSuchSource { name: String, suggestion: String },
 }
 
 /// The networks of every region (in input order) and a report for each region that holds
@@ -66,11 +69,47 @@ pub fn convert_loaded(loaded: &Loaded) -> Result<Network, JudgeError> {
 /// Convert every region (malformed values first: they are the more precise error), then judge
 /// them all with [`assess::assess`].
 pub fn judge(regions: &[Loaded], opts: &Options) -> Result<Judged, JudgeError> {
-    let networks = regions
+    judge_sources(regions, opts, &[])
+}
+
+/// [`judge`], with network interfaces and EC2 instances of the snapshot (`sources`, by ID) judged
+/// as sources too, like notebooks. When `sources` is not empty, only they (and the notebooks
+/// `opts` selects by name) are judged; an ID no region holds is an error with close matches.
+pub fn judge_sources(
+    regions: &[Loaded],
+    opts: &Options,
+    sources: &[String],
+) -> Result<Judged, JudgeError> {
+    let mut networks = regions
         .iter()
         .map(convert_loaded)
         .collect::<Result<Vec<_>, _>>()?;
-    let mut reports = assess::assess(&networks, opts)?;
+    let mut opts = opts.clone();
+    for id in sources {
+        let mut found = false;
+        for net in &mut networks {
+            if net.notebooks.iter().any(|n| n.name == *id) {
+                found = true;
+            } else if let Some(nb) = net.workload_source(id) {
+                net.notebooks.push(nb);
+                net.notebooks.sort_by(|a, b| a.name.cmp(&b.name));
+                found = true;
+            }
+        }
+        if !found {
+            let known: Vec<&str> = networks.iter().flat_map(|n| n.workload_ids()).collect();
+            return Err(JudgeError::NoSuchSource {
+                name: id.clone(),
+                suggestion: vpcreach_core::analysis::services::suggestion(
+                    &vpcreach_core::analysis::services::close_matches(id, &known),
+                ),
+            });
+        }
+        if !opts.notebooks.contains(id) {
+            opts.notebooks.push(id.clone());
+        }
+    }
+    let mut reports = assess::assess(&networks, &opts)?;
     for (i, report) in &mut reports {
         report.sources = regions[*i].sources.clone();
     }

@@ -16,7 +16,8 @@
 //! service names.
 //!
 //! Besides the keyed lists, a few raw single-object outputs people save are recognised for what
-//! they are: `describe-notebook-instance` (one notebook), `describe-vpc-attribute` (one VPC
+//! they are: `describe-notebook-instance` (one notebook), `describe-domain` / `describe-user-profile`
+//! / `describe-space` (one Studio domain, profile or space), `describe-vpc-attribute` (one VPC
 //! attribute) and `get-managed-prefix-list-entries` (one list's entries). Input in which no known
 //! key is recognised at all is an error, never an empty snapshot.
 
@@ -184,6 +185,10 @@ pub const KNOWN_KEYS: &[&str] = &[
     "VpcPeeringConnections",
     "TransitGateways",
     "NotebookInstances",
+    "Domains",
+    "UserProfiles",
+    "Spaces",
+    "Reservations",
     "Incomplete",
     "PlannedResources",
     "Unresolved",
@@ -530,6 +535,24 @@ impl Resource for PrefixList {
     }
 }
 
+/// A summary and a description of one Studio resource: the description wins.
+macro_rules! summary_resources {
+    ($($t:ty),*) => { $(impl Resource for $t {
+        fn merge_special(&mut self, other: &Self) -> bool {
+            if other.is_summary() && !self.is_summary() {
+                return true;
+            }
+            if self.is_summary() && !other.is_summary() {
+                *self = other.clone();
+                return true;
+            }
+            false
+        }
+    })* };
+}
+summary_resources!(s::Domain, s::UserProfile, s::Space);
+impl Resource for s::Reservation {}
+
 impl Resource for NotebookInstance {
     fn id(&self) -> &str {
         &self.notebook_instance_name
@@ -579,6 +602,29 @@ impl Accumulator {
                 &mut self.snap.notebook_instances,
                 seen,
             );
+        }
+        // Raw SageMaker Studio outputs (before the VPC-attribute test: `describe-domain` has a
+        // top-level `VpcId` too): one domain, user profile or space each.
+        for (arn, key, ids) in [
+            ("DomainArn", "Domains", &["DomainId"][..]),
+            (
+                "UserProfileArn",
+                "UserProfiles",
+                &["DomainId", "UserProfileName"][..],
+            ),
+            ("SpaceArn", "Spaces", &["DomainId", "SpaceName"][..]),
+        ] {
+            if map.contains_key(arn) && !map.contains_key(key) {
+                self.recognised = true;
+                let one = Value::Array(vec![Value::Object(map)]);
+                let s = &mut self.snap;
+                let seen = &mut self.seen;
+                return match key {
+                    "Domains" => take_by(path, key, ids, &one, &mut s.domains, seen),
+                    "UserProfiles" => take_by(path, key, ids, &one, &mut s.user_profiles, seen),
+                    _ => take_by(path, key, ids, &one, &mut s.spaces, seen),
+                };
+            }
         }
         if matches!(map.get("VpcId"), Some(Value::String(_))) && !map.contains_key("Vpcs") {
             // A raw `describe-vpc-attribute` output: one attribute of one VPC.
@@ -722,6 +768,31 @@ impl Accumulator {
                     "NotebookInstanceName",
                     v,
                     &mut s.notebook_instances,
+                    seen,
+                )?,
+                "Domains" => take_by(path, "Domains", &["DomainId"], v, &mut s.domains, seen)?,
+                "UserProfiles" => take_by(
+                    path,
+                    "UserProfiles",
+                    &["DomainId", "UserProfileName"],
+                    v,
+                    &mut s.user_profiles,
+                    seen,
+                )?,
+                "Spaces" => take_by(
+                    path,
+                    "Spaces",
+                    &["DomainId", "SpaceName"],
+                    v,
+                    &mut s.spaces,
+                    seen,
+                )?,
+                "Reservations" => take(
+                    path,
+                    "Reservations",
+                    "ReservationId",
+                    v,
+                    &mut s.reservations,
                     seen,
                 )?,
                 "VpcAttributes" => take_attributes(path, v, &mut s.vpc_attributes, seen)?,
@@ -1082,8 +1153,26 @@ fn take<T: Resource>(
     out: &mut Vec<T>,
     seen: &mut HashMap<(&'static str, String), (PathBuf, usize)>,
 ) -> Result<(), LoadError> {
+    take_by(path, key, &[id_field], v, out, seen)
+}
+
+/// [`take`] for resources named by several fields (a Studio user profile is unique only within
+/// its domain: `DomainId/UserProfileName`).
+fn take_by<T: Resource>(
+    path: &Path,
+    key: &'static str,
+    id_fields: &[&'static str],
+    v: &Value,
+    out: &mut Vec<T>,
+    seen: &mut HashMap<(&'static str, String), (PathBuf, usize)>,
+) -> Result<(), LoadError> {
     for (index, item) in list(path, key, v)?.iter().enumerate() {
-        let id = id_of(path, key, index, id_field, item)?;
+        let mut parts = Vec::new();
+        for f in id_fields {
+            parts.push(id_of(path, key, index, f, item)?);
+        }
+        let joined = parts.join("/");
+        let id = joined.as_str();
         reject_camel_case(path, key, index, Some(id), item)?;
         let decoded: T = decode(path, key, index, Some(id), item)?;
         insert(path, key, decoded, out, seen)?;
@@ -1300,6 +1389,51 @@ mod tests {
             .map(|t| t.key.as_str())
             .collect();
         assert_eq!(keys, ["Name", "Env"]);
+    }
+
+    #[test]
+    fn studio_outputs_load_as_what_they_are() {
+        // Raw describe-domain (it has a top-level VpcId: not a describe-vpc-attribute output).
+        let s = load_str(
+            "domain.json".as_ref(),
+            r#"{"DomainArn":"arn:aws:sagemaker:us-east-1:111122223333:domain/d-1","DomainId":"d-1","AppNetworkAccessType":"VpcOnly","VpcId":"vpc-1","SubnetIds":["subnet-1"],"DefaultUserSettings":{"SecurityGroups":["sg-1"],"ExecutionRole":"arn:r"}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.domains.len(), 1);
+        assert!(s.vpc_attributes.is_empty());
+        assert_eq!(s.domains[0].subnet_ids, ["subnet-1"]);
+        // Raw describe-user-profile and describe-space.
+        let s = load_str(
+            "p.json".as_ref(),
+            r#"{"DomainId":"d-1","UserProfileArn":"arn:p","UserProfileName":"alice","UserSettings":{"SecurityGroups":["sg-2"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.user_profiles[0].user_profile_name, "alice");
+        let s = load_str(
+            "s.json".as_ref(),
+            r#"{"DomainId":"d-1","SpaceArn":"arn:s","SpaceName":"team","SpaceSharingSettings":{"SharingType":"Shared"}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.spaces[0].space_name, "team");
+        // list-domains / list-user-profiles summaries merge with descriptions; the same profile
+        // name in two domains is two profiles.
+        let mut acc = Accumulator::default();
+        acc_add(
+            &mut acc,
+            "list.json",
+            br#"{"Domains":[{"DomainId":"d-1","DomainName":"x","Status":"InService"}],"UserProfiles":[{"DomainId":"d-1","UserProfileName":"alice"},{"DomainId":"d-2","UserProfileName":"alice"}]}"#,
+        )
+        .unwrap();
+        acc_add(
+            &mut acc,
+            "describe.json",
+            br#"{"Domains":[{"DomainId":"d-1","DomainName":"x","Status":"InService","AppNetworkAccessType":"VpcOnly","VpcId":"vpc-1"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(acc.snap.domains.len(), 1);
+        assert!(!acc.snap.domains[0].is_summary());
+        assert_eq!(acc.snap.user_profiles.len(), 2);
+        assert!(acc.snap.user_profiles.iter().all(|p| p.is_summary()));
     }
 
     #[test]

@@ -32,6 +32,20 @@ pub struct Snapshot {
     pub vpc_peering_connections: Vec<VpcPeeringConnection>,
     pub transit_gateways: Vec<TransitGateway>,
     pub notebook_instances: Vec<NotebookInstance>,
+    /// Our key for SageMaker Studio: a list of `aws sagemaker describe-domain` outputs (a
+    /// `list-domains` summary, without network fields, is recognised as one whose placement is
+    /// unknown).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Domain>,
+    /// A list of `aws sagemaker describe-user-profile` outputs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub user_profiles: Vec<UserProfile>,
+    /// A list of `aws sagemaker describe-space` outputs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spaces: Vec<Space>,
+    /// `aws ec2 describe-instances` output: instances, judged only when asked for (`--source`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reservations: Vec<Reservation>,
     /// Our own key: parts of the snapshot that could not be collected completely (a live scan's
     /// failed calls). Verdicts that depend on them are `unknown`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -609,4 +623,155 @@ impl NotebookInstance {
             && self.root_access.is_none()
             && self.network_interface_id.is_none()
     }
+}
+
+/// The `SecurityGroups` of a Studio settings object (`DefaultUserSettings`, `UserSettings`,
+/// `DefaultSpaceSettings`, `SpaceSettings`); every other setting is ignored.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct StudioSettings {
+    /// `None` when the settings do not name security groups at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+}
+
+/// One `aws sagemaker describe-domain` output (or a `list-domains` summary of one).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Domain {
+    pub domain_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `VpcOnly` or `PublicInternetOnly` (AWS's default when the domain was created without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_network_access_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subnet_ids: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_user_settings: Option<StudioSettings>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_space_settings: Option<StudioSettings>,
+}
+
+impl Domain {
+    /// A `list-domains` summary rather than a `describe-domain` output: it says nothing of the
+    /// domain's network (no access type, VPC, subnets or security groups).
+    pub fn is_summary(&self) -> bool {
+        self.app_network_access_type.is_none()
+            && self.vpc_id.is_none()
+            && self.subnet_ids.is_empty()
+            && self.default_user_settings.is_none()
+            && self.default_space_settings.is_none()
+    }
+}
+
+/// One `aws sagemaker describe-user-profile` output (or a `list-user-profiles` summary).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UserProfile {
+    pub domain_id: String,
+    pub user_profile_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_profile_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_settings: Option<StudioSettings>,
+}
+
+impl UserProfile {
+    /// A `list-user-profiles` summary: no ARN and no settings, so the profile's own security
+    /// groups are not known.
+    pub fn is_summary(&self) -> bool {
+        self.user_profile_arn.is_none() && self.user_settings.is_none()
+    }
+}
+
+/// One `aws sagemaker describe-space` output (or a `list-spaces` summary).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Space {
+    pub domain_id: String,
+    pub space_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub space_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub space_settings: Option<StudioSettings>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ownership_settings: Option<SpaceOwnership>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub space_sharing_settings: Option<SpaceSharing>,
+}
+
+impl Space {
+    /// A `list-spaces` summary (no ARN): which settings apply is known only from its sharing
+    /// type, which summaries also carry; treated as described when it has one.
+    pub fn is_summary(&self) -> bool {
+        self.space_arn.is_none() && self.space_sharing_settings.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SpaceOwnership {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_user_profile_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SpaceSharing {
+    /// `Private` or `Shared`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sharing_type: Option<String>,
+}
+
+/// One reservation of `aws ec2 describe-instances` output.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Reservation {
+    pub reservation_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    pub instances: Vec<Instance>,
+}
+
+/// One EC2 instance: its primary subnet and security groups, and its network interfaces.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Instance {
+    pub instance_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub security_groups: Vec<GroupIdentifier>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub network_interfaces: Vec<InstanceNetworkInterface>,
+}
+
+/// An instance's network interface: the `describe-network-interfaces` fields plus its attachment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct InstanceNetworkInterface {
+    #[serde(flatten)]
+    pub interface: NetworkInterface,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<InstanceAttachment>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct InstanceAttachment {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_index: Option<i64>,
 }

@@ -19,6 +19,7 @@ mod map;
 mod merge;
 mod progress;
 mod region;
+mod studio;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -57,6 +58,12 @@ pub const OPERATIONS: &[&str] = &[
     "ec2:DescribeTransitGateways",
     "sagemaker:ListNotebookInstances",
     "sagemaker:DescribeNotebookInstance",
+    "sagemaker:ListDomains",
+    "sagemaker:DescribeDomain",
+    "sagemaker:ListUserProfiles",
+    "sagemaker:DescribeUserProfile",
+    "sagemaker:ListSpaces",
+    "sagemaker:DescribeSpace",
 ];
 
 /// The operations called once per VPC (twice: one per DNS attribute), per managed prefix list or
@@ -65,6 +72,11 @@ const PER_RESOURCE: &[&str] = &[
     "ec2:DescribeVpcAttribute",
     "ec2:GetManagedPrefixListEntries",
     "sagemaker:DescribeNotebookInstance",
+    "sagemaker:DescribeDomain",
+    "sagemaker:ListUserProfiles",
+    "sagemaker:DescribeUserProfile",
+    "sagemaker:ListSpaces",
+    "sagemaker:DescribeSpace",
 ];
 
 /// The snapshot key whose data an operation provides.
@@ -88,6 +100,9 @@ pub fn snapshot_key(op: &str) -> &'static str {
         "DescribeVpcPeeringConnections" => "VpcPeeringConnections",
         "DescribeTransitGateways" => "TransitGateways",
         "ListNotebookInstances" | "DescribeNotebookInstance" => "NotebookInstances",
+        "ListDomains" | "DescribeDomain" => "Domains",
+        "ListUserProfiles" | "DescribeUserProfile" => "UserProfiles",
+        "ListSpaces" | "DescribeSpace" => "Spaces",
         _ => unreachable!("{op} is not an operation of the collector"),
     }
 }
@@ -110,6 +125,9 @@ const KEYS: &[&str] = &[
     "VpcPeeringConnections",
     "TransitGateways",
     "NotebookInstances",
+    "Domains",
+    "UserProfiles",
+    "Spaces",
 ];
 
 /// Default number of API calls in flight at once, across all regions and accounts.

@@ -208,6 +208,7 @@ impl Merged {
             &at,
             inc,
         );
+        crate::studio::merge(d, from.domains, from.user_profiles, from.spaces);
     }
 
     /// Sorted by ID: a scan's snapshot does not depend on the order the API answered in.
@@ -233,6 +234,7 @@ impl Merged {
         sort(&mut s.vpc_peering_connections);
         sort(&mut s.transit_gateways);
         sort(&mut s.notebook_instances);
+        crate::studio::sort(&mut s);
         let mut inc = self.incomplete;
         inc.sort();
         inc.dedup();

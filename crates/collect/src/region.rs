@@ -84,7 +84,7 @@ struct VpcPart {
 
 impl Region {
     /// Run one call under the shared limit, count it, and turn an SDK error into a [`Failed`].
-    async fn call<T, E, R>(
+    pub(super) async fn call<T, E, R>(
         &self,
         op: &'static str,
         resource: Option<&str>,
@@ -144,12 +144,13 @@ impl Region {
             self.security_groups(),
             self.network_acls(),
         );
-        let (prefix_lists, enis, peerings, tgws, notebooks) = tokio::join!(
+        let (prefix_lists, enis, peerings, tgws, notebooks, studio) = tokio::join!(
             self.prefix_lists(),
             self.network_interfaces(),
             self.vpc_peering_connections(),
             self.transit_gateways(),
             self.notebooks(),
+            self.studio(),
         );
         let mut failed = Vec::new();
         let mut snap = Snapshot::default();
@@ -205,6 +206,12 @@ impl Region {
                         .is_some_and(|s| !subnets_known || subnet_ids.contains(s))
             })
             .collect();
+        // SageMaker Studio (crates/collect/src/studio.rs).
+        let mut studio = studio;
+        failed.append(&mut studio.failed);
+        snap.domains = studio.domains;
+        snap.user_profiles = studio.user_profiles;
+        snap.spaces = studio.spaces;
         (snap, failed)
     }
 

@@ -55,6 +55,11 @@ pub enum Finding {
     RootAccess,
     /// SageMaker.3: root access is not reported (SageMaker's default is Enabled).
     RootAccessNotReported,
+    /// A Studio domain's `AppNetworkAccessType` is not `VpcOnly`. No Security Hub control covers
+    /// Studio domains' network access; AWS Config's managed rule `sagemaker-domain-in-vpc`
+    /// (identifier `SAGEMAKER_DOMAIN_IN_VPC`) is NON_COMPLIANT exactly then, so the finding
+    /// carries that rule's identifier.
+    StudioDomainNotVpcOnly,
 }
 
 impl Finding {
@@ -64,6 +69,15 @@ impl Finding {
             Finding::DirectInternetAccess => "SageMaker.1",
             Finding::NoVpc => "SageMaker.2",
             Finding::RootAccess | Finding::RootAccessNotReported => "SageMaker.3",
+            Finding::StudioDomainNotVpcOnly => "SAGEMAKER_DOMAIN_IN_VPC",
+        }
+    }
+
+    /// The Security Hub control it is, if it is one (the Studio finding is an AWS Config rule).
+    pub fn security_hub_control(self) -> Option<&'static str> {
+        match self {
+            Finding::StudioDomainNotVpcOnly => None,
+            f => Some(f.code()),
         }
     }
 
@@ -94,7 +108,8 @@ pub enum Reason {
     Partial { check: String, first: Option<Block> },
     /// A service unreachable.
     Unreachable { check: String, first: Option<Block> },
-    /// A Security Hub finding the profile does not allow (SageMaker.1/.2 under `isolated`).
+    /// A Security Hub finding the profile does not allow (SageMaker.1/.2 under `isolated`, and a
+    /// Studio domain that is not `VpcOnly`).
     Finding(Finding),
 }
 
@@ -118,6 +133,11 @@ pub struct Checks(pub Vec<CheckReport>);
 #[derive(Debug, Clone)]
 pub struct NotebookReport {
     pub name: String,
+    /// What kind of source it is (a notebook instance, a Studio user profile or space, an ENI or
+    /// an EC2 instance).
+    pub kind: crate::model::SourceKind,
+    /// For a Studio source: its domain, profile or space.
+    pub studio: Option<crate::model::StudioSource>,
     pub account_id: Option<String>,
     pub subnet_id: Option<String>,
     pub vpc_id: Option<String>,
@@ -213,6 +233,29 @@ pub fn findings(
     f
 }
 
+/// The findings of any source: a notebook instance's Security Hub findings ([`findings`]); for a
+/// Studio source, [`Finding::StudioDomainNotVpcOnly`] when its domain is `PublicInternetOnly`
+/// (not when the access type is unknown); none for a network interface or EC2 instance, to which
+/// no SageMaker control applies.
+pub fn source_findings(nb: &crate::model::Notebook) -> Vec<Finding> {
+    use crate::model::{AppNetworkAccess, SourceKind};
+    match nb.kind {
+        SourceKind::NotebookInstance => findings(
+            &nb.direct_internet_access,
+            &nb.root_access,
+            nb.subnet_id.as_deref(),
+            nb.placement_known,
+        ),
+        SourceKind::StudioUserProfile
+        | SourceKind::StudioSpace
+        | SourceKind::StudioDomainDefaults => match nb.studio.as_ref().map(|s| &s.access) {
+            Some(AppNetworkAccess::PublicInternetOnly) => vec![Finding::StudioDomainNotVpcOnly],
+            _ => Vec::new(),
+        },
+        SourceKind::NetworkInterface | SourceKind::Ec2Instance => Vec::new(),
+    }
+}
+
 /// How a verdict fares under the profile.
 enum Judged {
     Pass,
@@ -276,12 +319,7 @@ pub fn build(net: &Network, analysis: Analysis, j: Judgement, sources: Vec<Sourc
     let mut notebooks = Vec::new();
     for nv in analysis.notebooks {
         let nb = nv.notebook;
-        let findings = findings(
-            &nb.direct_internet_access,
-            &nb.root_access,
-            nb.subnet_id.as_deref(),
-            nb.placement_known,
-        );
+        let findings = source_findings(&nb);
         let mut reasons = Vec::new();
         let mut checks = Vec::new();
         for (name, verdict) in nv.checks {
@@ -307,13 +345,20 @@ pub fn build(net: &Network, analysis: Analysis, j: Judgement, sources: Vec<Sourc
         }
         if j.profile == Profile::Isolated {
             for f in &findings {
-                if matches!(f, Finding::DirectInternetAccess | Finding::NoVpc) {
+                if matches!(
+                    f,
+                    Finding::DirectInternetAccess
+                        | Finding::NoVpc
+                        | Finding::StudioDomainNotVpcOnly
+                ) {
                     reasons.push(Reason::Finding(*f));
                 }
             }
         }
         notebooks.push(NotebookReport {
             name: nb.name.clone(),
+            kind: nb.kind,
+            studio: nb.studio.clone(),
             account_id: nb.account_id.clone(),
             subnet_id: nb.subnet_id.clone(),
             vpc_id: nb.vpc_id.clone(),

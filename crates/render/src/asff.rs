@@ -76,8 +76,11 @@ pub fn render_all(reports: &[Report], timestamp: &str) -> Asff {
                     for c in &n.checks.0 {
                         findings.push(ctx.check(c));
                     }
-                    for (control, f) in CONTROLS {
-                        findings.push(ctx.control(control, f));
+                    // The notebook-instance controls apply to notebook instances only.
+                    if n.kind == vpcreach_core::model::SourceKind::NotebookInstance {
+                        for (control, f) in CONTROLS {
+                            findings.push(ctx.control(control, f));
+                        }
                     }
                 }
                 _ => skipped.push(format!("{}/{}", r.region.as_deref().unwrap_or("-"), n.name)),

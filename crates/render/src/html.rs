@@ -672,23 +672,24 @@ fn summary(out: &mut String, report: &Report) {
         out.push_str("<p>No notebooks in the snapshot.</p>");
         return;
     }
+    let names = meta::check_names(report);
     let _ = write!(
         out,
         "<table id=\"notebook-summary\"{}><colgroup><col class=\"name\"><col class=\"compliant\">",
         // More than the default checks: a smaller font keeps words whole in narrower columns.
-        if report.notebooks[0].checks.0.len() > 6 {
+        if names.len() > 6 {
             " class=\"many-checks\""
         } else {
             ""
         }
     );
-    for _ in &report.notebooks[0].checks.0 {
+    for _ in &names {
         out.push_str("<col class=\"check\">");
     }
     out.push_str("</colgroup><thead><tr><th>notebook</th><th>compliant</th>");
     // A long service name may break after a dot when many columns share a narrow page.
-    for c in &report.notebooks[0].checks.0 {
-        let _ = write!(out, "<th>{}</th>", escape(&c.name).replace('.', ".<wbr>"));
+    for c in &names {
+        let _ = write!(out, "<th>{}</th>", escape(c).replace('.', ".<wbr>"));
     }
     out.push_str("</tr></thead><tbody>");
     for n in &report.notebooks {
@@ -702,9 +703,15 @@ fn summary(out: &mut String, report: &Report) {
             if n.compliant { "pass" } else { "fail" },
             if n.compliant { "✔ yes" } else { "✘ NO" }
         );
-        for c in &n.checks.0 {
-            let (class, text) = verdict_cell(report.profile, c, true);
-            let _ = write!(out, "<td class=\"verdict {class}\">{}</td>", escape(&text));
+        for name in &names {
+            match meta::check(n, name) {
+                Some(c) => {
+                    let (class, text) = verdict_cell(report.profile, c, true);
+                    let _ = write!(out, "<td class=\"verdict {class}\">{}</td>", escape(&text));
+                }
+                // Not asked for this source (Studio sources have more services than notebooks).
+                None => out.push_str("<td class=\"verdict\">–</td>"),
+            }
         }
         out.push_str("</tr>");
     }

@@ -32,6 +32,14 @@ struct JsonReport<'a> {
 #[derive(Serialize)]
 struct JsonNotebook<'a> {
     name: &'a str,
+    /// Only for sources other than notebook instances: `studio-user-profile`, `studio-space`,
+    /// `studio-domain-defaults`, `network-interface`, `ec2-instance` (a notebook instance's entry is
+    /// unchanged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    /// Only for a Studio source: its domain and profile or space.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    studio: Option<JsonStudio<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     account_id: &'a Option<String>,
     subnet_id: &'a Option<String>,
@@ -69,6 +77,16 @@ struct JsonFix<'a> {
 struct JsonChange<'a> {
     resource: &'a str,
     change: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonStudio<'a> {
+    domain_id: &'a str,
+    domain_name: &'a Option<String>,
+    app_network_access_type: Option<&'a str>,
+    domain_vpc_id: &'a Option<String>,
+    user_profile: &'a Option<String>,
+    space: &'a Option<String>,
 }
 
 #[derive(Serialize)]
@@ -245,6 +263,16 @@ impl<'a> JsonReport<'a> {
                 .iter()
                 .map(|n| JsonNotebook {
                     name: &n.name,
+                    kind: (n.kind != vpcreach_core::model::SourceKind::NotebookInstance)
+                        .then(|| n.kind.as_str()),
+                    studio: n.studio.as_ref().map(|s| JsonStudio {
+                        domain_id: &s.domain_id,
+                        domain_name: &s.domain_name,
+                        app_network_access_type: s.access.as_str(),
+                        domain_vpc_id: &s.domain_vpc_id,
+                        user_profile: &s.user_profile,
+                        space: &s.space,
+                    }),
                     account_id: &n.account_id,
                     subnet_id: &n.subnet_id,
                     vpc_id: &n.vpc_id,

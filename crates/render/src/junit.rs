@@ -207,8 +207,27 @@ fn notebook_cases(
             out,
         });
     }
+    // The notebook-instance controls apply to notebook instances only; other sources' deciding
+    // findings (a Studio domain that is not VpcOnly) are cases of their own.
+    if n.kind != vpcreach_core::model::SourceKind::NotebookInstance {
+        for f in n
+            .findings
+            .iter()
+            .filter(|f| sarif::finding_decides(r.profile, **f))
+        {
+            let s = words::reason(&Reason::Finding(*f));
+            cases.push(Case {
+                classname: classname.clone(),
+                name: f.code().to_string(),
+                failure: Some((s.clone(), f.code(), s)),
+                out: None,
+            });
+        }
+    }
     for (control, f) in sarif::CONTROLS {
-        if !sarif::finding_decides(r.profile, f) {
+        if !sarif::finding_decides(r.profile, f)
+            || n.kind != vpcreach_core::model::SourceKind::NotebookInstance
+        {
             continue;
         }
         let found = n.findings.iter().find(|x| x.code() == control).copied();

@@ -207,25 +207,25 @@ pub fn render(report: &Report, m: &ReportMeta) -> String {
     if report.notebooks.is_empty() {
         let _ = writeln!(out, "No notebooks in the snapshot.\n");
     } else {
-        let names: Vec<String> = report.notebooks[0]
-            .checks
-            .0
-            .iter()
-            .map(|c| code(&c.name))
-            .collect();
+        let checks = meta::check_names(report);
+        let names: Vec<String> = checks.iter().map(|c| code(c)).collect();
         let _ = writeln!(out, "| notebook | {} | compliant |", names.join(" | "));
         let _ = writeln!(out, "|---|{}---|", "---|".repeat(names.len()));
         for n in &report.notebooks {
-            let cells: Vec<String> = n
-                .checks
-                .0
+            let cells: Vec<String> = checks
                 .iter()
-                .map(|c| format!("{} {}", meta::mark(c), escape(&meta::summary_cell(c))))
+                .map(|name| match meta::check(n, name) {
+                    Some(c) => format!("{} {}", meta::mark(c), escape(&meta::summary_cell(c))),
+                    None => "–".into(),
+                })
                 .collect();
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
-                escape(&n.name),
+                escape(&match crate::words::kind_label(n.kind) {
+                    Some(k) => format!("{} ({k})", n.name),
+                    None => n.name.clone(),
+                }),
                 cells.join(" | "),
                 if n.compliant { "yes" } else { "**NO**" }
             );

@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use vpcreach_core::analysis::{Block, Status, Via, Witness};
 use vpcreach_core::model::TargetKind;
-use vpcreach_core::report::{CheckReport, Profile, Report};
+use vpcreach_core::report::{CheckReport, NotebookReport, Profile, Report};
 
 /// The version of vpcreach that produced a report.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -149,20 +149,30 @@ pub fn accounts(report: &Report) -> Vec<&str> {
     set.into_iter().collect()
 }
 
-/// The services every notebook is checked for (the checks other than `internet`, in order).
+/// The services the notebooks are checked for (the checks other than `internet`, in order of first
+/// appearance: Studio sources add Studio's services after the notebooks' defaults).
 pub fn required_services(report: &Report) -> Vec<&str> {
-    report
-        .notebooks
-        .first()
-        .map(|n| {
-            n.checks
-                .0
-                .iter()
-                .map(|c| c.name.as_str())
-                .filter(|c| *c != "internet")
-                .collect()
-        })
-        .unwrap_or_default()
+    check_names(report)
+        .into_iter()
+        .filter(|c| *c != "internet")
+        .collect()
+}
+
+/// Every check name of the report's sources, in order of first appearance: the columns of a
+/// summary table (a source without one of them shows an empty cell).
+pub fn check_names(report: &Report) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for c in report.notebooks.iter().flat_map(|n| &n.checks.0) {
+        if !out.contains(&c.name.as_str()) {
+            out.push(&c.name);
+        }
+    }
+    out
+}
+
+/// The check of `n` named `name`, if it has one.
+pub fn check<'a>(n: &'a NotebookReport, name: &str) -> Option<&'a CheckReport> {
+    n.checks.0.iter().find(|c| c.name == name)
 }
 
 /// The Security Hub findings of all notebooks, per severity, then per control: how many.

@@ -181,7 +181,11 @@ pub(crate) fn reason_text(r: &Reason) -> String {
 
 /// Does the profile count this finding towards compliance?
 pub(crate) fn finding_decides(profile: Profile, f: Finding) -> bool {
-    profile == Profile::Isolated && matches!(f, Finding::DirectInternetAccess | Finding::NoVpc)
+    profile == Profile::Isolated
+        && matches!(
+            f,
+            Finding::DirectInternetAccess | Finding::NoVpc | Finding::StudioDomainNotVpcOnly
+        )
 }
 
 /// Render one region's report as a SARIF 2.1.0 log.
@@ -549,7 +553,7 @@ fn notebook_results(r: &Report, n: &NotebookReport, out: &mut Vec<SarifResult>) 
                 v1: format!("{key}/{}", f.code()),
             },
             properties: ResultProperties {
-                security_hub_control_id: Some(f.code()),
+                security_hub_control_id: f.security_hub_control(),
                 severity: Some(f.severity()),
                 ..Default::default()
             },

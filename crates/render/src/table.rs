@@ -43,16 +43,21 @@ fn cell(c: &CheckReport) -> (String, &'static str) {
 pub fn render(report: &Report, style: Style) -> String {
     let mut out = String::new();
     let mut headers: Vec<String> = vec!["NOTEBOOK".into()];
-    if let Some(first) = report.notebooks.first() {
-        headers.extend(first.checks.0.iter().map(|c| c.name.to_uppercase()));
-    }
+    let names = crate::meta::check_names(report);
+    headers.extend(names.iter().map(|c| c.to_uppercase()));
     headers.push("COMPLIANT".into());
     let mut rows: Vec<Vec<(String, Option<&'static str>)>> = Vec::new();
     for n in &report.notebooks {
         let mut row = vec![(crate::words::notebook_title(n, true), None)];
-        for c in &n.checks.0 {
-            let (t, col) = cell(c);
-            row.push((t, Some(col)));
+        for name in &names {
+            match crate::meta::check(n, name) {
+                Some(c) => {
+                    let (t, col) = cell(c);
+                    row.push((t, Some(col)));
+                }
+                // Not asked for this source (Studio sources have more services than notebooks).
+                None => row.push(("-".into(), None)),
+            }
         }
         row.push(if n.compliant {
             ("yes".into(), Some(GREEN))

@@ -200,6 +200,7 @@ pub fn hop_detail(h: &Hop) -> String {
         Step::ToInternet => "forwards to the internet".into(),
         Step::LeavesScope => "leaves the modelled scope".into(),
         Step::ServiceNetwork(ServiceNetworkReason::NoSubnet) => "the notebook has no subnet: it runs in the SageMaker service VPC, whose traffic goes out through the service network".into(),
+        Step::ServiceNetwork(ServiceNetworkReason::StudioPublicInternet) => "the Studio domain's network access type is PublicInternetOnly: all non-EFS traffic goes through a VPC managed by SageMaker, which allows direct internet access, whatever the domain's own VPC holds".into(),
         Step::ServiceNetwork(ServiceNetworkReason::DirectInternetAccess) => "direct internet access is enabled: traffic to anything outside the VPC's CIDRs leaves through the SageMaker service network, not the notebook's subnet".into(),
         Step::ReplyRoute { from, dest, route } => format!(
             "{} to {}: {}",
@@ -583,6 +584,9 @@ fn cause_text(c: &Cause, at: &Component) -> String {
         Cause::PlacementUnknown => format!(
             "only a list-notebook-instances summary describes {id}: its subnet, security groups and direct internet access are not known (save describe-notebook-instance output)"
         ),
+        Cause::StudioPlacementUnknown => format!(
+            "where the Studio source {id} runs, or with which security groups, is not known (a list summary, or a contradiction in the snapshot: see the diagnostics; save describe-domain / describe-user-profile / describe-space output)"
+        ),
     }
 }
 
@@ -609,9 +613,26 @@ pub const BLOCKED_AS_REQUIRED_LEGEND: &str = "blocked as required: the profile r
 /// for a notebook that does not exist yet (`short`: only `(planned)`, for the table).
 pub fn notebook_title(n: &NotebookReport, short: bool) -> String {
     match (&n.planned, short) {
-        (None, _) => n.name.clone(),
+        (None, _) => match kind_label(n.kind) {
+            Some(k) => format!("{} ({k})", n.name),
+            None => n.name.clone(),
+        },
         (Some(_), true) => format!("{} (planned)", n.name),
         (Some(p), false) => format!("{} (planned: {})", n.name, p.address),
+    }
+}
+
+/// What kind of source a report entry is, in words; `None` for a notebook instance (the default,
+/// named as before).
+pub fn kind_label(k: vpcreach_core::model::SourceKind) -> Option<&'static str> {
+    use vpcreach_core::model::SourceKind as K;
+    match k {
+        K::NotebookInstance => None,
+        K::StudioUserProfile => Some("Studio user profile"),
+        K::StudioSpace => Some("Studio space"),
+        K::StudioDomainDefaults => Some("Studio domain defaults"),
+        K::NetworkInterface => Some("network interface"),
+        K::Ec2Instance => Some("EC2 instance"),
     }
 }
 
@@ -625,6 +646,9 @@ pub fn finding_detail(f: Finding) -> &'static str {
         Finding::RootAccess => "root access is enabled",
         Finding::RootAccessNotReported => {
             "root access is not reported; SageMaker's default is Enabled"
+        }
+        Finding::StudioDomainNotVpcOnly => {
+            "the Studio domain's network access type is PublicInternetOnly, not VpcOnly (AWS Config rule sagemaker-domain-in-vpc)"
         }
     }
 }

@@ -12,6 +12,7 @@
 
 mod network;
 mod resources;
+mod studio;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
@@ -101,9 +102,11 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
     resources::nat_gateways(snap, net_, &mut d)?;
     resources::prefix_lists(snap, net_)?;
     resources::interfaces(snap, net_)?;
+    studio::instances(snap, net_)?;
     resources::endpoints(snap, net_, &mut d);
     network::security_groups(snap, net_)?;
     resources::notebooks(snap, net_, &mut d);
+    studio::studio(snap, net_, &mut d);
     references(net_, &mut d);
     indexes(net_, &mut d);
     net.sg_members = sg_members(&net);
@@ -145,7 +148,9 @@ fn incomplete(snap: &Snapshot, net: &mut Network, d: &mut Diags) {
         let dataset = match i.key.as_str() {
             "VpcEndpoints" => "endpoints",
             "NetworkInterfaces" => "interfaces",
-            "NotebookInstances" => "notebooks",
+            // Studio sources are judged like notebooks: a domain, profile or space list that could
+            // not be read leaves sources unread, which fails the run unless unknowns are allowed.
+            "NotebookInstances" | "Domains" | "UserProfiles" | "Spaces" => "notebooks",
             other => other,
         };
         let e = net.incomplete.entry(dataset.to_string()).or_default();

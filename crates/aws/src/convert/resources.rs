@@ -377,6 +377,8 @@ pub(super) fn notebooks(snap: &Snapshot, net: &mut Network, d: &mut Diags) {
             direct_internet_access: toggle(n.direct_internet_access.as_deref()),
             root_access: toggle(n.root_access.as_deref()),
             placement_known: !n.is_summary(),
+            kind: SourceKind::NotebookInstance,
+            studio: None,
         });
     }
     net.notebooks.sort_by(|a, b| a.name.cmp(&b.name));

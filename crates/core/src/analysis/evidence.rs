@@ -128,6 +128,9 @@ pub enum ServiceNetworkReason {
     NoSubnet,
     /// Direct internet access: everything outside the VPC's CIDRs.
     DirectInternetAccess,
+    /// A Studio domain with `PublicInternetOnly` access: all non-EFS traffic goes through a VPC
+    /// managed by SageMaker.
+    StudioPublicInternet,
 }
 
 /// What a hop of a path did to the packets (and, once a witness is chosen, the rule that passed
@@ -402,6 +405,9 @@ pub enum Cause {
     },
     /// Only a list-notebook-instances summary describes the notebook.
     PlacementUnknown,
+    /// A Studio source's placement is not known: its domain, profile or space is described only
+    /// by a list summary, or the snapshot contradicts itself (a diagnostic says which).
+    StudioPlacementUnknown,
 }
 
 /// One security-group rule that cannot be decided, and why.
@@ -468,7 +474,8 @@ impl Block {
             | Cause::SgUndecided { .. }
             | Cause::Nat64Untranslated { .. }
             | Cause::RecordTypeNotModelled { .. }
-            | Cause::PlacementUnknown => None,
+            | Cause::PlacementUnknown
+            | Cause::StudioPlacementUnknown => None,
             Cause::SgIngressDenied { groups, .. } => Some(groups.join(", ")),
             _ => Some(self.at.id()),
         }

@@ -258,6 +258,8 @@ pub fn analyze_each(net: &Network, cfg: &Config, selected: &dyn Fn(&str) -> bool
 
 /// Analyse one notebook.
 pub fn analyze_notebook(net: &Network, nb: &Notebook, cfg: &Config) -> NotebookVerdicts {
+    // Studio sources check Studio's default list (DEFAULT_SERVICES plus what VPC-only mode needs).
+    let services = services::for_source(nb.kind, &cfg.services, net.region.as_deref());
     if !nb.placement_known {
         // A list-notebook-instances summary: where the notebook is, nobody said.
         let unknown = || {
@@ -265,20 +267,24 @@ pub fn analyze_notebook(net: &Network, nb: &Notebook, cfg: &Config) -> NotebookV
                 vec![Block::new(
                     Code::NotebookPlacementUnknown,
                     Component::Notebook(nb.name.clone()),
-                    Cause::PlacementUnknown,
+                    if nb.kind.is_studio() {
+                        Cause::StudioPlacementUnknown
+                    } else {
+                        Cause::PlacementUnknown
+                    },
                 )],
                 Vec::new(),
             )
         };
         let mut out = vec![("internet".to_string(), unknown())];
-        out.extend(cfg.services.iter().map(|s| (s.clone(), unknown())));
+        out.extend(services.iter().map(|s| (s.clone(), unknown())));
         return NotebookVerdicts {
             notebook: nb.clone(),
             checks: out,
         };
     }
     let mut out = vec![("internet".to_string(), checks::internet(net, nb))];
-    for s in &cfg.services {
+    for s in &services {
         out.push((s.clone(), checks::service(net, nb, s)));
     }
     NotebookVerdicts {

@@ -249,6 +249,38 @@ pub fn suggestion(matches: &[String]) -> String {
     }
 }
 
+/// The services SageMaker Studio's VPC-only mode needs beyond a notebook's defaults. AWS's "Connect
+/// Amazon SageMaker Studio in a VPC to External Resources" (Requirements to use VPC only mode)
+/// lists interface endpoints for the SageMaker API, the SageMaker runtime, Amazon S3, SageMaker
+/// Projects (`com.amazonaws.<region>.servicecatalog`) and SageMaker Studio
+/// (`aws.sagemaker.<region>.studio`), plus STS and CloudWatch Logs for the SageMaker Python SDK —
+/// the notebook defaults cover all but Service Catalog and Studio.
+pub const STUDIO_EXTRA: &[&str] = &["servicecatalog"];
+
+/// The services to check for a source of `kind`: `services` as given; for a Studio source, when
+/// `services` holds every default (the default list, or it plus `+name`s), Studio's extra
+/// services too ([`STUDIO_EXTRA`] and, when the region is known, `aws.sagemaker.<region>.studio`).
+/// A whole list given instead of the defaults is checked as given for every source.
+pub fn for_source(
+    kind: crate::model::SourceKind,
+    services: &[String],
+    region: Option<&str>,
+) -> Vec<String> {
+    let mut out = services.to_vec();
+    let defaults = super::DEFAULT_SERVICES
+        .iter()
+        .all(|d| services.iter().any(|s| s == d));
+    if kind.is_studio() && defaults {
+        let studio = region.map(|r| format!("aws.sagemaker.{r}.studio"));
+        for s in STUDIO_EXTRA.iter().map(|s| s.to_string()).chain(studio) {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
 /// The canonical form of a service name given by a user: lower case, known if short, of the
 /// snapshot's `region` if full (`region` None: any region).
 pub fn canonical(name: &str, region: Option<&str>) -> Result<String, ServiceNameError> {

@@ -40,6 +40,8 @@ pub struct Network {
     /// Private addresses of the members of each security group (interfaces, endpoints, notebooks).
     pub sg_members: BTreeMap<String, AddrSet>,
     pub notebooks: Vec<Notebook>,
+    /// EC2 instances (judged only when asked for as sources), by ID.
+    pub instances: BTreeMap<String, Instance>,
     /// Datasets known to be incomplete (failed collection), with the reason: `endpoints`,
     /// `interfaces`, or another dataset's name. Ask through `endpoints_incomplete()` etc.
     pub incomplete: BTreeMap<String, String>,
@@ -479,6 +481,103 @@ pub struct Notebook {
     /// summary does not (no subnet, security groups or direct internet access), and every verdict
     /// of such a notebook is `unknown`.
     pub placement_known: bool,
+    /// What kind of workload this source is: a notebook instance, a SageMaker Studio user profile
+    /// or space, or any network interface / EC2 instance asked for with `--source`.
+    pub kind: SourceKind,
+    /// For a Studio source: its domain, profile or space, and the domain's network access type.
+    pub studio: Option<StudioSource>,
+}
+
+/// The kind of a judged source. Every kind is judged by the same checks; the kind decides the
+/// Security Hub findings, the default service list and how reports name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum SourceKind {
+    /// A SageMaker notebook instance (`describe-notebook-instance`).
+    #[default]
+    NotebookInstance,
+    /// A SageMaker Studio user profile (its apps, in one of the domain's subnets).
+    StudioUserProfile,
+    /// A SageMaker Studio space (shared, or private to its owner's profile).
+    StudioSpace,
+    /// A Studio domain without user profiles or spaces: what its default user settings give.
+    StudioDomainDefaults,
+    /// A network interface (`--source eni-…`).
+    NetworkInterface,
+    /// An EC2 instance, through its primary network interface (`--source i-…`).
+    Ec2Instance,
+}
+
+impl SourceKind {
+    /// The stable string reports carry (`notebook-instance`, `studio-user-profile`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::NotebookInstance => "notebook-instance",
+            SourceKind::StudioUserProfile => "studio-user-profile",
+            SourceKind::StudioSpace => "studio-space",
+            SourceKind::StudioDomainDefaults => "studio-domain-defaults",
+            SourceKind::NetworkInterface => "network-interface",
+            SourceKind::Ec2Instance => "ec2-instance",
+        }
+    }
+
+    /// A SageMaker Studio source (its default service list is Studio's).
+    pub fn is_studio(self) -> bool {
+        matches!(
+            self,
+            SourceKind::StudioUserProfile
+                | SourceKind::StudioSpace
+                | SourceKind::StudioDomainDefaults
+        )
+    }
+}
+
+/// A Studio domain's `AppNetworkAccessType`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppNetworkAccess {
+    /// `VpcOnly`: all Studio traffic goes through the domain's VPC and subnets.
+    VpcOnly,
+    /// `PublicInternetOnly` (AWS's default): non-EFS traffic goes through a VPC managed by
+    /// SageMaker, which allows direct internet access.
+    PublicInternetOnly,
+    /// Not reported (a `list-domains` summary) or a value the model does not know.
+    Unknown(Option<String>),
+}
+
+impl AppNetworkAccess {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            AppNetworkAccess::VpcOnly => Some("VpcOnly"),
+            AppNetworkAccess::PublicInternetOnly => Some("PublicInternetOnly"),
+            AppNetworkAccess::Unknown(v) => v.as_deref(),
+        }
+    }
+}
+
+/// Who a Studio source is: the domain, and the user profile or space (none for the domain's
+/// defaults).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudioSource {
+    pub domain_id: String,
+    pub domain_name: Option<String>,
+    pub access: AppNetworkAccess,
+    /// The domain's VPC (also for `PublicInternetOnly`, whose EFS traffic uses it).
+    pub domain_vpc_id: Option<String>,
+    pub user_profile: Option<String>,
+    pub space: Option<String>,
+}
+
+/// An EC2 instance (`describe-instances` `Reservations[].Instances[]`), judged through its primary
+/// network interface when asked for with `--source`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Instance {
+    pub id: String,
+    /// The primary network interface (device index 0), when the output lists it.
+    pub primary_interface: Option<String>,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    /// The primary interface's security groups (else the instance's).
+    pub groups: Vec<String>,
+    pub account_id: Option<String>,
 }
 
 /// How bad a diagnostic is: `error` means some verdicts could not be decided.
@@ -566,6 +665,76 @@ impl Network {
                 svc
             )
         }
+    }
+
+    /// A network interface or EC2 instance of the snapshot as a source judged like a notebook
+    /// (`--source`): its subnet, security groups and interface. `None` when the snapshot has
+    /// neither an interface nor an instance of that ID.
+    pub fn workload_source(&self, id: &str) -> Option<Notebook> {
+        let source = |kind, subnet_id: Option<String>, vpc_id, groups, interface_id, account_id| {
+            Notebook {
+                name: id.to_string(),
+                arn: None,
+                account_id,
+                status: None,
+                vpc_id: subnet_id
+                    .as_ref()
+                    .and_then(|s| self.subnets.get(s))
+                    .map(|s| s.vpc_id.clone())
+                    .or(vpc_id),
+                subnet_id,
+                security_groups: groups,
+                interface_id,
+                // Not a notebook instance: no SageMaker setting applies, and traffic leaves
+                // through the interface only.
+                direct_internet_access: Toggle::Disabled,
+                root_access: Toggle::Missing,
+                placement_known: true,
+                kind,
+                studio: None,
+            }
+        };
+        if let Some(i) = self.interfaces.get(id) {
+            return Some(source(
+                SourceKind::NetworkInterface,
+                i.subnet_id.clone(),
+                i.vpc_id.clone(),
+                i.groups.clone(),
+                Some(i.id.clone()),
+                None,
+            ));
+        }
+        let i = self.instances.get(id)?;
+        let eni = i
+            .primary_interface
+            .as_ref()
+            .and_then(|e| self.interfaces.get(e));
+        Some(source(
+            SourceKind::Ec2Instance,
+            eni.and_then(|e| e.subnet_id.clone())
+                .or_else(|| i.subnet_id.clone()),
+            eni.and_then(|e| e.vpc_id.clone())
+                .or_else(|| i.vpc_id.clone()),
+            match eni {
+                Some(e) if !e.groups.is_empty() => e.groups.clone(),
+                _ => i.groups.clone(),
+            },
+            i.primary_interface.clone(),
+            i.account_id.clone(),
+        ))
+    }
+
+    /// The IDs `workload_source` accepts (interfaces and instances), sorted.
+    pub fn workload_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self
+            .interfaces
+            .keys()
+            .chain(self.instances.keys())
+            .map(String::as_str)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
     /// The subnets of `vpc`.

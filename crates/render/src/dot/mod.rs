@@ -86,11 +86,13 @@ fn choose<'a>(
             });
         }
     }
-    let all_checks: Vec<String> = report
-        .notebooks
-        .first()
-        .map(|n| n.checks.0.iter().map(|c| c.name.clone()).collect())
-        .unwrap_or_else(|| vec!["internet".to_string()]);
+    let mut all_checks: Vec<String> = crate::meta::check_names(report)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    if all_checks.is_empty() {
+        all_checks.push("internet".to_string());
+    }
     for c in &sel.checks {
         if !all_checks.contains(c) {
             return Err(SelectionError::UnknownCheck {

@@ -517,10 +517,12 @@ pub fn structure(net: &Network, chosen: &Chosen) -> Scene {
             _ => Place::Outside,
         };
         let mut label = vec![nb.name.clone()];
+        // The kind of source: notebooks as before, other sources named for what they are.
+        let what = crate::words::kind_label(nb.kind).unwrap_or("notebook");
         label.push(if nb.compliant {
-            "notebook: compliant".into()
+            format!("{what}: compliant")
         } else {
-            "notebook: NOT compliant".into()
+            format!("{what}: NOT compliant")
         });
         if !nb.security_group_ids.is_empty() {
             label.push(nb.security_group_ids.join(", "));

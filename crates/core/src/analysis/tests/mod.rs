@@ -336,6 +336,8 @@ impl TestNet {
             direct_internet_access: Toggle::Disabled,
             root_access: Toggle::Disabled,
             placement_known: true,
+            kind: Default::default(),
+            studio: None,
         });
         self.net.notebooks.last_mut().unwrap()
     }

@@ -172,7 +172,12 @@ pub fn walk_notebook(net: &Network, nb: &Notebook, set: &PacketSet, dest: &Dest)
         return w.out;
     }
     let Some(subnet_id) = &nb.subnet_id else {
-        w.service_network(Vec::new(), set.clone(), ServiceNetworkReason::NoSubnet);
+        let why = if nb.kind.is_studio() {
+            ServiceNetworkReason::StudioPublicInternet
+        } else {
+            ServiceNetworkReason::NoSubnet
+        };
+        w.service_network(Vec::new(), set.clone(), why);
         return w.out;
     };
     let Some(subnet) = net.subnets.get(subnet_id) else {
