@@ -106,7 +106,15 @@ impl<'de> Visitor<'de> for TypedVisitor {
             } else if !t.lists.take(&key, &mut map)? {
                 let ours = KNOWN_KEYS
                     .iter()
-                    .chain(&["Region", "NotebookInstanceArn", "VpcId", "Entries"])
+                    .chain(&[
+                        "Region",
+                        "NotebookInstanceArn",
+                        "VpcId",
+                        "Entries",
+                        "DomainArn",
+                        "UserProfileArn",
+                        "SpaceArn",
+                    ])
                     .any(|k| k.eq_ignore_ascii_case(&key));
                 if ours {
                     // A key the exact path handles (or words an error about).
@@ -175,6 +183,10 @@ mod tests {
             r#"{"NotebookInstanceArn": "arn", "NotebookInstanceName": "n"}"#,
             r#"{"VpcId": "vpc-1", "EnableDnsSupport": {"Value": true}}"#,
             r#"{"Entries": []}"#,
+            r#"{"DomainId": "d-1", "UserProfileArn": "arn:p", "UserProfileName": "alice"}"#,
+            r#"{"DomainId": "d-1", "SpaceArn": "arn:s", "SpaceName": "team"}"#,
+            r#"{"Domains": []}"#,
+            r#"{"Reservations": []}"#,
             r#"{"VPCs": []}"#,
             r#"{"VpcAttributes": []}"#,
             r#"{"Vpcs": [], "Vpcs": []}"#,

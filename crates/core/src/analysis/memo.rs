@@ -33,12 +33,15 @@ use super::explain::Probe;
 use super::filters::{AddrRole, Source};
 use super::walk::origin;
 use super::{NotebookVerdicts, Verdict};
-use crate::model::{Network, Notebook, RouteDest, SgPeer, Toggle};
+use crate::model::{Network, Notebook, RouteDest, SgPeer, SourceKind, Toggle};
 use crate::space::{AddrSet, nat64};
 
 /// What a notebook's verdicts depend on, besides its name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key {
+    /// Sources other than notebook instances (Studio, ENIs, instances) are judged each on its
+    /// own: their kind decides the services and findings. Their name is their key.
+    individual: Option<String>,
     placement_known: bool,
     subnet: Option<String>,
     vpc: Option<String>,
@@ -116,6 +119,8 @@ impl Placements {
             None => SourceKey::Exact(o.src.addrs.clone()),
         };
         Key {
+            individual: (nb.kind != SourceKind::NotebookInstance || nb.studio.is_some())
+                .then(|| nb.name.clone()),
             placement_known: nb.placement_known,
             subnet: nb.subnet_id.clone(),
             vpc: nb.vpc_id.clone(),
@@ -314,7 +319,8 @@ impl Rebase<'_> {
             | Cause::RecordTypeMismatch { .. }
             | Cause::CustomDns { .. }
             | Cause::ManagedListInexact { .. }
-            | Cause::PlacementUnknown => {}
+            | Cause::PlacementUnknown
+            | Cause::StudioPlacementUnknown => {}
         }
     }
 }

@@ -87,7 +87,7 @@ impl std::fmt::Display for SourceError {
             ),
             SourceError::InstanceNotModelled(i) => write!(
                 f,
-                "{i} is an EC2 instance, which the model does not hold; give its primary network interface (eni-…, NetworkInterfaces[].Attachment.InstanceId)"
+                "{i} is an EC2 instance the snapshot does not describe with its primary network interface (add `aws ec2 describe-instances` output, or give the interface: eni-…, NetworkInterfaces[].Attachment.InstanceId)"
             ),
             SourceError::PlacementUnknown(n) => write!(
                 f,
@@ -136,8 +136,23 @@ pub fn find_source(net: &Network, from: &str) -> Result<TraceSource, SourceError
                 direct_internet_access: Toggle::Disabled,
                 root_access: Toggle::Missing,
                 placement_known: true,
+                kind: crate::model::SourceKind::NetworkInterface,
+                studio: None,
             },
         });
+    }
+    // An EC2 instance (`describe-instances`): traced from its primary network interface.
+    if let Some(eni) = net
+        .instances
+        .get(from)
+        .and_then(|i| i.primary_interface.as_deref())
+        .filter(|e| net.interfaces.contains_key(*e))
+    {
+        let mut s = find_source(net, eni)?;
+        s.id = from.to_string();
+        s.origin.name = from.to_string();
+        s.origin.kind = crate::model::SourceKind::Ec2Instance;
+        return Ok(s);
     }
     if from.starts_with("i-") {
         return Err(SourceError::InstanceNotModelled(from.to_string()));
