@@ -505,11 +505,24 @@ pub fn route_split(net: &Network, rt: &RouteTable, set: &PacketSet) -> RouteSpli
     });
     let mut remaining = set.clone();
     let mut per_route: Vec<PacketSet> = vec![PacketSet::empty(); rt.routes.len()];
-    for (n, _, i) in entries {
+    // Prefixes of one length never overlap unless equal, so the entries of one route with the same
+    // length and tie rank are matched as one address set: one set operation per group instead of
+    // one per prefix (a prefix list of 10⁵ entries was quadratic, tests/hostile.rs). Equal
+    // prefixes of different routes still go to the first in tie order.
+    let mut groups: Vec<(u8, u8, usize, Vec<IpNet>)> = Vec::new();
+    for (n, rank, i) in entries {
+        match groups.last_mut() {
+            Some((len, r, j, nets)) if *len == n.prefix_len() && *r == rank && *j == i => {
+                nets.push(n)
+            }
+            _ => groups.push((n.prefix_len(), rank, i, vec![n])),
+        }
+    }
+    for (_, _, i, nets) in groups {
         if remaining.is_empty() {
             break;
         }
-        let hit = remaining.restrict_addrs(&AddrSet::from_net(&n));
+        let hit = remaining.restrict_addrs(&AddrSet::from_nets(&nets));
         if hit.is_empty() {
             continue;
         }
