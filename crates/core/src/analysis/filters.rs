@@ -291,7 +291,7 @@ impl SgOutcome {
 /// Egress through the union of `groups`: a packet passes if any rule of any group allows its
 /// protocol, port and destination.
 pub fn sg_egress(net: &Network, groups: &[String], set: &PacketSet) -> SgOutcome {
-    let mut allowed = PacketSet::empty();
+    let mut hits = Vec::new();
     let mut maybe = PacketSet::empty();
     let mut why = Vec::new();
     for g in groups {
@@ -303,8 +303,7 @@ pub fn sg_egress(net: &Network, groups: &[String], set: &PacketSet) -> SgOutcome
         for r in &sg.egress {
             match peer_addrs(net, &r.peer) {
                 Some(a) => {
-                    let hit = set.intersect(&PacketSet::matching(r.protocols, &a, r.ports));
-                    allowed = allowed.union(&hit);
+                    hits.push(set.intersect(&PacketSet::matching(r.protocols, &a, r.ports)));
                 }
                 None => {
                     let hit =
@@ -315,6 +314,7 @@ pub fn sg_egress(net: &Network, groups: &[String], set: &PacketSet) -> SgOutcome
             }
         }
     }
+    let allowed = union_all(hits);
     let undecided = maybe.difference(&allowed);
     let denied = set.difference(&allowed).difference(&undecided);
     SgOutcome {
@@ -323,6 +323,22 @@ pub fn sg_egress(net: &Network, groups: &[String], set: &PacketSet) -> SgOutcome
         undecided,
         why,
     }
+}
+
+/// The union of many sets, merged pairwise: one rule after another into a growing set was
+/// quadratic in the number of rules (10⁶ security-group rules, tests/hostile.rs).
+fn union_all(mut sets: Vec<PacketSet>) -> PacketSet {
+    while sets.len() > 1 {
+        sets = sets
+            .chunks(2)
+            .map(|p| match p {
+                [a, b] => a.union(b),
+                [a] => a.clone(),
+                _ => unreachable!("chunks of two"),
+            })
+            .collect();
+    }
+    sets.pop().unwrap_or_default()
 }
 
 /// The notebook as a traffic source for someone else's ingress rules: its addresses and groups.
@@ -505,11 +521,24 @@ pub fn route_split(net: &Network, rt: &RouteTable, set: &PacketSet) -> RouteSpli
     });
     let mut remaining = set.clone();
     let mut per_route: Vec<PacketSet> = vec![PacketSet::empty(); rt.routes.len()];
-    for (n, _, i) in entries {
+    // Prefixes of one length never overlap unless equal, so the entries of one route with the same
+    // length and tie rank are matched as one address set: one set operation per group instead of
+    // one per prefix (a prefix list of 10⁵ entries was quadratic, tests/hostile.rs). Equal
+    // prefixes of different routes still go to the first in tie order.
+    let mut groups: Vec<(u8, u8, usize, Vec<IpNet>)> = Vec::new();
+    for (n, rank, i) in entries {
+        match groups.last_mut() {
+            Some((len, r, j, nets)) if *len == n.prefix_len() && *r == rank && *j == i => {
+                nets.push(n)
+            }
+            _ => groups.push((n.prefix_len(), rank, i, vec![n])),
+        }
+    }
+    for (_, _, i, nets) in groups {
         if remaining.is_empty() {
             break;
         }
-        let hit = remaining.restrict_addrs(&AddrSet::from_net(&n));
+        let hit = remaining.restrict_addrs(&AddrSet::from_nets(&nets));
         if hit.is_empty() {
             continue;
         }
