@@ -537,7 +537,12 @@ impl Resource for PrefixList {
 
 /// A summary and a description of one Studio resource: the description wins.
 macro_rules! summary_resources {
-    ($($t:ty),*) => { $(impl Resource for $t {
+    ($($t:ty => $id:ident),*) => { $(impl Resource for $t {
+        /// The name within the domain (these are keyed by `DomainId/name` where they are taken).
+        fn id(&self) -> &str {
+            &self.$id
+        }
+
         fn merge_special(&mut self, other: &Self) -> bool {
             if other.is_summary() && !self.is_summary() {
                 return true;
@@ -550,8 +555,16 @@ macro_rules! summary_resources {
         }
     })* };
 }
-summary_resources!(s::Domain, s::UserProfile, s::Space);
-impl Resource for s::Reservation {}
+summary_resources!(
+    s::Domain => domain_id,
+    s::UserProfile => user_profile_name,
+    s::Space => space_name
+);
+impl Resource for s::Reservation {
+    fn id(&self) -> &str {
+        &self.reservation_id
+    }
+}
 
 impl Resource for NotebookInstance {
     fn id(&self) -> &str {
