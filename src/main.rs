@@ -1230,12 +1230,12 @@ struct ScanArgs {
     /// API calls in flight at once, across all regions and accounts.
     #[arg(long = "max-concurrency", visible_alias = "concurrency", value_name = "N",
           default_value_t = aws::collect::DEFAULT_CONCURRENCY,
-          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     concurrency: usize,
 
     /// API calls in flight at once in one account (across its regions).
     #[arg(long, value_name = "N", default_value_t = aws::collect::DEFAULT_ACCOUNT_CONCURRENCY,
-          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     account_concurrency: usize,
 
     /// Attempts per API call (the first included) under the adaptive retry mode, which also

@@ -152,12 +152,15 @@ impl Chooser {
             .org
             .list_accounts()
             .into_paginator()
-            .items()
             .send()
             .collect::<Result<Vec<_>, _>>()
             .await
             .map_err(|e| super::region::describe(&e))?;
-        let mut out: Vec<Listed> = pages.into_iter().filter_map(listed).collect();
+        let mut out: Vec<Listed> = pages
+            .into_iter()
+            .flat_map(|p| p.accounts.unwrap_or_default())
+            .filter_map(listed)
+            .collect();
         out.sort_by(|a, b| a.id.cmp(&b.id));
         out.dedup_by(|a, b| a.id == b.id);
         Ok(out)

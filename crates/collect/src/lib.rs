@@ -132,8 +132,9 @@ pub const DEFAULT_CONCURRENCY: usize = 16;
 /// never takes the whole global budget.
 pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 8;
 
-/// Default attempts per call (the first one included) under the adaptive retry mode.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 6;
+/// Default attempts per call (the first one included) under the adaptive retry mode: the SDK's own
+/// default.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 
 pub use self::accounts::{
     DEFAULT_ROLE_NAME, SkippedAccount, role_arn, valid_account_id, valid_role_name,
@@ -507,9 +508,22 @@ pub async fn scan_accounts(opts: &ScanOptions) -> Result<Scanned, ScanError> {
             let job = match &a.config {
                 Ok(c) => {
                     let c = c.to_builder().region(AwsRegion::new(r.clone())).build();
+                    // AWS throttles per account and region: so does the adaptive retry's rate
+                    // limiter (one partition each), so one throttled account never slows another.
+                    let part = |service: &str| format!("{service}-{label}");
+                    let ec2 = aws_sdk_ec2::config::Builder::from(&c)
+                        .retry_partition(aws_sdk_ec2::config::retry::RetryPartition::new(part(
+                            "ec2",
+                        )))
+                        .build();
+                    let sm = aws_sdk_sagemaker::config::Builder::from(&c)
+                        .retry_partition(aws_sdk_sagemaker::config::retry::RetryPartition::new(
+                            part("sagemaker"),
+                        ))
+                        .build();
                     let region = Region {
-                        ec2: aws_sdk_ec2::Client::new(&c),
-                        sm: aws_sdk_sagemaker::Client::new(&c),
+                        ec2: aws_sdk_ec2::Client::from_conf(ec2),
+                        sm: aws_sdk_sagemaker::Client::from_conf(sm),
                         vpcs: opts.vpcs.clone(),
                         limit: limit.clone(),
                         account_limit: a.limit.clone(),
