@@ -71,12 +71,22 @@ Examples:
   vpcreach scan --aws-profile audit --assume-role arn:aws:iam::111122223333:role/VpcreachScan \\
                 --assume-role arn:aws:iam::444455556666:role/VpcreachScan
   vpcreach scan --endpoint-url http://127.0.0.1:5000 --region us-east-1 --vpc vpc-0a1b2c3d
+  vpcreach scan --organization --role-name VpcreachScan --region us-east-1,eu-west-1 --save out/
+  vpcreach scan --accounts 111122223333,444455556666 --role-name VpcreachScan --save out/0
+  vpcreach analyze out/*                 # the shards of several `scan --accounts … --save` jobs
 
 Credentials, region and endpoint are found as the AWS CLI finds them (environment, AWS_PROFILE, \
 ~/.aws/config and credentials, SSO, instance or container roles; AWS_ENDPOINT_URL). The calls needed \
 are listed in docs/iam-policy.json. A call that fails is reported on stderr and the verdicts that \
 need its data are `unknown`. Several regions give one report per region, in the order given; the \
 exit status is the worst of them.
+
+--organization scans every ACTIVE account of the AWS Organization (run it in the management account \
+or a delegated administrator), --accounts those accounts only (no Organizations call), each through \
+the role --role-name (default OrganizationAccountAccessRole; a read-only role is better, see \
+README.md); the caller's own account is read with its own credentials. An account that cannot be \
+read is named on stderr and in every report, its notebooks count as unread (exit 1), and the others \
+are judged. --save then writes DIR/accounts/<id>/<region>/, which `analyze` reads back.
 
 Exit status: 0 every notebook compliant, 1 some notebook not compliant (or some could not be read), \
 2 usage/credentials/I/O error.")]
@@ -762,13 +772,26 @@ fn report_regions_timed(
             vpcreach::fix::attach(report, &found);
         }
     }
-    if cfg.options.notebooks.is_empty() && cfg.sources.is_empty() && !cfg.quiet {
+    // A region without a report whose list of notebooks could not be read (an account that
+    // could not be read, a failed ListNotebookInstances) must not pass for an empty one.
+    let mut unread_elsewhere = false;
+    if cfg.options.notebooks.is_empty() && cfg.sources.is_empty() {
         for (i, net) in nets.iter().enumerate() {
-            if !reports.iter().any(|(j, _)| *j == i) {
-                eprintln!(
-                    "note: {} holds no notebook instance; no report for it",
-                    net.region.as_deref().unwrap_or("the snapshot")
-                );
+            if reports.iter().any(|(j, _)| *j == i) {
+                continue;
+            }
+            let region = net.region.as_deref().unwrap_or("the snapshot");
+            match net.notebooks_incomplete() {
+                Some(why) => {
+                    unread_elsewhere = true;
+                    eprintln!(
+                        "warning: {region}: no notebook instance could be read ({why}); no report for it, and it fails the run as an unknown verdict would"
+                    );
+                }
+                None if !cfg.quiet => {
+                    eprintln!("note: {region} holds no notebook instance; no report for it")
+                }
+                None => {}
             }
         }
     }
@@ -778,7 +801,17 @@ fn report_regions_timed(
             .then(|| render::meta::rfc3339(std::time::SystemTime::now())),
     };
     let (order, only): (Vec<usize>, Vec<report::Report>) = reports.into_iter().unzip();
-    let code = cfg.exit_code(&only);
+    let mut code = cfg.exit_code(&only);
+    if unread_elsewhere {
+        let fails = match cfg.fail_on {
+            FailOn::None => false,
+            FailOn::Unknown => true,
+            FailOn::Noncompliant => !cfg.options.judgement.allow_unknown,
+        };
+        if fails {
+            code = code.max(1);
+        }
+    }
     // Formats that are one document for every region.
     let whole = match cfg.format {
         Format::Sarif => Some(render::sarif::render_all(&only, &meta)),
@@ -1443,12 +1476,44 @@ struct ScanArgs {
 
     /// Scan the account of this IAM role through STS AssumeRole (repeatable: one per account);
     /// the accounts are merged per region.
-    #[arg(long, value_name = "ARN")]
+    #[arg(long, value_name = "ARN", conflicts_with_all = ["organization", "accounts"])]
     assume_role: Vec<String>,
 
+    /// Scan every ACTIVE account of the caller's AWS Organization (organizations:ListAccounts:
+    /// run it in the management account or a delegated administrator), each through the role
+    /// --role-name; the caller's own account with its own credentials. Accounts in any other
+    /// state are listed on stderr as skipped.
+    #[arg(long)]
+    organization: bool,
+
+    /// Only these accounts (12-digit IDs, comma-separated or repeatable). With --organization, a
+    /// subset of its accounts; without it, exactly these, through --role-name, with no
+    /// Organizations call at all (the sharded form: one job per group of accounts).
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    accounts: Vec<String>,
+
+    /// The IAM role assumed in each account of --organization / --accounts (a path is allowed:
+    /// audit/VpcreachScan). Default: OrganizationAccountAccessRole, the role Organizations
+    /// creates in the accounts it creates; a read-only role (docs/iam-policy.json) is better.
+    #[arg(long, value_name = "NAME")]
+    role_name: Option<String>,
+
     /// API calls in flight at once, across all regions and accounts.
-    #[arg(long, value_name = "N", default_value_t = aws::collect::DEFAULT_CONCURRENCY)]
+    #[arg(long = "max-concurrency", visible_alias = "concurrency", value_name = "N",
+          default_value_t = aws::collect::DEFAULT_CONCURRENCY,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     concurrency: usize,
+
+    /// API calls in flight at once in one account (across its regions).
+    #[arg(long, value_name = "N", default_value_t = aws::collect::DEFAULT_ACCOUNT_CONCURRENCY,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    account_concurrency: usize,
+
+    /// Attempts per API call (the first included) under the adaptive retry mode, which also
+    /// slows down when AWS throttles.
+    #[arg(long, value_name = "N", default_value_t = aws::collect::DEFAULT_MAX_ATTEMPTS,
+          value_parser = clap::value_parser!(u32).range(1..=20))]
+    max_attempts: u32,
 
     #[command(flatten)]
     run: RunArgs,
@@ -1459,23 +1524,38 @@ struct ScanArgs {
 #[cfg(feature = "aws")]
 fn scan(a: ScanArgs) -> Result<(String, i32)> {
     let cfg = RunConfig::resolve(a.run)?;
+    if a.role_name.is_some() && !a.organization && a.accounts.is_empty() {
+        bail!(
+            "--role-name is the role assumed in each account of --organization or --accounts; give one of them"
+        );
+    }
     let opts = aws::collect::ScanOptions {
         regions: a.region,
         aws_profile: a.aws_profile,
         endpoint_url: a.endpoint_url,
         vpcs: a.vpc,
         assume_roles: a.assume_role,
+        organization: a.organization,
+        accounts: a.accounts,
+        role_name: a.role_name,
         concurrency: a.concurrency,
+        account_concurrency: a.account_concurrency,
+        max_attempts: a.max_attempts,
         progress: !cfg.quiet && std::io::stderr().is_terminal(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let regions = runtime.block_on(aws::collect::scan(&opts))?;
-    let several = regions.len() > 1;
+    let scanned = runtime.block_on(aws::collect::scan_accounts(&opts))?;
+    if let (true, Some(p)) = (opts.per_account(), &a.save) {
+        save_accounts(p, &scanned.accounts)?;
+        // Report on exactly what `vpcreach analyze` reads back from the saved tree.
+        return report_regions(aws::load_regions(&[p])?, &cfg);
+    }
+    let several = scanned.regions.len() > 1;
     let mut loaded = Vec::new();
-    for r in regions {
+    for r in scanned.regions {
         if let Some(p) = &a.save {
             let path = aws::save::region_path(p, &r.region, several);
             aws::save::save(&r.snapshot, &path)?;
@@ -1485,6 +1565,59 @@ fn scan(a: ScanArgs) -> Result<(String, i32)> {
         loaded.push(aws::load_one(&origin, &aws::save::to_json(&r.snapshot))?);
     }
     report_regions(loaded, &cfg)
+}
+
+/// `scan --organization/--accounts --save DIR`: one tree per account and region,
+/// `DIR/accounts/<id>/<region>/` (Batfish's `aws_configs` layout, which `analyze` reads, merging
+/// the accounts of each region). JSON files elsewhere under DIR would be read together with the
+/// scan: refused, as `--save` refuses them for one region.
+#[cfg(feature = "aws")]
+fn save_accounts(dir: &Path, accounts: &[aws::collect::AccountSnapshot]) -> Result<()> {
+    if aws::save::is_file_form(dir) {
+        bail!(
+            "--save {}: a scan of several accounts saves a directory (accounts/<id>/<region>/), not one .json file",
+            dir.display()
+        );
+    }
+    let place =
+        |s: &aws::collect::AccountSnapshot| dir.join("accounts").join(&s.account).join(&s.region);
+    let targets: std::collections::BTreeSet<PathBuf> = accounts.iter().map(place).collect();
+    fn walk(d: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        for e in std::fs::read_dir(d)? {
+            let p = e?.path();
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else if p
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+            {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    if dir.is_dir() {
+        let mut found = Vec::new();
+        walk(dir, &mut found).with_context(|| format!("reading {}", dir.display()))?;
+        found.sort();
+        let stray: Vec<String> = found
+            .iter()
+            .filter(|f| !f.parent().is_some_and(|p| targets.contains(p)))
+            .take(3)
+            .map(|f| f.display().to_string())
+            .collect();
+        if !stray.is_empty() {
+            bail!(
+                "--save {}: the directory already holds other JSON files ({}) that `vpcreach analyze` would read together with this scan; save into an empty or new directory",
+                dir.display(),
+                stray.join(", ")
+            );
+        }
+    }
+    for s in accounts {
+        aws::save::save(&s.snapshot, &place(s))?;
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -1,21 +1,29 @@
 //! The collector is read-only and `docs/iam-policy.json` is exactly what it needs: the policy's
 //! actions, the collector's declared `OPERATIONS`, and the SDK calls its source makes are one set,
-//! and every one is a Describe*/List*/Get*.
+//! and every one is a Describe*/List*/Get*. The calls that choose the accounts of an organisation
+//! scan (`ORGANIZATION_OPERATIONS`) are the caller's policy, `docs/iam-policy-organization.json`.
 #![cfg(feature = "aws")]
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use vpcreach::aws::collect::OPERATIONS;
+use vpcreach::aws::collect::{OPERATIONS, ORGANIZATION_OPERATIONS};
 
 fn policy_actions() -> BTreeSet<String> {
+    actions_of("docs/iam-policy.json", true)
+}
+
+/// The actions of a policy file; `any_resource`: every statement is on `"Resource": "*"`.
+fn actions_of(file: &str, any_resource: bool) -> BTreeSet<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(root.join("docs/iam-policy.json")).unwrap();
+    let text = std::fs::read_to_string(root.join(file)).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut out = BTreeSet::new();
     for st in v["Statement"].as_array().unwrap() {
         assert_eq!(st["Effect"], "Allow");
-        assert_eq!(st["Resource"], "*");
+        if any_resource {
+            assert_eq!(st["Resource"], "*");
+        }
         for a in st["Action"].as_array().unwrap() {
             assert!(
                 out.insert(a.as_str().unwrap().to_string()),
@@ -69,6 +77,10 @@ fn called_operations() -> BTreeSet<String> {
                     "ec2"
                 } else if before.ends_with("self.sm") {
                     "sagemaker"
+                } else if before.ends_with("self.org") {
+                    "organizations"
+                } else if before.ends_with("self.sts") {
+                    "sts"
                 } else {
                     panic!(
                         "{}: `.{name}(` is not called on `self.ec2` or `self.sm`; if it is not an SDK call, rename it",
@@ -102,7 +114,7 @@ fn called_operations() -> BTreeSet<String> {
             "disable_",
             "reset_",
         ] {
-            for client in ["self.ec2.", "self.sm."] {
+            for client in ["self.ec2.", "self.sm.", "self.org.", "self.sts."] {
                 assert!(
                     !flat.contains(&format!("{client}{verb}")),
                     "{}: a {verb}… call",
@@ -123,7 +135,10 @@ fn the_policy_the_declared_operations_and_the_calls_are_one_read_only_set() {
         "OPERATIONS has duplicates"
     );
     let policy = policy_actions();
-    let called = called_operations();
+    let mut called = called_operations();
+    for o in ORGANIZATION_OPERATIONS {
+        assert!(called.remove(*o), "{o} is declared but never called");
+    }
     assert_eq!(
         policy, declared,
         "docs/iam-policy.json vs collect::OPERATIONS"
@@ -138,6 +153,28 @@ fn the_policy_the_declared_operations_and_the_calls_are_one_read_only_set() {
             ["Describe", "List", "Get"]
                 .iter()
                 .any(|p| action.starts_with(p)),
+            "{a} is not read-only"
+        );
+    }
+}
+
+#[test]
+fn the_callers_policy_for_organisation_scans_is_what_choosing_the_accounts_needs() {
+    let mut want: BTreeSet<String> = ORGANIZATION_OPERATIONS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    // aws-config's AssumeRoleProvider enters each account; not a call in the collector's source.
+    want.insert("sts:AssumeRole".into());
+    assert_eq!(
+        actions_of("docs/iam-policy-organization.json", false),
+        want,
+        "docs/iam-policy-organization.json vs collect::ORGANIZATION_OPERATIONS + sts:AssumeRole"
+    );
+    for a in ORGANIZATION_OPERATIONS {
+        let action = a.split_once(':').unwrap().1;
+        assert!(
+            ["Get", "List"].iter().any(|p| action.starts_with(p)),
             "{a} is not read-only"
         );
     }

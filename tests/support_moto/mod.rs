@@ -136,6 +136,62 @@ impl Moto {
         )
     }
 
+    /// SDK clients for this server in `region`, signed with these credentials (an IAM user's
+    /// key, or an assumed role's session: moto then acts in that role's account).
+    pub fn clients_as(
+        &self,
+        creds: &Creds,
+        region: &str,
+    ) -> (aws_sdk_ec2::Client, aws_sdk_sagemaker::Client) {
+        let c = Credentials::new(
+            &creds.key,
+            &creds.secret,
+            creds.token.clone(),
+            None,
+            "vpcreach-tests",
+        );
+        let ec2 = aws_sdk_ec2::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .endpoint_url(&self.url)
+            .credentials_provider(c.clone())
+            .build();
+        let sm = aws_sdk_sagemaker::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(aws_sdk_sagemaker::config::Region::new(region.to_string()))
+            .endpoint_url(&self.url)
+            .credentials_provider(c)
+            .build();
+        (
+            aws_sdk_ec2::Client::from_conf(ec2),
+            aws_sdk_sagemaker::Client::from_conf(sm),
+        )
+    }
+
+    /// Run `vpcreach ARGS` against this server (`--endpoint-url` is not added) with these
+    /// credentials and no other AWS configuration.
+    pub fn vpcreach_as(&self, creds: &Creds, args: &[&str]) -> Output {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_vpcreach"));
+        c.current_dir(env!("CARGO_MANIFEST_DIR")).args(args);
+        for (k, _) in std::env::vars() {
+            if k.starts_with("AWS_") {
+                c.env_remove(k);
+            }
+        }
+        c.env("AWS_ACCESS_KEY_ID", &creds.key)
+            .env("AWS_SECRET_ACCESS_KEY", &creds.secret)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/nonexistent/vpcreach-test/config")
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/vpcreach-test/credentials",
+            );
+        if let Some(t) = &creds.token {
+            c.env("AWS_SESSION_TOKEN", t);
+        }
+        c.output().unwrap()
+    }
+
     /// Run `vpcreach scan --endpoint-url <this server> --region us-east-1 ARGS`.
     pub fn scan(&self, args: &[&str]) -> Output {
         let mut c = Command::new(env!("CARGO_BIN_EXE_vpcreach"));
@@ -164,6 +220,25 @@ impl Moto {
     }
 }
 
+/// Credentials to sign requests to moto with.
+#[derive(Debug, Clone)]
+pub struct Creds {
+    pub key: String,
+    pub secret: String,
+    pub token: Option<String>,
+}
+
+impl Creds {
+    /// moto's dummy credentials (its default account, 123456789012).
+    pub fn testing() -> Creds {
+        Creds {
+            key: KEY_ID.into(),
+            secret: SECRET.into(),
+            token: None,
+        }
+    }
+}
+
 impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -189,6 +264,12 @@ pub struct Builder {
 impl Builder {
     pub fn new(moto: &Moto) -> Builder {
         let (ec2, sm) = moto.clients();
+        Builder { ec2, sm }
+    }
+
+    /// A builder acting in another account (its credentials) or region.
+    pub fn as_account(moto: &Moto, creds: &Creds, region: &str) -> Builder {
+        let (ec2, sm) = moto.clients_as(creds, region);
         Builder { ec2, sm }
     }
 

@@ -64,11 +64,18 @@ pub(super) struct Region {
     pub sm: aws_sdk_sagemaker::Client,
     /// `--vpc` filter (empty: every VPC).
     pub vpcs: Vec<String>,
+    /// Calls in flight at once across the whole scan (`--max-concurrency`).
     pub limit: Arc<Semaphore>,
+    /// Calls in flight at once in this region's account, across its regions
+    /// (`--account-concurrency`): one account's API rate limits are its own.
+    pub account_limit: Arc<Semaphore>,
     pub bar: Bar,
     /// Calls that succeeded, counted across the whole scan (every region and account): a scan
     /// in which none did collected nothing and must not pass for an empty account.
     pub succeeded: Arc<AtomicUsize>,
+    /// Calls of this account that succeeded (every region): an account in which none did could
+    /// not be read at all.
+    pub account_succeeded: Arc<AtomicUsize>,
 }
 
 type Listed<T> = Result<Vec<T>, Failed>;
@@ -100,12 +107,17 @@ impl Region {
                 .any(|o| o.split_once(':').map(|(_, a)| a) == Some(op)),
             "{op} is not in OPERATIONS"
         );
+        // Always the account's permit first, then the global one: a call waiting for its
+        // account never holds a global permit another account could use.
+        let account = self.account_limit.acquire().await;
         let permit = self.limit.acquire().await;
         let r = fut.await;
         drop(permit);
+        drop(account);
         self.bar.inc();
         if r.is_ok() {
             self.succeeded.fetch_add(1, Ordering::Relaxed);
+            self.account_succeeded.fetch_add(1, Ordering::Relaxed);
         }
         r.map_err(|e| Failed {
             op,
@@ -620,7 +632,7 @@ fn take<T>(r: Listed<T>, out: &mut Vec<T>, failed: &mut Vec<Failed>) {
 /// An SDK error in one line: the service's code and message when it answered, else what failed
 /// on the way (timeout, connection, credentials). Never includes credentials: the SDK's errors
 /// carry none.
-fn describe<E, R>(e: &SdkError<E, R>) -> String
+pub(super) fn describe<E, R>(e: &SdkError<E, R>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: Debug + Send + Sync + 'static,
@@ -642,7 +654,7 @@ where
 
 /// An error and its causes on one line, `outer: inner: innermost` (what `DisplayErrorContext`
 /// prints, without the debug dump it appends), each cause once.
-fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+pub(super) fn causes(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = vec![e.to_string()];
     let mut next = e.source();
     while let Some(c) = next {
