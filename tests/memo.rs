@@ -8,7 +8,7 @@
 //! with the same security groups but their own interface, at addresses the network's rules single
 //! out (the first, last and middle address of every CIDR the network mentions, so a `/32` ACL
 //! entry or security-group rule for one twin separates it from the other). `MEMO_CASES` sets the
-//! number of random networks (default 1500).
+//! number of random networks (default 500).
 
 #[path = "support/gen.rs"]
 mod netgen;
@@ -210,7 +210,7 @@ fn cases() -> u32 {
     std::env::var("MEMO_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1500)
+        .unwrap_or(500)
 }
 
 proptest! {

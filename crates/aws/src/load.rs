@@ -852,7 +852,7 @@ impl Accumulator {
                 $(if let Some(items) = l.$field {
                     any = true;
                     for item in items {
-                        insert(path, $key, item, $out, seen)?;
+                        insert(path, $key, item.id().to_string(), item, $out, seen)?;
                     }
                 })*
             };
@@ -1188,7 +1188,7 @@ fn take_by<T: Resource>(
         let id = joined.as_str();
         reject_camel_case(path, key, index, Some(id), item)?;
         let decoded: T = decode(path, key, index, Some(id), item)?;
-        insert(path, key, decoded, out, seen)?;
+        insert(path, key, id.to_string(), decoded, out, seen)?;
     }
     Ok(())
 }
@@ -1197,11 +1197,11 @@ fn take_by<T: Resource>(
 fn insert<T: Resource>(
     path: &Path,
     key: &'static str,
+    id: String,
     item: T,
     out: &mut Vec<T>,
     seen: &mut HashMap<(&'static str, String), (PathBuf, usize)>,
 ) -> Result<(), LoadError> {
-    let id = item.id().to_string();
     match seen.get(&(key, id.clone())) {
         Some((first, pos)) => merge_copy(&mut out[*pos], item, |field, a, b| LoadError::Conflict {
             key: key.into(),
