@@ -30,8 +30,8 @@ fn push_unique(v: &mut Vec<Block>, b: Block) {
     }
 }
 
-/// Fill in each hop's rule for the witness packet.
-fn finalize(net: &Network, hops: &[Hop], p: &Packet) -> Vec<Hop> {
+/// Fill in each hop's rule for the witness packet (also `trace`'s hops for its one packet).
+pub(crate) fn finalize(net: &Network, hops: &[Hop], p: &Packet) -> Vec<Hop> {
     hops.iter()
         .map(|h| {
             let mut h = h.clone();

@@ -552,23 +552,6 @@ fn endpoints_of(net: &Network, nb: &Notebook, name: &str, addr: IpAddr) -> Vec<S
         .collect()
 }
 
-/// Each hop's rule for `p` (the rule that passed it).
-fn finalize(net: &Network, hops: &[Hop], p: &Packet) -> Vec<Hop> {
-    hops.iter()
-        .map(|h| {
-            let mut h = h.clone();
-            let matched = explain::matched_rule(net, &h.probe, p);
-            match &mut h.step {
-                Step::SgEgress { rule } | Step::SgIngress { rule } | Step::Acl { rule, .. } => {
-                    *rule = matched
-                }
-                _ => {}
-            }
-            h
-        })
-        .collect()
-}
-
 /// The source as the last hop sees it: the notebook, or the NAT gateway the flow went through.
 fn last_source(net: &Network, nb: &Notebook, hops: &[Hop]) -> Source {
     let nat = hops.iter().rev().find_map(|h| match (&h.at, &h.step) {
@@ -600,7 +583,7 @@ fn last_source(net: &Network, nb: &Notebook, hops: &[Hop]) -> Source {
 /// One branch of the walk as a part of the trace.
 fn part(net: &Network, nb: &Notebook, b: &Branch, source_port: Option<u16>) -> TracePart {
     let p = b.set.representative().expect("branches are never empty");
-    let mut hops = finalize(net, &b.hops, &p);
+    let mut hops = super::checks::finalize(net, &b.hops, &p);
     let mut out = TracePart {
         packets: b.set.clone(),
         packet: p,
