@@ -21,7 +21,7 @@ use ipnet::IpNet;
 
 use vpcreach_core::codes::Code;
 use vpcreach_core::model::*;
-use vpcreach_core::space::AddrSet;
+use vpcreach_core::space::{AddrRange, AddrSet};
 
 use crate::snapshot::{self as aws, Snapshot};
 
@@ -381,17 +381,21 @@ fn region_of_az(az: &str) -> Option<String> {
 
 /// The private addresses that a security-group reference stands for.
 fn sg_members(net: &Network) -> BTreeMap<String, AddrSet> {
-    let mut m: BTreeMap<String, AddrSet> = BTreeMap::new();
+    // Ranges per group first, one union at the end: adding members one by one to a growing set
+    // was quadratic in the group's size (a group on 10⁴ interfaces).
+    let mut m: BTreeMap<String, Vec<AddrRange>> = BTreeMap::new();
     let mut add = |g: &str, a: &AddrSet| {
-        let e = m.entry(g.to_string()).or_default();
-        *e = e.union(a);
+        m.entry(g.to_string())
+            .or_default()
+            .extend(a.ranges().iter().copied());
     };
     for i in net.interfaces.values() {
-        let a = i
-            .private_ips
-            .iter()
-            .chain(&i.ipv6)
-            .fold(AddrSet::empty(), |acc, ip| acc.union(&AddrSet::single(*ip)));
+        let a = AddrSet::from_ranges(
+            i.private_ips
+                .iter()
+                .chain(&i.ipv6)
+                .map(|ip| AddrRange::single(*ip)),
+        );
         for g in &i.groups {
             add(g, &a);
         }
@@ -410,7 +414,9 @@ fn sg_members(net: &Network) -> BTreeMap<String, AddrSet> {
             add(g, &a);
         }
     }
-    m
+    m.into_iter()
+        .map(|(g, r)| (g, AddrSet::from_ranges(r)))
+        .collect()
 }
 
 #[cfg(test)]
