@@ -470,6 +470,13 @@ struct RunArgs {
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     out: Option<PathBuf>,
 
+    /// How much evidence each check carries in `--format json`: `full` (the witness packet, the
+    /// hop-by-hop path and every blocking or undecided reason; the default), `witness` (no
+    /// hop-by-hop path: well under half the size), `none` (the verdicts only). The keys stay the
+    /// same at every level; what is left out is an empty list or null.
+    #[arg(long, value_enum, default_value_t = EvidenceArg::Full)]
+    evidence: EvidenceArg,
+
     /// What compliant means: `isolated` (no internet, every service private) or `nat-egress`
     /// (internet only through a NAT gateway, every service reachable).
     #[arg(long, value_enum, default_value_t = ProfileArg::Isolated)]
@@ -595,6 +602,27 @@ impl From<FormatArg> for Format {
     }
 }
 
+/// `--evidence`: how much evidence the JSON report carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EvidenceArg {
+    /// Witness, hop-by-hop path and every reason.
+    Full,
+    /// The witness and the reasons, without the hop-by-hop path.
+    Witness,
+    /// The verdicts only.
+    None,
+}
+
+impl From<EvidenceArg> for render::json::Evidence {
+    fn from(e: EvidenceArg) -> Self {
+        match e {
+            EvidenceArg::Full => Self::Full,
+            EvidenceArg::Witness => Self::Witness,
+            EvidenceArg::None => Self::None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ColorChoice {
     Auto,
@@ -616,6 +644,7 @@ struct RunConfig {
     fixes: bool,
     /// `--source`: network interfaces and EC2 instances judged like notebooks.
     sources: Vec<String>,
+    evidence: render::json::Evidence,
 }
 
 /// `--require`: the list as given, or the default list plus every `+name`.
@@ -652,6 +681,15 @@ impl RunConfig {
         };
         // Region-independent checks now; the region of a full name once the snapshot is read.
         assess::validate_services(&options).map_err(|e| anyhow::anyhow!("--require: {e}"))?;
+        if a.evidence != EvidenceArg::Full && a.format != FormatArg::Json {
+            bail!(
+                "--evidence {}: only the JSON report can leave evidence out; add --format json",
+                a.evidence
+                    .to_possible_value()
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default()
+            );
+        }
         let color = match (a.color, a.no_color) {
             (_, true) | (ColorChoice::Never, _) => false,
             (ColorChoice::Always, _) => true,
@@ -672,6 +710,7 @@ impl RunConfig {
             quiet: a.quiet,
             fixes: a.fixes,
             sources: Vec::new(),
+            evidence: a.evidence.into(),
         })
     }
 
@@ -745,15 +784,37 @@ fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String,
     report_regions_timed(regions, cfg, Timings::start())
 }
 
+/// Convert every region, then — unless `--fixes` needs them to search changes — free the loaded
+/// snapshots (on another thread, while the analysis runs) before judging: a large organisation's
+/// typed snapshot is as big as its model, and the two need not be held together.
+fn judge_freeing(
+    regions: &mut [aws::Loaded],
+    cfg: &RunConfig,
+) -> std::result::Result<aws::Judged, aws::JudgeError> {
+    let networks = regions
+        .iter()
+        .map(aws::judge::convert_loaded)
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let files: Vec<Vec<report::SourceFile>> = regions.iter().map(|r| r.sources.clone()).collect();
+    if !cfg.fixes {
+        let snapshots: Vec<aws::Snapshot> = regions
+            .iter_mut()
+            .map(|r| std::mem::take(&mut r.snapshot))
+            .collect();
+        std::thread::spawn(move || drop(snapshots));
+    }
+    aws::judge::judge_networks(networks, &files, &cfg.options, &cfg.sources)
+}
+
 fn report_regions_timed(
-    regions: Vec<aws::Loaded>,
+    mut regions: Vec<aws::Loaded>,
     cfg: &RunConfig,
     mut timings: Timings,
 ) -> Result<(String, i32)> {
     let aws::Judged {
         networks: nets,
         mut reports,
-    } = match aws::judge::judge_sources(&regions, &cfg.options, &cfg.sources) {
+    } = match judge_freeing(&mut regions, cfg) {
         Ok(j) => j,
         Err(aws::JudgeError::Assess(e @ AssessError::NoNotebooks { .. })) => {
             return Err(no_notebooks(&regions, &e));
@@ -837,6 +898,34 @@ fn report_regions_timed(
             }
             text
         }
+        None if cfg.format == Format::Json => {
+            // Streamed as it is rendered: a fleet's JSON (gigabytes) is never held whole.
+            let stdout = std::io::stdout();
+            let mut sink: Box<dyn Write> = match &cfg.out {
+                Some(p) => Box::new(std::io::BufWriter::with_capacity(
+                    1 << 20,
+                    std::fs::File::create(p).with_context(|| format!("writing {}", p.display()))?,
+                )),
+                None => Box::new(std::io::BufWriter::with_capacity(1 << 20, stdout.lock())),
+            };
+            let place = cfg
+                .out
+                .as_ref()
+                .map_or("output".to_string(), |p| p.display().to_string());
+            for (k, (i, report)) in order.iter().zip(&only).enumerate() {
+                write_dot(report, &nets[*i], cfg)?;
+                if k > 0 {
+                    sink.write_all(b"\n")
+                        .with_context(|| format!("writing {place}"))?;
+                }
+                render::json::write(report, cfg.evidence, &mut sink)
+                    .with_context(|| format!("writing {place}"))?;
+            }
+            sink.flush().with_context(|| format!("writing {place}"))?;
+            timings.lap("render");
+            std::mem::forget((regions, nets, only));
+            return Ok((String::new(), code));
+        }
         None => {
             let mut text = String::new();
             for (i, report) in order.iter().zip(&only) {
@@ -874,8 +963,16 @@ impl Timings {
     fn lap(&mut self, what: &str) {
         let now = std::time::Instant::now();
         if self.on {
+            // Resident memory now (Linux; blank elsewhere): what each phase leaves behind.
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().to_string()))
+                })
+                .unwrap_or_default();
             eprintln!(
-                "timing: {what:<8} {:>9.3} s",
+                "timing: {what:<8} {:>9.3} s  rss {rss}",
                 (now - self.last).as_secs_f64()
             );
         }
@@ -905,7 +1002,7 @@ fn render_report(
     write_dot(report, net, cfg)?;
     Ok(match cfg.format {
         Format::Table => render::table::render(report, render::table::Style { color: cfg.color }),
-        Format::Json => render::json::render(report),
+        Format::Json => render::json::render_with(report, cfg.evidence),
         Format::Markdown => render::markdown::render(report, meta),
         Format::Html => render::html::render(report, meta, &render::html::Diagrams::Graphviz(net)),
         Format::Sarif | Format::Asff | Format::Junit | Format::Csv => {
@@ -1260,6 +1357,7 @@ fn fix(a: FixArgs) -> Result<(String, i32)> {
         quiet: true,
         fixes: false,
         sources: Vec::new(),
+        evidence: render::json::Evidence::Full,
     };
     let (report, code) = report_regions(aws::load_regions(&[&a.out])?, &cfg)?;
     text.push_str(&report);

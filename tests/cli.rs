@@ -98,6 +98,78 @@ fn json_parses_and_has_the_contract_fields() {
     );
 }
 
+/// `--evidence witness|none` keep every key and every verdict of the full report and leave out
+/// exactly what they say (the hop-by-hop path; then the witness and the reasons too), on every
+/// sample; with any format but JSON the flag is an error.
+#[test]
+fn evidence_levels_keep_the_verdicts_and_the_keys() {
+    use serde_json::Value;
+    for sample in SAMPLES
+        .iter()
+        .chain(&["studio-vpc-only", "studio-public-internet"])
+    {
+        let dir = format!("samples/{sample}");
+        let json = |level: &str| {
+            let o = run(&["analyze", &dir, "--format", "json", "--evidence", level]);
+            assert!(
+                matches!(o.status.code(), Some(0 | 1)),
+                "{sample} {level}: {}",
+                stderr(&o)
+            );
+            // The typed report parses every level: the keys are those of the contract.
+            report::parse_stream(&stdout(&o)).unwrap_or_else(|e| panic!("{sample} {level}: {e}"));
+            (
+                stdout(&o).len(),
+                serde_json::from_str::<Value>(&stdout(&o)).unwrap(),
+            )
+        };
+        let (full_len, full) = json("full");
+        let (witness_len, witness) = json("witness");
+        let (none_len, none) = json("none");
+        assert_eq!(
+            full,
+            serde_json::from_str::<Value>(&stdout(&run(&["analyze", &dir, "--format", "json"])))
+                .unwrap()
+        );
+        assert!(
+            none_len < witness_len && witness_len < full_len,
+            "{sample}: {none_len} {witness_len} {full_len}"
+        );
+        let nbs = |v: &Value| v["notebooks"].as_array().unwrap().clone();
+        let mut paths = 0;
+        for ((f, w), n) in nbs(&full).iter().zip(nbs(&witness)).zip(nbs(&none)) {
+            for k in ["name", "compliant", "reasons", "findings", "subnet_id"] {
+                assert_eq!(f[k], w[k], "{sample}: {k}");
+                assert_eq!(f[k], n[k], "{sample}: {k}");
+            }
+            for (name, fc) in f["checks"].as_object().unwrap() {
+                let (wc, nc) = (&w["checks"][name], &n["checks"][name]);
+                for k in ["status", "private", "via", "vias"] {
+                    assert_eq!(fc[k], wc[k], "{sample} {name} {k}");
+                    assert_eq!(fc[k], nc[k], "{sample} {name} {k}");
+                }
+                for k in ["witness", "blocked_by", "unknown_because"] {
+                    assert_eq!(fc[k], wc[k], "{sample} {name} {k}");
+                }
+                paths += fc["path"].as_array().unwrap().len();
+                assert_eq!(wc["path"], Value::Array(vec![]), "{sample} {name}");
+                assert_eq!(nc["witness"], Value::Null, "{sample} {name}");
+                for k in ["path", "blocked_by", "unknown_because"] {
+                    assert_eq!(nc[k], Value::Array(vec![]), "{sample} {name} {k}");
+                }
+            }
+        }
+        assert!(paths > 0, "{sample}: the full report shows some path");
+    }
+    let o = run(&["analyze", "samples/isolated", "--evidence", "none"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--evidence none") && stderr(&o).contains("--format json"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// The typed report pins the contract: a missing field (nullable ones included), an unknown
 /// field, an unknown status or `via`, or a repeated check fails to parse.
 #[test]

@@ -289,7 +289,11 @@ fn verdicts(net: &Network, nb: &Notebook) -> Vec<(String, Verdict)> {
     let cfg = Config {
         services: SERVICES.iter().map(|s| s.to_string()).collect(),
     };
-    analyze_notebook(net, nb, &cfg).checks
+    analyze_notebook(net, nb, &cfg)
+        .checks
+        .into_iter()
+        .map(|(name, v)| (name, Verdict::clone(&v)))
+        .collect()
 }
 
 /// The internet check of one notebook.

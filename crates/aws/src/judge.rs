@@ -6,7 +6,7 @@
 
 use vpcreach_core::assess::{self, AssessError, Options};
 use vpcreach_core::model::Network;
-use vpcreach_core::report::Report;
+use vpcreach_core::report::{Report, SourceFile};
 
 use crate::convert::{ConvertError, convert};
 use crate::load::Loaded;
@@ -80,10 +80,23 @@ pub fn judge_sources(
     opts: &Options,
     sources: &[String],
 ) -> Result<Judged, JudgeError> {
-    let mut networks = regions
+    let networks = regions
         .iter()
         .map(convert_loaded)
         .collect::<Result<Vec<_>, _>>()?;
+    let files: Vec<Vec<SourceFile>> = regions.iter().map(|r| r.sources.clone()).collect();
+    judge_networks(networks, &files, opts, sources)
+}
+
+/// The second half of [`judge_sources`]: already converted networks (one per region, in input
+/// order) judged, each report given its region's `files`. Lets a caller free the loaded
+/// snapshots between conversion and analysis.
+pub fn judge_networks(
+    mut networks: Vec<Network>,
+    files: &[Vec<SourceFile>],
+    opts: &Options,
+    sources: &[String],
+) -> Result<Judged, JudgeError> {
     let mut opts = opts.clone();
     for id in sources {
         let mut found = false;
@@ -111,7 +124,7 @@ pub fn judge_sources(
     }
     let mut reports = assess::assess(&networks, &opts)?;
     for (i, report) in &mut reports {
-        report.sources = regions[*i].sources.clone();
+        report.sources = files.get(*i).cloned().unwrap_or_default();
     }
     Ok(Judged { networks, reports })
 }

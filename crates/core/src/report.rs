@@ -117,7 +117,8 @@ pub enum Reason {
 #[derive(Debug, Clone)]
 pub struct CheckReport {
     pub name: String,
-    pub verdict: Verdict,
+    /// Shared between notebooks of one placement when equal (see `NotebookVerdicts`).
+    pub verdict: std::sync::Arc<Verdict>,
     /// Does this verdict satisfy the profile?
     pub passes: bool,
     /// Is the judgement held up by an undecided part of the set (status `unknown`, or a

@@ -12,19 +12,89 @@ use vpcreach_core::report::{Profile, Report, Summary};
 
 use crate::words;
 
+/// How much evidence each check carries in the JSON (`--evidence`). The keys stay the same at
+/// every level — what is left out is an empty list or `null` — so a consumer reads all three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Evidence {
+    /// Everything (DESIGN §4): witness, hop-by-hop path, every blocking and undecided reason.
+    #[default]
+    Full,
+    /// The witness packet and the blocking and undecided reasons; no hop-by-hop `path`.
+    Witness,
+    /// The verdicts only (`status`, `private`, `via`, `vias`); no witness, path or reasons in the
+    /// checks (each notebook's `reasons` still say why it fails).
+    None,
+}
+
 /// Render the report as pretty JSON with a trailing newline.
 pub fn render(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(&JsonReport::of(report))
+    render_with(report, Evidence::Full)
+}
+
+/// [`render`] with the evidence cut to `evidence`.
+pub fn render_with(report: &Report, evidence: Evidence) -> String {
+    let mut out = Vec::new();
+    write(report, evidence, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Write [`render_with`]'s bytes to `out` as they are made: notebooks are rendered in parallel,
+/// a batch at a time, each on its own and indented to its place in the list, so a fleet's report
+/// (gigabytes at 100,000 notebooks) is never held whole in memory.
+pub fn write(
+    report: &Report,
+    evidence: Evidence,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    /// Notebooks per batch: enough to keep every core busy, few enough to bound the memory.
+    const BATCH: usize = 2048;
+    // The document without its notebooks; its empty list is where they go. The key is unique: a
+    // string value holding it would have its quotes escaped.
+    const EMPTY: &str = "\"notebooks\": [],";
+    let shell = serde_json::to_string_pretty(&JsonReport::of(report, &[]))
         .expect("the report always serialises");
-    s.push('\n');
-    s
+    let at = shell
+        .find(EMPTY)
+        .expect("the shell has an empty notebook list");
+    out.write_all(&shell.as_bytes()[..at])?;
+    if report.notebooks.is_empty() {
+        out.write_all(EMPTY.as_bytes())?;
+    } else {
+        out.write_all(b"\"notebooks\": [")?;
+        for (b, batch) in report.notebooks.chunks(BATCH).enumerate() {
+            let parts: Vec<String> = batch
+                .par_iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let one = serde_json::to_string_pretty(&JsonNotebook::of(n, evidence))
+                        .expect("a notebook always serialises");
+                    let lead = if b == 0 && i == 0 {
+                        "\n    "
+                    } else {
+                        ",\n    "
+                    };
+                    let mut s = String::with_capacity(one.len() + one.len() / 8 + 8);
+                    s.push_str(lead);
+                    s.push_str(&one.replace('\n', "\n    "));
+                    s
+                })
+                .collect();
+            for p in parts {
+                out.write_all(p.as_bytes())?;
+            }
+        }
+        out.write_all(b"\n  ],")?;
+    }
+    out.write_all(&shell.as_bytes()[at + EMPTY.len()..])?;
+    out.write_all(b"\n")
 }
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
     region: &'a Option<String>,
     profile: Profile,
-    notebooks: Vec<JsonNotebook<'a>>,
+    notebooks: &'a [JsonNotebook<'a>],
     diagnostics: &'a [Diagnostic],
     summary: &'a Summary,
 }
@@ -240,92 +310,104 @@ pub(crate) fn block(b: &Block) -> JsonBlock {
     }
 }
 
-fn check(v: &Verdict) -> JsonCheck<'_> {
+fn check(v: &Verdict, evidence: Evidence) -> JsonCheck<'_> {
+    let reasons = |b: &[Block]| match evidence {
+        Evidence::None => Vec::new(),
+        Evidence::Full | Evidence::Witness => b.iter().map(block).collect(),
+    };
     JsonCheck {
         status: v.status,
         private: v.private,
         via: v.via,
-        witness: &v.witness,
-        path: v.path.iter().map(hop).collect(),
-        blocked_by: v.blocked_by.iter().map(block).collect(),
-        unknown_because: v.unknown_because.iter().map(block).collect(),
+        witness: match evidence {
+            Evidence::None => &None,
+            Evidence::Full | Evidence::Witness => &v.witness,
+        },
+        path: match evidence {
+            Evidence::Full => v.path.iter().map(hop).collect(),
+            Evidence::Witness | Evidence::None => Vec::new(),
+        },
+        blocked_by: reasons(&v.blocked_by),
+        unknown_because: reasons(&v.unknown_because),
         vias: &v.vias,
     }
 }
 
 impl<'a> JsonReport<'a> {
-    fn of(r: &'a Report) -> Self {
+    fn of(r: &'a Report, notebooks: &'a [JsonNotebook<'a>]) -> Self {
         JsonReport {
             region: &r.region,
             profile: r.profile,
-            notebooks: r
-                .notebooks
-                .iter()
-                .map(|n| JsonNotebook {
-                    name: &n.name,
-                    kind: (n.kind != vpcreach_core::model::SourceKind::NotebookInstance)
-                        .then(|| n.kind.as_str()),
-                    studio: n.studio.as_ref().map(|s| JsonStudio {
-                        domain_id: &s.domain_id,
-                        domain_name: &s.domain_name,
-                        app_network_access_type: s.access.as_str(),
-                        domain_vpc_id: &s.domain_vpc_id,
-                        user_profile: &s.user_profile,
-                        space: &s.space,
-                    }),
-                    account_id: &n.account_id,
-                    subnet_id: &n.subnet_id,
-                    vpc_id: &n.vpc_id,
-                    security_group_ids: &n.security_group_ids,
-                    direct_internet_access: &n.direct_internet_access,
-                    root_access: &n.root_access,
-                    planned: n.planned.as_ref().map(|p| JsonPlanned {
-                        address: &p.address,
-                        action: &p.action,
-                    }),
-                    checks: ChecksMap(
-                        n.checks
-                            .0
-                            .iter()
-                            .map(|c| (c.name.as_str(), check(&c.verdict)))
-                            .collect(),
-                    ),
-                    findings: n
-                        .findings
-                        .iter()
-                        .map(|f| JsonFinding {
-                            code: f.code(),
-                            severity: f.severity(),
-                            detail: words::finding_detail(*f),
-                        })
-                        .collect(),
-                    compliant: n.compliant,
-                    reasons: n.reasons.iter().map(words::reason).collect(),
-                    fixes: n
-                        .fixes
-                        .iter()
-                        .map(|f| JsonFix {
-                            check: &f.check,
-                            proven: true,
-                            changes: f
-                                .changes
-                                .iter()
-                                .map(|(r, c)| JsonChange {
-                                    resource: r,
-                                    change: c,
-                                })
-                                .collect(),
-                            aws_cli: &f.aws_cli,
-                            terraform: &f.terraform,
-                            cloudformation: &f.cloudformation,
-                            affected_notebooks: &f.affected,
-                            rechecked: f.rechecked,
-                        })
-                        .collect(),
-                })
-                .collect(),
+            notebooks,
             diagnostics: &r.diagnostics,
             summary: &r.summary,
+        }
+    }
+}
+
+impl<'a> JsonNotebook<'a> {
+    fn of(n: &'a vpcreach_core::report::NotebookReport, evidence: Evidence) -> Self {
+        JsonNotebook {
+            name: &n.name,
+            kind: (n.kind != vpcreach_core::model::SourceKind::NotebookInstance)
+                .then(|| n.kind.as_str()),
+            studio: n.studio.as_ref().map(|s| JsonStudio {
+                domain_id: &s.domain_id,
+                domain_name: &s.domain_name,
+                app_network_access_type: s.access.as_str(),
+                domain_vpc_id: &s.domain_vpc_id,
+                user_profile: &s.user_profile,
+                space: &s.space,
+            }),
+            account_id: &n.account_id,
+            subnet_id: &n.subnet_id,
+            vpc_id: &n.vpc_id,
+            security_group_ids: &n.security_group_ids,
+            direct_internet_access: &n.direct_internet_access,
+            root_access: &n.root_access,
+            planned: n.planned.as_ref().map(|p| JsonPlanned {
+                address: &p.address,
+                action: &p.action,
+            }),
+            checks: ChecksMap(
+                n.checks
+                    .0
+                    .iter()
+                    .map(|c| (c.name.as_str(), check(&c.verdict, evidence)))
+                    .collect(),
+            ),
+            findings: n
+                .findings
+                .iter()
+                .map(|f| JsonFinding {
+                    code: f.code(),
+                    severity: f.severity(),
+                    detail: words::finding_detail(*f),
+                })
+                .collect(),
+            compliant: n.compliant,
+            reasons: n.reasons.iter().map(words::reason).collect(),
+            fixes: n
+                .fixes
+                .iter()
+                .map(|f| JsonFix {
+                    check: &f.check,
+                    proven: true,
+                    changes: f
+                        .changes
+                        .iter()
+                        .map(|(r, c)| JsonChange {
+                            resource: r,
+                            change: c,
+                        })
+                        .collect(),
+                    aws_cli: &f.aws_cli,
+                    terraform: &f.terraform,
+                    cloudformation: &f.cloudformation,
+                    affected_notebooks: &f.affected,
+                    rechecked: f.rechecked,
+                })
+                .collect(),
         }
     }
 }

@@ -23,8 +23,10 @@
 //! notebook's name and address put where the first one's stood ([`rebase`]). A test compares this
 //! path with the per-notebook one on every sample, scenario and generated organisation.
 
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
@@ -163,8 +165,37 @@ fn single(a: &AddrSet) -> Option<IpAddr> {
     }
 }
 
-/// `first`'s verdicts made `nb`'s: its name and source address where `first`'s stood.
-pub fn rebase(net: &Network, first: &NotebookVerdicts, nb: &Notebook) -> NotebookVerdicts {
+/// Which of `first`'s verdicts mention the notebook itself (its name or its source address)
+/// anywhere in their evidence: only those need a copy per notebook in [`rebase`]; the others are
+/// shared as they are.
+pub fn mentions_source(net: &Network, first: &NotebookVerdicts) -> Vec<bool> {
+    let addrs = crate::model::notebook_private_addrs(net, &first.notebook);
+    let r = Rebase {
+        from_name: &first.notebook.name,
+        to_name: &first.notebook.name,
+        from: &addrs,
+        to: &addrs,
+        hits: Cell::new(0),
+    };
+    first
+        .checks
+        .iter()
+        .map(|(_, v)| {
+            r.hits.set(0);
+            r.verdict(&mut Verdict::clone(v));
+            r.hits.get() > 0
+        })
+        .collect()
+}
+
+/// `first`'s verdicts made `nb`'s: its name and source address where `first`'s stood. Verdicts
+/// that do not mention the source (`mentions`, from [`mentions_source`]) are shared, not copied.
+pub fn rebase(
+    net: &Network,
+    first: &NotebookVerdicts,
+    mentions: &[bool],
+    nb: &Notebook,
+) -> NotebookVerdicts {
     let from = crate::model::notebook_private_addrs(net, &first.notebook);
     let to = crate::model::notebook_private_addrs(net, nb);
     let r = Rebase {
@@ -172,16 +203,19 @@ pub fn rebase(net: &Network, first: &NotebookVerdicts, nb: &Notebook) -> Noteboo
         to_name: &nb.name,
         from: &from,
         to: &to,
+        hits: Cell::new(0),
     };
     let checks = first
         .checks
         .iter()
-        .map(|(name, v)| {
-            let mut v = v.clone();
-            if !r.is_identity() {
-                r.verdict(&mut v);
+        .zip(mentions)
+        .map(|((name, v), &mentioned)| {
+            if !mentioned || r.is_identity() {
+                return (name.clone(), Arc::clone(v));
             }
-            (name.clone(), v)
+            let mut v = Verdict::clone(v);
+            r.verdict(&mut v);
+            (name.clone(), Arc::new(v))
         })
         .collect();
     NotebookVerdicts {
@@ -195,6 +229,8 @@ struct Rebase<'a> {
     to_name: &'a str,
     from: &'a AddrSet,
     to: &'a AddrSet,
+    /// How many places named the source (whether or not the name changed).
+    hits: Cell<usize>,
 }
 
 impl Rebase<'_> {
@@ -210,6 +246,7 @@ impl Rebase<'_> {
 
     fn addrs(&self, a: &mut AddrSet) {
         if a == self.from {
+            self.hits.set(self.hits.get() + 1);
             *a = self.to.clone();
         }
     }
@@ -218,6 +255,7 @@ impl Rebase<'_> {
         if let Component::Notebook(n) = c
             && n == self.from_name
         {
+            self.hits.set(self.hits.get() + 1);
             *n = self.to_name.to_string();
         }
     }

@@ -20,6 +20,8 @@ mod tests;
 pub mod trace;
 pub mod walk;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::model::{Diagnostic, Network, Notebook, TargetKind};
@@ -169,10 +171,14 @@ impl Witness {
 }
 
 /// All verdicts for one notebook, `internet` first, then services in the order asked.
+///
+/// A verdict is shared (`Arc`) between the notebooks of one placement whose evidence names
+/// neither the notebook nor its address ([`memo::rebase`]): a fleet of notebooks in one subnet
+/// holds one copy of each verdict, and renderers may word a shared verdict once.
 #[derive(Debug, Clone)]
 pub struct NotebookVerdicts {
     pub notebook: Notebook,
-    pub checks: Vec<(String, Verdict)>,
+    pub checks: Vec<(String, std::sync::Arc<Verdict>)>,
 }
 
 /// The verdicts for every notebook, plus what the analysis found missing in the input.
@@ -219,19 +225,23 @@ pub fn analyze_selected(net: &Network, cfg: &Config, selected: &dyn Fn(&str) -> 
             })
         })
         .collect();
-    let computed: HashMap<usize, NotebookVerdicts> = firsts
+    let computed: HashMap<usize, (NotebookVerdicts, Vec<bool>)> = firsts
         .par_iter()
-        .map(|&i| (i, analyze_notebook(net, chosen[i], cfg)))
+        .map(|&i| {
+            let v = analyze_notebook(net, chosen[i], cfg);
+            let mentions = memo::mentions_source(net, &v);
+            (i, (v, mentions))
+        })
         .collect();
     let notebooks = chosen
         .par_iter()
         .enumerate()
         .map(|(i, nb)| {
-            let first = &computed[&rep[i]];
+            let (first, mentions) = &computed[&rep[i]];
             if rep[i] == i {
                 first.clone()
             } else {
-                memo::rebase(net, first, nb)
+                memo::rebase(net, first, mentions, nb)
             }
         })
         .collect();
@@ -256,6 +266,16 @@ pub fn analyze_each(net: &Network, cfg: &Config, selected: &dyn Fn(&str) -> bool
     }
 }
 
+/// A finished verdict: its hops' probes (what [`checks::finalize`] needed to name each hop's rule
+/// for the witness) are dropped — nothing reads them afterwards, and they would tie the verdict
+/// to the notebook's own address, so notebooks of one placement could not share it.
+fn settle(mut v: Verdict) -> Arc<Verdict> {
+    for h in &mut v.path {
+        h.probe = explain::Probe::None;
+    }
+    Arc::new(v)
+}
+
 /// Analyse one notebook.
 pub fn analyze_notebook(net: &Network, nb: &Notebook, cfg: &Config) -> NotebookVerdicts {
     // Studio sources check Studio's default list (DEFAULT_SERVICES plus what VPC-only mode needs).
@@ -276,16 +296,16 @@ pub fn analyze_notebook(net: &Network, nb: &Notebook, cfg: &Config) -> NotebookV
                 Vec::new(),
             )
         };
-        let mut out = vec![("internet".to_string(), unknown())];
-        out.extend(services.iter().map(|s| (s.clone(), unknown())));
+        let mut out = vec![("internet".to_string(), Arc::new(unknown()))];
+        out.extend(services.iter().map(|s| (s.clone(), Arc::new(unknown()))));
         return NotebookVerdicts {
             notebook: nb.clone(),
             checks: out,
         };
     }
-    let mut out = vec![("internet".to_string(), checks::internet(net, nb))];
+    let mut out = vec![("internet".to_string(), settle(checks::internet(net, nb)))];
     for s in &services {
-        out.push((s.clone(), checks::service(net, nb, s)));
+        out.push((s.clone(), settle(checks::service(net, nb, s))));
     }
     NotebookVerdicts {
         notebook: nb.clone(),
