@@ -130,6 +130,50 @@ footer { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
 }
 "#;
 
+/// Added to [`STYLE`] when the summary has more check columns than the default six (Studio
+/// sources have eight): no word is cut inside (`complian t`, `unreachabl e`) — a cell breaks only
+/// at spaces, a service name after its dots and a source's name at its `/` and `@` — and on a
+/// screen too narrow for that the table scrolls sideways inside its box instead of the page.
+/// Reports with the default checks do not carry it (their bytes stay as they were).
+const WIDE_STYLE: &str = r#"
+div.summary-scroll { overflow-x: auto; margin: .4rem 0 1rem; }
+div.summary-scroll > table { margin: 0; }
+#notebook-summary.many-checks { table-layout: auto; }
+#notebook-summary.many-checks col { width: auto; }
+#notebook-summary.many-checks th, #notebook-summary.many-checks td { padding: .25rem .3rem;
+  overflow-wrap: normal; word-break: normal; hyphens: manual; }
+#notebook-summary.many-checks td.name { overflow-wrap: break-word; min-width: 9em; }
+#notebook-summary.many-checks .way { white-space: nowrap; }
+@media print {
+  div.summary-scroll { overflow: visible; }
+  #notebook-summary.many-checks { font-size: 8pt; }
+}
+"#;
+
+/// More check columns than the six of a notebook instance (`internet` and the five default
+/// services): the summary table is laid out by [`WIDE_STYLE`].
+fn many_checks(report: &Report) -> bool {
+    meta::check_names(report).len() > 6
+}
+
+/// A summary cell's text in a wide table: the mark stays with its word (a no-break space) and the
+/// way out in brackets is never broken (`(gateway-` / `ep)`).
+fn wide_cell(text: &str) -> String {
+    let e = escape(text).replacen(' ', "\u{a0}", 1);
+    match e.find('(') {
+        Some(i) => {
+            let j = e[i..].find(')').map_or(e.len(), |j| i + j + 1);
+            format!(
+                "{}<span class=\"way\">{}</span>{}",
+                &e[..i],
+                &e[i..j],
+                &e[j..]
+            )
+        }
+        None => e,
+    }
+}
+
 fn mark_class(c: &CheckReport) -> &'static str {
     match meta::mark(c) {
         "?" => "unknown",
@@ -589,21 +633,23 @@ fn diagram(out: &mut String, d: Option<&Drawings>, report: &Report, i: usize, no
         "<figure class=\"diagram{}\"><div class=\"whole\"{min_width}>{svg}</div>{pieces}",
         if pieces.is_empty() { "" } else { " pieces" },
     );
-    let shared = if members.len() > 1 {
-        format!(
-            " The same diagram stands for {}: they share this placement and every path and \
-             block drawn (only their names differ), so it is drawn once.",
-            member_list(report, members, nouns)
-        )
-    } else {
-        String::new()
-    };
+    if members.len() > 1 {
+        // Before the figure, on the page of the evidence (a printed diagram fills its pages).
+        let _ = write!(
+            out,
+            "<p class=\"shared-diagram\">The diagram below stands for {}: these {} share the \
+             placement it draws and every path and block in it (only their names differ), so it \
+             is drawn once.</p>",
+            member_list(report, members, nouns),
+            nouns.many()
+        );
+    }
     let _ = write!(
         out,
         "<figcaption>The network of {} with each check's proven path; blocked checks end at the \
          blocking component. Beside them only the routes of the {}'s own subnet are drawn, \
          and the legend is drawn once, under the summary; <code>vpcreach diagram SNAPSHOT --notebook {} --full -o {}.svg</code> \
-         draws every subnet and route.{shared}</figcaption></figure>",
+         draws every subnet and route.</figcaption></figure>",
         escape(&n.name),
         nouns.one(),
         escape(&n.name),
@@ -673,7 +719,12 @@ fn placement(n: &NotebookReport) -> String {
     }
     let _ = write!(
         s,
-        "Account {}, VPC {}, subnet {}, security groups {}",
+        "{} {}, VPC {}, subnet {}, security groups {}",
+        if n.studio.is_some() {
+            "account"
+        } else {
+            "Account"
+        },
         opt_id(n.account_id.as_deref()),
         opt_id(n.vpc_id.as_deref()),
         opt_id(n.subnet_id.as_deref()),
@@ -881,15 +932,17 @@ fn summary(out: &mut String, report: &Report, nouns: Nouns) {
         return;
     }
     let names = meta::check_names(report);
+    // More than the default checks: a smaller font, and words kept whole ([`WIDE_STYLE`]).
+    let wide = many_checks(report);
     let _ = write!(
         out,
-        "<table id=\"notebook-summary\"{}><colgroup><col class=\"name\"><col class=\"compliant\">",
-        // More than the default checks: a smaller font keeps words whole in narrower columns.
-        if names.len() > 6 {
-            " class=\"many-checks\""
+        "{}<table id=\"notebook-summary\"{}><colgroup><col class=\"name\"><col class=\"compliant\">",
+        if wide {
+            "<div class=\"summary-scroll\">"
         } else {
             ""
-        }
+        },
+        if wide { " class=\"many-checks\"" } else { "" }
     );
     for _ in &names {
         out.push_str("<col class=\"check\">");
@@ -919,7 +972,12 @@ fn summary(out: &mut String, report: &Report, nouns: Nouns) {
             match meta::check(n, name) {
                 Some(c) => {
                     let (class, text) = verdict_cell(report.profile, c, true);
-                    let _ = write!(out, "<td class=\"verdict {class}\">{}</td>", escape(&text));
+                    let text = if wide {
+                        wide_cell(&text)
+                    } else {
+                        escape(&text)
+                    };
+                    let _ = write!(out, "<td class=\"verdict {class}\">{text}</td>");
                 }
                 // Not asked for this source (Studio sources have more services than notebooks).
                 None => out.push_str("<td class=\"verdict\">–</td>"),
@@ -927,9 +985,13 @@ fn summary(out: &mut String, report: &Report, nouns: Nouns) {
         }
         out.push_str("</tr>");
     }
+    out.push_str("</tbody></table>");
+    if wide {
+        out.push_str("</div>");
+    }
     let _ = write!(
         out,
-        "</tbody></table><p>✔ passes the profile, ✘ fails it, ? unknown (fails unless \
+        "<p>✔ passes the profile, ✘ fails it, ? unknown (fails unless \
          <code>--allow-unknown</code>). <em>private</em>: every working path ends at a VPC endpoint; in brackets the way out \
          (endpoint, gateway-ep, NAT, IGW, EIGW, service-net).{}</p>",
         if report
@@ -954,10 +1016,11 @@ pub fn render(report: &Report, m: &ReportMeta, d: &Diagrams) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
-         <meta name=\"generator\" content=\"vpcreach {}\">\n<title>vpcreach audit report — {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+         <meta name=\"generator\" content=\"vpcreach {}\">\n<title>vpcreach audit report — {}</title>\n<style>{}{}</style>\n</head>\n<body>\n",
         meta::VERSION,
         escape(region),
-        STYLE
+        STYLE,
+        if many_checks(report) { WIDE_STYLE } else { "" }
     );
     let nouns = Nouns::of(report);
     header(&mut out, report, m, nouns);
