@@ -249,7 +249,7 @@ pub(crate) fn reason_text(r: &Reason) -> String {
 }
 
 /// Does the profile count this finding towards compliance?
-pub(crate) fn finding_decides(profile: Profile, f: Finding) -> bool {
+pub fn finding_decides(profile: Profile, f: Finding) -> bool {
     profile == Profile::Isolated
         && matches!(
             f,
