@@ -77,7 +77,11 @@ fn trace_stop_rows() -> Vec<(String, String)> {
         .take_while(|l| l.starts_with('|'))
         .map(|l| {
             let cells: Vec<&str> = l.trim_matches('|').split(" | ").collect();
-            assert_eq!(cells.len(), 2, "docs/trace.md: a stop-code row of two cells: {l}");
+            assert_eq!(
+                cells.len(),
+                2,
+                "docs/trace.md: a stop-code row of two cells: {l}"
+            );
             (
                 cells[0].trim().trim_matches('`').to_string(),
                 cells[1].trim().to_string(),

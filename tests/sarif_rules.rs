@@ -114,9 +114,15 @@ fn the_studio_domain_rule_is_documented_and_located_at_the_studio_arn() {
         rule["helpUri"],
         "https://docs.aws.amazon.com/config/latest/developerguide/sagemaker-domain-in-vpc.html"
     );
-    assert_eq!(rule["properties"]["awsConfigRuleId"], "SAGEMAKER_DOMAIN_IN_VPC");
+    assert_eq!(
+        rule["properties"]["awsConfigRuleId"],
+        "SAGEMAKER_DOMAIN_IN_VPC"
+    );
     // Not a Security Hub control: no control ID is claimed for it.
-    assert!(rule["properties"].get("securityHubControlId").is_none(), "{rule}");
+    assert!(
+        rule["properties"].get("securityHubControlId").is_none(),
+        "{rule}"
+    );
     assert_eq!(rule["defaultConfiguration"]["level"], "error");
 
     let results = run["results"].as_array().unwrap();
@@ -159,5 +165,8 @@ fn the_studio_domain_rule_is_documented_and_located_at_the_studio_arn() {
         arns.contains("arn:aws:sagemaker:us-east-1:111122223333:space/d-4xq7mrzyb1ka/team-space"),
         "{arns:?}"
     );
-    assert!(!arns.iter().any(|a| a.contains("notebook-instance")), "{arns:?}");
+    assert!(
+        !arns.iter().any(|a| a.contains("notebook-instance")),
+        "{arns:?}"
+    );
 }

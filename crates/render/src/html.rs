@@ -6,11 +6,18 @@
 //! any), and every piece of text escaped. Without Graphviz the report is still written, saying in
 //! place of each diagram that `dot` is missing and how to install it.
 //!
+//! Sources that would draw the same picture (one placement: subnet, security groups and every
+//! path and block drawn; only their names differ, as Studio profiles and spaces in one subnet
+//! often do) share one diagram: it is drawn in the first one's section and names them all, and the
+//! other sections point at it. Every section keeps its own evidence table. A report that holds
+//! other kinds than notebook instances says "source"/"Sources" ([`Nouns`]).
+//!
 //! Fit to screen and paper: the summary table puts the verdict (compliant) right after the
-//! notebook and wraps its cells instead of scrolling (every column visible at 1024 px); the print
-//! stylesheet lays the report out on A4 landscape pages, and a diagram that one page would shrink
-//! below `MIN_PRINT_SCALE` (60 %) is printed in pieces, a page each. Checked in headless Chromium by
-//! `tests/browser.rs`.
+//! notebook and wraps its cells instead of scrolling (every column visible at 1024 px; with more
+//! checks than the default, words are never cut and the table scrolls in its own box if it must,
+//! see `WIDE_STYLE`); the print stylesheet lays the report out on A4 landscape pages, and a
+//! diagram that one page would shrink below `MIN_PRINT_SCALE` (60 %) is printed in pieces, a page
+//! each. Checked in headless Chromium by `tests/browser.rs` and `tests/browser_studio.rs`.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -826,11 +833,13 @@ fn notebook_section(
     }
     out.push_str("</tbody></table>");
     if n.findings.is_empty() {
-        out.push_str("<p>Security Hub findings: none.</p>");
+        let _ = write!(out, "<p>{}: none.</p>", nouns.findings());
     } else {
-        out.push_str(
-            "<table class=\"findings\"><thead><tr><th>Security Hub control</th><th>severity</th>\
+        let _ = write!(
+            out,
+            "<table class=\"findings\"><thead><tr><th>{}</th><th>severity</th>\
              <th>finding</th></tr></thead><tbody>",
+            nouns.finding_code()
         );
         for f in &n.findings {
             let _ = write!(
@@ -886,7 +895,7 @@ fn header(out: &mut String, report: &Report, m: &ReportMeta, nouns: Nouns) {
     );
     let findings = meta::findings_by_severity(report);
     row(
-        "Security Hub findings",
+        nouns.findings(),
         if findings.is_empty() {
             "none".into()
         } else {

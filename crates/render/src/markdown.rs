@@ -211,9 +211,9 @@ fn notebook_section(out: &mut String, n: &NotebookReport, nouns: Nouns) {
         out.push('\n');
     }
     if n.findings.is_empty() {
-        let _ = writeln!(out, "Security Hub findings: none.\n");
+        let _ = writeln!(out, "{}: none.\n", nouns.findings());
     } else {
-        let _ = writeln!(out, "| Security Hub control | severity | finding |");
+        let _ = writeln!(out, "| {} | severity | finding |", nouns.finding_code());
         let _ = writeln!(out, "|---|---|---|");
         for f in &n.findings {
             let _ = writeln!(

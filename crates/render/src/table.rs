@@ -49,6 +49,26 @@ impl Nouns {
         if self.neutral { "Sources" } else { "Notebooks" }
     }
 
+    /// What the findings are headed: `Security Hub findings` among notebook instances; beside
+    /// other kinds just `Findings` (a Studio domain's finding is an AWS Config rule, not a Security
+    /// Hub control).
+    pub fn findings(self) -> &'static str {
+        if self.neutral {
+            "Findings"
+        } else {
+            "Security Hub findings"
+        }
+    }
+
+    /// The column of a finding's code: `Security Hub control`, or `control or rule`.
+    pub fn finding_code(self) -> &'static str {
+        if self.neutral {
+            "control or rule"
+        } else {
+            "Security Hub control"
+        }
+    }
+
     /// The kind a row names: [`crate::words::kind_label`] (none for a notebook instance in a
     /// report of notebooks only; "notebook instance" beside other kinds).
     pub fn kind(self, k: SourceKind) -> Option<&'static str> {
@@ -202,7 +222,11 @@ pub fn render(report: &Report, style: Style) -> String {
         .flat_map(|n| n.findings.iter().map(move |f| (n, f)))
         .collect();
     if !findings.is_empty() {
-        let _ = writeln!(out, "\n{}", paint("Security Hub findings:", BOLD, style));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(&format!("{}:", nouns.findings()), BOLD, style)
+        );
         for (n, f) in findings {
             let _ = writeln!(
                 out,
