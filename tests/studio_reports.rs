@@ -181,7 +181,7 @@ fn mixed_reports_name_every_kind() {
         &[],
     );
     assert!(
-        html.contains("nb-isolated (notebook instance)</a>"),
+        html.contains("<span class=\"nw\">nb-isolated</span> (notebook instance)</a>"),
         "{html}"
     );
 

@@ -54,9 +54,38 @@ pub fn escape(s: &str) -> String {
 }
 
 /// A source's name in the summary table: escaped, and free to break after each `/` and before
-/// each `@` of a Studio source's name (`d-…/user/alice@subnet-…`) rather than inside a word.
-fn name_cell(title: &str) -> String {
-    escape(title).replace('/', "/<wbr>").replace('@', "<wbr>@")
+/// each `@` of a Studio source's name (`d-…/user/alice@subnet-…`) rather than inside a word. In a
+/// wide table ([`WIDE_STYLE`]) the parts between those breaks never break themselves (not at the
+/// hyphen of `subnet-…` either); the kind after the name breaks at its spaces.
+fn name_cell(title: &str, wide: bool) -> String {
+    if !wide {
+        return escape(title).replace('/', "/<wbr>").replace('@', "<wbr>@");
+    }
+    let (name, kind) = title.split_once(' ').unwrap_or((title, ""));
+    let mut out = String::new();
+    let mut part = String::new();
+    let flush = |part: &mut String, out: &mut String| {
+        if !part.is_empty() {
+            let _ = write!(out, "<span class=\"nw\">{}</span>", escape(part));
+            part.clear();
+        }
+    };
+    for c in name.chars() {
+        if c == '@' {
+            flush(&mut part, &mut out);
+            out.push_str("<wbr>");
+        }
+        part.push(c);
+        if c == '/' {
+            flush(&mut part, &mut out);
+            out.push_str("<wbr>");
+        }
+    }
+    flush(&mut part, &mut out);
+    if !kind.is_empty() {
+        let _ = write!(out, " {}", escape(kind));
+    }
+    out
 }
 
 /// An HTML `id` for a notebook section.
@@ -145,12 +174,12 @@ footer { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
 const WIDE_STYLE: &str = r#"
 div.summary-scroll { overflow-x: auto; margin: .4rem 0 1rem; }
 div.summary-scroll > table { margin: 0; }
-#notebook-summary.many-checks { table-layout: auto; }
+#notebook-summary.many-checks { table-layout: auto; font-size: 11.5px; }
 #notebook-summary.many-checks col { width: auto; }
-#notebook-summary.many-checks th, #notebook-summary.many-checks td { padding: .25rem .3rem;
+#notebook-summary.many-checks th, #notebook-summary.many-checks td { padding: .25rem .2rem;
   overflow-wrap: normal; word-break: normal; hyphens: manual; }
 #notebook-summary.many-checks td.name { overflow-wrap: break-word; min-width: 9em; }
-#notebook-summary.many-checks .way { white-space: nowrap; }
+#notebook-summary.many-checks .way, #notebook-summary.many-checks .nw { white-space: nowrap; }
 @media print {
   div.summary-scroll { overflow: visible; }
   #notebook-summary.many-checks { font-size: 8pt; }
@@ -973,7 +1002,7 @@ fn summary(out: &mut String, report: &Report, nouns: Nouns) {
              <td class=\"compliant {}\">{}</td>",
             escape(&n.name),
             escape(&anchor(&n.name)),
-            name_cell(&nouns.title(n, true)),
+            name_cell(&nouns.title(n, true), wide),
             if n.compliant { "pass" } else { "fail" },
             if n.compliant { "✔ yes" } else { "✘ NO" }
         );
