@@ -274,7 +274,13 @@ fn html_draws_one_diagram_per_shared_picture() {
         );
         if members.len() > 1 {
             let shared = &sec[sec.find("<p class=\"shared-diagram\">").unwrap()..];
-            let shared = &shared[..shared.find("</p>").unwrap()];
+            let end = shared.find("</p>").unwrap();
+            // Right before the figure it speaks of, not inside it.
+            assert!(
+                shared[end..].starts_with("</p><figure class=\"diagram"),
+                "{at}: {shared}"
+            );
+            let shared = &shared[..end];
             for m in members {
                 assert!(
                     shared.contains(&format!("href=\"#{}\"", anchor(m))),

@@ -170,6 +170,8 @@ footer { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
 /// sources have eight): no word is cut inside (`complian t`, `unreachabl e`) — a cell breaks only
 /// at spaces, a service name after its dots and a source's name at its `/` and `@` — and on a
 /// screen too narrow for that the table scrolls sideways inside its box instead of the page.
+/// Printed, a diagram in pieces starts after the evidence with its caption (its pieces fill their
+/// pages, so a caption after them would take a page of its own).
 /// Reports with the default checks do not carry it (their bytes stay as they were).
 const WIDE_STYLE: &str = r#"
 div.summary-scroll { overflow-x: auto; margin: .4rem 0 1rem; }
@@ -183,6 +185,8 @@ div.summary-scroll > table { margin: 0; }
 @media print {
   div.summary-scroll { overflow: visible; }
   #notebook-summary.many-checks { font-size: 8pt; }
+  figure.diagram.pieces { display: flex; flex-direction: column; break-before: auto; }
+  figure.diagram.pieces > figcaption { order: -1; }
 }
 "#;
 
@@ -664,11 +668,6 @@ fn diagram(out: &mut String, d: Option<&Drawings>, report: &Report, i: usize, no
     let min_width = svg_size(&svg)
         .map(|(w, _)| format!(" style=\"min-width: {:.0}pt\"", w * MIN_PRINT_SCALE))
         .unwrap_or_default();
-    let _ = write!(
-        out,
-        "<figure class=\"diagram{}\"><div class=\"whole\"{min_width}>{svg}</div>{pieces}",
-        if pieces.is_empty() { "" } else { " pieces" },
-    );
     if members.len() > 1 {
         // Before the figure, on the page of the evidence (a printed diagram fills its pages).
         let _ = write!(
@@ -680,6 +679,11 @@ fn diagram(out: &mut String, d: Option<&Drawings>, report: &Report, i: usize, no
             nouns.many()
         );
     }
+    let _ = write!(
+        out,
+        "<figure class=\"diagram{}\"><div class=\"whole\"{min_width}>{svg}</div>{pieces}",
+        if pieces.is_empty() { "" } else { " pieces" },
+    );
     let _ = write!(
         out,
         "<figcaption>The network of {} with each check's proven path; blocked checks end at the \
