@@ -6,11 +6,18 @@
 //! any), and every piece of text escaped. Without Graphviz the report is still written, saying in
 //! place of each diagram that `dot` is missing and how to install it.
 //!
+//! Sources that would draw the same picture (one placement: subnet, security groups and every
+//! path and block drawn; only their names differ, as Studio profiles and spaces in one subnet
+//! often do) share one diagram: it is drawn in the first one's section and names them all, and the
+//! other sections point at it. Every section keeps its own evidence table. A report that holds
+//! other kinds than notebook instances says "source"/"Sources" ([`Nouns`]).
+//!
 //! Fit to screen and paper: the summary table puts the verdict (compliant) right after the
-//! notebook and wraps its cells instead of scrolling (every column visible at 1024 px); the print
-//! stylesheet lays the report out on A4 landscape pages, and a diagram that one page would shrink
-//! below `MIN_PRINT_SCALE` (60 %) is printed in pieces, a page each. Checked in headless Chromium by
-//! `tests/browser.rs`.
+//! notebook and wraps its cells instead of scrolling (every column visible at 1024 px; with more
+//! checks than the default, words are never cut and the table scrolls in its own box if it must,
+//! see `WIDE_STYLE`); the print stylesheet lays the report out on A4 landscape pages, and a
+//! diagram that one page would shrink below `MIN_PRINT_SCALE` (60 %) is printed in pieces, a page
+//! each. Checked in headless Chromium by `tests/browser.rs` and `tests/browser_studio.rs`.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -19,7 +26,7 @@ use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, Id, NodeId, Stmt, Subgraph, Vertex,
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
-use vpcreach_core::model::{Network, Severity};
+use vpcreach_core::model::{Network, Severity, SourceKind};
 use vpcreach_core::report::{CheckReport, NotebookReport, Profile, Report};
 
 use super::dot;
@@ -27,6 +34,7 @@ use super::dot::scene::{Place, Scene};
 use super::dot::style::{EdgeKind, NodeKind};
 use super::graphviz;
 use super::meta::{self, ReportMeta};
+use super::table::Nouns;
 use super::words;
 
 /// Escape text for HTML content and attribute values.
@@ -41,6 +49,41 @@ pub fn escape(s: &str) -> String {
             '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
+    }
+    out
+}
+
+/// A source's name in the summary table: escaped, and free to break after each `/` and before
+/// each `@` of a Studio source's name (`d-…/user/alice@subnet-…`) rather than inside a word. In a
+/// wide table ([`WIDE_STYLE`]) the parts between those breaks never break themselves (not at the
+/// hyphen of `subnet-…` either); the kind after the name breaks at its spaces.
+fn name_cell(title: &str, wide: bool) -> String {
+    if !wide {
+        return escape(title).replace('/', "/<wbr>").replace('@', "<wbr>@");
+    }
+    let (name, kind) = title.split_once(' ').unwrap_or((title, ""));
+    let mut out = String::new();
+    let mut part = String::new();
+    let flush = |part: &mut String, out: &mut String| {
+        if !part.is_empty() {
+            let _ = write!(out, "<span class=\"nw\">{}</span>", escape(part));
+            part.clear();
+        }
+    };
+    for c in name.chars() {
+        if c == '@' {
+            flush(&mut part, &mut out);
+            out.push_str("<wbr>");
+        }
+        part.push(c);
+        if c == '/' {
+            flush(&mut part, &mut out);
+            out.push_str("<wbr>");
+        }
+    }
+    flush(&mut part, &mut out);
+    if !kind.is_empty() {
+        let _ = write!(out, " {}", escape(kind));
     }
     out
 }
@@ -122,6 +165,54 @@ footer { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
   a { color: inherit; text-decoration: none; }
 }
 "#;
+
+/// Added to [`STYLE`] when the summary has more check columns than the default six (Studio
+/// sources have eight): no word is cut inside (`complian t`, `unreachabl e`) — a cell breaks only
+/// at spaces, a service name after its dots and a source's name at its `/` and `@` — and on a
+/// screen too narrow for that the table scrolls sideways inside its box instead of the page.
+/// Printed, a diagram in pieces starts after the evidence with its caption (its pieces fill their
+/// pages, so a caption after them would take a page of its own).
+/// Reports with the default checks do not carry it (their bytes stay as they were).
+const WIDE_STYLE: &str = r#"
+div.summary-scroll { overflow-x: auto; margin: .4rem 0 1rem; }
+div.summary-scroll > table { margin: 0; }
+#notebook-summary.many-checks { table-layout: auto; font-size: 11.5px; }
+#notebook-summary.many-checks col { width: auto; }
+#notebook-summary.many-checks th, #notebook-summary.many-checks td { padding: .25rem .2rem;
+  overflow-wrap: normal; word-break: normal; hyphens: manual; }
+#notebook-summary.many-checks td.name { overflow-wrap: break-word; min-width: 9em; }
+#notebook-summary.many-checks .way, #notebook-summary.many-checks .nw { white-space: nowrap; }
+@media print {
+  div.summary-scroll { overflow: visible; }
+  #notebook-summary.many-checks { font-size: 8pt; }
+  figure.diagram.pieces { display: flex; flex-direction: column; break-before: auto; }
+  figure.diagram.pieces > figcaption { order: -1; }
+}
+"#;
+
+/// More check columns than the six of a notebook instance (`internet` and the five default
+/// services): the summary table is laid out by [`WIDE_STYLE`].
+fn many_checks(report: &Report) -> bool {
+    meta::check_names(report).len() > 6
+}
+
+/// A summary cell's text in a wide table: the mark stays with its word (a no-break space) and the
+/// way out in brackets is never broken (`(gateway-` / `ep)`).
+fn wide_cell(text: &str) -> String {
+    let e = escape(text).replacen(' ', "\u{a0}", 1);
+    match e.find('(') {
+        Some(i) => {
+            let j = e[i..].find(')').map_or(e.len(), |j| i + j + 1);
+            format!(
+                "{}<span class=\"way\">{}</span>{}",
+                &e[..i],
+                &e[i..j],
+                &e[j..]
+            )
+        }
+        None => e,
+    }
+}
 
 fn mark_class(c: &CheckReport) -> &'static str {
     match meta::mark(c) {
@@ -298,26 +389,139 @@ fn focused_scene(
     Some(scene)
 }
 
-/// A notebook's diagram as DOT, focused for the page ([`focused_scene`]) and without the legend:
-/// the report draws it once ([`legend`]). `None` when the notebook cannot be drawn.
-fn focused_dot(net: &Network, report: &Report, n: &NotebookReport, i: usize) -> Option<String> {
+/// A focused scene as DOT, without the legend: the report draws it once ([`legend`]).
+fn focused_dot(scene: &Scene, i: usize) -> String {
     let prefix = format!("d{i}-");
-    let scene = focused_scene(net, report, n, &prefix)?;
-    let mut g = dot::emit::Emit { prefix: &prefix }.graph(&scene);
+    let mut g = dot::emit::Emit { prefix: &prefix }.graph(scene);
     let (Graph::DiGraph { stmts, .. } | Graph::Graph { stmts, .. }) = &mut g;
     stmts.retain(|s| !is_legend(s));
-    Some(g.print(&mut PrinterContext::default()) + "\n")
+    g.print(&mut PrinterContext::default()) + "\n"
+}
+
+/// The node IDs a source's focused scene gives it and its security groups.
+fn own_ids(n: &NotebookReport) -> [String; 2] {
+    [dot::scene::notebook_id(&n.name), format!("sg/{}", n.name)]
+}
+
+/// `scene` with the source's own nodes renamed: `notebook/NAME` → `notebook/`, `sg/NAME` → `sg/`.
+fn renamed(scene: &Scene, n: &NotebookReport) -> Scene {
+    let mut s = scene.clone();
+    for id in own_ids(n) {
+        let to = format!("{}/", id.split('/').next().unwrap_or_default());
+        if let Some(node) = s.nodes.remove(&id) {
+            s.nodes.insert(to.clone(), node);
+        }
+        s.edges = std::mem::take(&mut s.edges)
+            .into_iter()
+            .map(|(mut k, e)| {
+                if k.from == id {
+                    k.from.clone_from(&to);
+                }
+                if k.to == id {
+                    k.to.clone_from(&to);
+                }
+                (k, e)
+            })
+            .collect();
+    }
+    s
+}
+
+/// What a source's diagram draws, its name and kind left out: two sources with the same picture
+/// share one placement (subnet, security groups, the other source settings drawn) and every path
+/// and block drawn. Anything else that differs — a label, a tooltip (witnesses, block details), an
+/// edge — keeps their diagrams apart.
+fn picture(scene: &Scene, n: &NotebookReport) -> String {
+    let mut s = renamed(scene, n);
+    s.title.clear();
+    if let Some(node) = s.nodes.get_mut("notebook/") {
+        // Name, then `KIND: compliant`; the compliance is the node's kind, the rest is kept.
+        node.label.drain(..node.label.len().min(2));
+        node.tooltip.clear();
+    }
+    dot::emit::Emit { prefix: "" }.print(&s)
+}
+
+/// The report's diagrams: one per distinct picture ([`picture`]), drawn in the section of the
+/// first source that has it and naming every source that shares it.
+struct Drawings {
+    /// Per diagram: the sources (indexes into the report) it stands for, and its scene.
+    groups: Vec<(Vec<usize>, Scene)>,
+    /// Per source: its diagram, if it can be drawn.
+    of: Vec<Option<usize>>,
+}
+
+impl Drawings {
+    fn new(net: &Network, report: &Report, nouns: Nouns) -> Drawings {
+        let mut groups: Vec<(Vec<usize>, Scene)> = Vec::new();
+        let mut by_picture: std::collections::BTreeMap<String, usize> = Default::default();
+        let mut of = Vec::with_capacity(report.notebooks.len());
+        for (i, n) in report.notebooks.iter().enumerate() {
+            let Some(scene) = focused_scene(net, report, n, "") else {
+                of.push(None);
+                continue;
+            };
+            let g = *by_picture.entry(picture(&scene, n)).or_insert_with(|| {
+                groups.push((Vec::new(), scene));
+                groups.len() - 1
+            });
+            groups[g].0.push(i);
+            of.push(Some(g));
+        }
+        for (members, scene) in &mut groups {
+            if members.len() > 1 {
+                relabel(scene, report, members, nouns);
+            }
+        }
+        Drawings { groups, of }
+    }
+}
+
+/// A shared diagram's source node names every source it stands for (with its kind) and the
+/// diagram's title says how many.
+fn relabel(scene: &mut Scene, report: &Report, members: &[usize], nouns: Nouns) {
+    let first = &report.notebooks[members[0]];
+    let names: Vec<String> = members
+        .iter()
+        .map(|&i| nouns.title(&report.notebooks[i], true))
+        .collect();
+    let id = dot::scene::notebook_id(&first.name);
+    if let Some(node) = scene.nodes.get_mut(&id) {
+        let rest = node.label.split_off(node.label.len().min(2));
+        let verdict = if first.compliant {
+            "compliant"
+        } else {
+            "NOT compliant"
+        };
+        node.label = names.clone();
+        node.label
+            .push(format!("{} {}: {verdict}", names.len(), nouns.many()));
+        node.label.extend(rest);
+        node.tooltip = node.label.join(" ");
+    }
+    if let Some(rest) = scene
+        .title
+        .strip_prefix(&format!("vpcreach: {} · ", first.name))
+    {
+        scene.title = format!("vpcreach: {} {} · {rest}", names.len(), nouns.many());
+    }
 }
 
 /// One legend for every diagram of the report: the node kinds they draw and every edge kind.
-fn legend_dot(net: &Network, report: &Report) -> Option<String> {
-    let mut kinds = BTreeSet::new();
-    for n in &report.notebooks {
-        let scene = focused_scene(net, report, n, "")?;
-        kinds.extend(scene.nodes.values().map(|n| n.kind));
+fn legend_dot(drawings: &Drawings, nouns: Nouns) -> Option<String> {
+    if drawings.of.iter().any(Option::is_none) {
+        return None;
     }
+    let kinds: BTreeSet<NodeKind> = drawings
+        .groups
+        .iter()
+        .flat_map(|(_, s)| s.nodes.values().map(|n| n.kind))
+        .collect();
     // A scene of one node per kind gives its legend; only the legend is kept.
-    let mut scene = Scene::default();
+    let mut scene = Scene {
+        nouns,
+        ..Scene::default()
+    };
     for (i, k) in kinds.into_iter().enumerate() {
         scene.node(&format!("k{i}"), k, vec![], Place::Outside);
     }
@@ -434,13 +638,27 @@ fn print_pieces_html(svg: &str, graph_id: &str) -> String {
     out
 }
 
-fn diagram(out: &mut String, d: &Diagrams, report: &Report, n: &NotebookReport, i: usize) {
-    let Diagrams::Graphviz(net) = d else {
+fn diagram(out: &mut String, d: Option<&Drawings>, report: &Report, i: usize, nouns: Nouns) {
+    let n = &report.notebooks[i];
+    let Some((members, scene)) = d.and_then(|d| Some(&d.groups[d.of[i]?])) else {
         return;
     };
-    let Some(text) = focused_dot(net, report, n, i) else {
+    if members[0] != i {
+        // Drawn once, in the section of the first source that has this picture.
+        let first = &report.notebooks[members[0]];
+        let _ = write!(
+            out,
+            "<p class=\"same-diagram\">Diagram: the one drawn for <a href=\"#{}\">{}</a>, which \
+             stands for {}. These {} share the placement it draws and every path and block in it; \
+             only their names differ.</p>",
+            escape(&anchor(&first.name)),
+            escape(&first.name),
+            member_list(report, members, nouns),
+            nouns.many(),
+        );
         return;
-    };
+    }
+    let text = focused_dot(scene, i);
     let svg = svg_or_why(&text, &format!("the diagram of {}", n.name));
     let pieces = if svg.starts_with("<svg") {
         print_pieces_html(&svg, &format!("d{i}-graph"))
@@ -450,6 +668,17 @@ fn diagram(out: &mut String, d: &Diagrams, report: &Report, n: &NotebookReport, 
     let min_width = svg_size(&svg)
         .map(|(w, _)| format!(" style=\"min-width: {:.0}pt\"", w * MIN_PRINT_SCALE))
         .unwrap_or_default();
+    if members.len() > 1 {
+        // Before the figure, on the page of the evidence (a printed diagram fills its pages).
+        let _ = write!(
+            out,
+            "<p class=\"shared-diagram\">The diagram below stands for {}: these {} share the \
+             placement it draws and every path and block in it (only their names differ), so it \
+             is drawn once.</p>",
+            member_list(report, members, nouns),
+            nouns.many()
+        );
+    }
     let _ = write!(
         out,
         "<figure class=\"diagram{}\"><div class=\"whole\"{min_width}>{svg}</div>{pieces}",
@@ -458,40 +687,121 @@ fn diagram(out: &mut String, d: &Diagrams, report: &Report, n: &NotebookReport, 
     let _ = write!(
         out,
         "<figcaption>The network of {} with each check's proven path; blocked checks end at the \
-         blocking component. Beside them only the routes of the notebook's own subnet are drawn, \
+         blocking component. Beside them only the routes of the {}'s own subnet are drawn, \
          and the legend is drawn once, under the summary; <code>vpcreach diagram SNAPSHOT --notebook {} --full -o {}.svg</code> \
          draws every subnet and route.</figcaption></figure>",
         escape(&n.name),
+        nouns.one(),
         escape(&n.name),
         escape(&dot::file_stem(&n.name))
     );
 }
 
-fn legend(out: &mut String, d: &Diagrams, report: &Report) {
-    let Diagrams::Graphviz(net) = d else {
+/// The sources of a shared diagram, each a link to its section.
+fn member_list(report: &Report, members: &[usize], nouns: Nouns) -> String {
+    members
+        .iter()
+        .map(|&i| {
+            let m = &report.notebooks[i];
+            format!(
+                "<a href=\"#{}\">{}</a>",
+                escape(&anchor(&m.name)),
+                escape(&nouns.title(m, true))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn legend(out: &mut String, d: Option<&Drawings>, nouns: Nouns) {
+    let Some(d) = d else {
         return;
     };
     if !graphviz::available() {
         // Each notebook's diagram says why it is missing; one legend of nothing would not help.
         return;
     }
-    let Some(text) = legend_dot(net, report) else {
+    let Some(text) = legend_dot(d, nouns) else {
         return;
     };
     let _ = write!(
         out,
-        "<figure class=\"diagram legend\" id=\"legend\">{}<figcaption>The legend of the notebooks' \
+        "<figure class=\"diagram legend\" id=\"legend\">{}<figcaption>The legend of the {}' \
          diagrams.</figcaption></figure>",
-        svg_or_why(&text, "the legend of the diagrams")
+        svg_or_why(&text, "the legend of the diagrams"),
+        nouns.many()
     );
 }
 
-fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: &Report, i: usize) {
+/// Where a source is: account, VPC, subnet, security groups and the notebook settings (a notebook
+/// instance's words). A Studio source first names its domain, its network access type and its
+/// profile or space; a source that is not a notebook instance leaves out the settings it does not
+/// report (an interface has no direct internet or root access).
+fn placement(n: &NotebookReport) -> String {
+    let mut s = String::from("<p>");
+    if let Some(st) = &n.studio {
+        let _ = write!(
+            s,
+            "Studio domain {}, network access type {}",
+            match &st.domain_name {
+                Some(name) => format!("{} ({})", id(name), id(&st.domain_id)),
+                None => id(&st.domain_id),
+            },
+            escape(st.access.as_str().unwrap_or("not reported")),
+        );
+        if let Some(p) = &st.user_profile {
+            let _ = write!(s, ", user profile {}", id(p));
+        }
+        if let Some(sp) = &st.space {
+            let _ = write!(s, ", space {}", id(sp));
+        }
+        s.push_str("; ");
+    }
+    let _ = write!(
+        s,
+        "{} {}, VPC {}, subnet {}, security groups {}",
+        if n.studio.is_some() {
+            "account"
+        } else {
+            "Account"
+        },
+        opt_id(n.account_id.as_deref()),
+        opt_id(n.vpc_id.as_deref()),
+        opt_id(n.subnet_id.as_deref()),
+        ids(n.security_group_ids.iter().map(String::as_str)),
+    );
+    let notebook = n.kind == SourceKind::NotebookInstance;
+    for (what, v) in [
+        ("direct internet access", &n.direct_internet_access),
+        ("root access", &n.root_access),
+    ] {
+        match v {
+            Some(v) => {
+                let _ = write!(s, "; {what}: {}", escape(v));
+            }
+            None if notebook => {
+                let _ = write!(s, "; {what}: not reported");
+            }
+            None => {}
+        }
+    }
+    s.push_str(".</p>");
+    s
+}
+
+fn notebook_section(
+    out: &mut String,
+    d: Option<&Drawings>,
+    report: &Report,
+    i: usize,
+    nouns: Nouns,
+) {
+    let n = &report.notebooks[i];
     let _ = write!(
         out,
         "<section class=\"notebook\" id=\"{}\"><h3>{} — <span class=\"{}\">{}</span></h3>",
         escape(&anchor(&n.name)),
-        escape(&words::notebook_title(n, false)),
+        escape(&nouns.title(n, false)),
         if n.compliant { "pass" } else { "fail" },
         if n.compliant {
             "✔ compliant"
@@ -499,20 +809,7 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
             "✘ NOT compliant"
         }
     );
-    let _ = write!(
-        out,
-        "<p>Account {}, VPC {}, subnet {}, security groups {}; direct internet access: {}; root access: {}.</p>",
-        opt_id(n.account_id.as_deref()),
-        opt_id(n.vpc_id.as_deref()),
-        opt_id(n.subnet_id.as_deref()),
-        ids(n.security_group_ids.iter().map(String::as_str)),
-        escape(
-            n.direct_internet_access
-                .as_deref()
-                .unwrap_or("not reported")
-        ),
-        escape(n.root_access.as_deref().unwrap_or("not reported")),
-    );
+    out.push_str(&placement(n));
     if !n.reasons.is_empty() {
         out.push_str("<p>Why not compliant:</p><ul class=\"reasons\">");
         for r in &n.reasons {
@@ -522,8 +819,10 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
     }
     // Fixes come after the reasons they answer, before the evidence they rest on.
     if !n.fixes.is_empty() {
-        out.push_str(
-            "<p>Proven fixes (each applied and every notebook judged again: the check passes, no verdict gets worse):</p><ul class=\"fixes\">",
+        let _ = write!(
+            out,
+            "<p>Proven fixes (each applied and every {} judged again: the check passes, no verdict gets worse):</p><ul class=\"fixes\">",
+            nouns.one()
         );
         for f in &n.fixes {
             let changes: Vec<String> = f.changes.iter().map(|(_, c)| escape(c)).collect();
@@ -567,11 +866,13 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
     }
     out.push_str("</tbody></table>");
     if n.findings.is_empty() {
-        out.push_str("<p>Security Hub findings: none.</p>");
+        let _ = write!(out, "<p>{}: none.</p>", nouns.findings());
     } else {
-        out.push_str(
-            "<table class=\"findings\"><thead><tr><th>Security Hub control</th><th>severity</th>\
+        let _ = write!(
+            out,
+            "<table class=\"findings\"><thead><tr><th>{}</th><th>severity</th>\
              <th>finding</th></tr></thead><tbody>",
+            nouns.finding_code()
         );
         for f in &n.findings {
             let _ = write!(
@@ -584,12 +885,12 @@ fn notebook_section(out: &mut String, n: &NotebookReport, d: &Diagrams, report: 
         }
         out.push_str("</tbody></table>");
     }
-    diagram(out, d, report, n, i);
+    diagram(out, d, report, i, nouns);
     out.push_str("</section>\n");
 }
 
 /// The header: what was judged, against what, from what, by what.
-fn header(out: &mut String, report: &Report, m: &ReportMeta) {
+fn header(out: &mut String, report: &Report, m: &ReportMeta, nouns: Nouns) {
     out.push_str("<header><h1>vpcreach audit report</h1><table class=\"summary\"><tbody>");
     let mut row = |k: &str, v: String| {
         let _ = write!(out, "<tr><th>{k}</th><td>{v}</td></tr>");
@@ -617,7 +918,7 @@ fn header(out: &mut String, report: &Report, m: &ReportMeta) {
         ),
     );
     row("Required services", ids(meta::required_services(report)));
-    row("Notebooks", report.summary.notebooks.to_string());
+    row(nouns.heading(), report.summary.notebooks.to_string());
     row(
         "Compliant",
         format!(
@@ -627,7 +928,7 @@ fn header(out: &mut String, report: &Report, m: &ReportMeta) {
     );
     let findings = meta::findings_by_severity(report);
     row(
-        "Security Hub findings",
+        nouns.findings(),
         if findings.is_empty() {
             "none".into()
         } else {
@@ -667,26 +968,32 @@ fn header(out: &mut String, report: &Report, m: &ReportMeta) {
 }
 
 /// The table of all notebooks: the name, then the verdict (compliant), then one column per check.
-fn summary(out: &mut String, report: &Report) {
+fn summary(out: &mut String, report: &Report, nouns: Nouns) {
     if report.notebooks.is_empty() {
         out.push_str("<p>No notebooks in the snapshot.</p>");
         return;
     }
     let names = meta::check_names(report);
+    // More than the default checks: a smaller font, and words kept whole ([`WIDE_STYLE`]).
+    let wide = many_checks(report);
     let _ = write!(
         out,
-        "<table id=\"notebook-summary\"{}><colgroup><col class=\"name\"><col class=\"compliant\">",
-        // More than the default checks: a smaller font keeps words whole in narrower columns.
-        if names.len() > 6 {
-            " class=\"many-checks\""
+        "{}<table id=\"notebook-summary\"{}><colgroup><col class=\"name\"><col class=\"compliant\">",
+        if wide {
+            "<div class=\"summary-scroll\">"
         } else {
             ""
-        }
+        },
+        if wide { " class=\"many-checks\"" } else { "" }
     );
     for _ in &names {
         out.push_str("<col class=\"check\">");
     }
-    out.push_str("</colgroup><thead><tr><th>notebook</th><th>compliant</th>");
+    let _ = write!(
+        out,
+        "</colgroup><thead><tr><th>{}</th><th>compliant</th>",
+        nouns.one()
+    );
     // A long service name may break after a dot when many columns share a narrow page.
     for c in &names {
         let _ = write!(out, "<th>{}</th>", escape(c).replace('.', ".<wbr>"));
@@ -699,7 +1006,7 @@ fn summary(out: &mut String, report: &Report) {
              <td class=\"compliant {}\">{}</td>",
             escape(&n.name),
             escape(&anchor(&n.name)),
-            escape(&words::notebook_title(n, true)),
+            name_cell(&nouns.title(n, true), wide),
             if n.compliant { "pass" } else { "fail" },
             if n.compliant { "✔ yes" } else { "✘ NO" }
         );
@@ -707,7 +1014,12 @@ fn summary(out: &mut String, report: &Report) {
             match meta::check(n, name) {
                 Some(c) => {
                     let (class, text) = verdict_cell(report.profile, c, true);
-                    let _ = write!(out, "<td class=\"verdict {class}\">{}</td>", escape(&text));
+                    let text = if wide {
+                        wide_cell(&text)
+                    } else {
+                        escape(&text)
+                    };
+                    let _ = write!(out, "<td class=\"verdict {class}\">{text}</td>");
                 }
                 // Not asked for this source (Studio sources have more services than notebooks).
                 None => out.push_str("<td class=\"verdict\">–</td>"),
@@ -715,9 +1027,13 @@ fn summary(out: &mut String, report: &Report) {
         }
         out.push_str("</tr>");
     }
+    out.push_str("</tbody></table>");
+    if wide {
+        out.push_str("</div>");
+    }
     let _ = write!(
         out,
-        "</tbody></table><p>✔ passes the profile, ✘ fails it, ? unknown (fails unless \
+        "<p>✔ passes the profile, ✘ fails it, ? unknown (fails unless \
          <code>--allow-unknown</code>). <em>private</em>: every working path ends at a VPC endpoint; in brackets the way out \
          (endpoint, gateway-ep, NAT, IGW, EIGW, service-net).{}</p>",
         if report
@@ -742,18 +1058,28 @@ pub fn render(report: &Report, m: &ReportMeta, d: &Diagrams) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
-         <meta name=\"generator\" content=\"vpcreach {}\">\n<title>vpcreach audit report — {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+         <meta name=\"generator\" content=\"vpcreach {}\">\n<title>vpcreach audit report — {}</title>\n<style>{}{}</style>\n</head>\n<body>\n",
         meta::VERSION,
         escape(region),
-        STYLE
+        STYLE,
+        if many_checks(report) { WIDE_STYLE } else { "" }
     );
-    header(&mut out, report, m);
-    out.push_str("<main>\n<section id=\"notebooks\"><h2>Notebooks</h2>");
-    summary(&mut out, report);
-    legend(&mut out, d, report);
+    let nouns = Nouns::of(report);
+    header(&mut out, report, m, nouns);
+    let _ = write!(
+        out,
+        "<main>\n<section id=\"notebooks\"><h2>{}</h2>",
+        nouns.heading()
+    );
+    summary(&mut out, report, nouns);
+    let drawings = match d {
+        Diagrams::Graphviz(net) => Some(Drawings::new(net, report, nouns)),
+        Diagrams::None => None,
+    };
+    legend(&mut out, drawings.as_ref(), nouns);
     out.push_str("</section>\n");
-    for (i, n) in report.notebooks.iter().enumerate() {
-        notebook_section(&mut out, n, d, report, i);
+    for i in 0..report.notebooks.len() {
+        notebook_section(&mut out, drawings.as_ref(), report, i, nouns);
     }
     out.push_str("<section id=\"diagnostics\"><h2>Diagnostics</h2>");
     if report.diagnostics.is_empty() {

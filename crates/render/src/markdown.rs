@@ -8,10 +8,11 @@
 
 use std::fmt::Write;
 
-use vpcreach_core::model::Severity;
+use vpcreach_core::model::{Severity, SourceKind};
 use vpcreach_core::report::{CheckReport, NotebookReport, Report};
 
 use super::meta::{self, ReportMeta};
+use super::table::Nouns;
 
 /// Escape text for a Markdown table cell or paragraph.
 pub fn escape(s: &str) -> String {
@@ -86,20 +87,37 @@ fn evidence(c: &CheckReport) -> String {
     }
 }
 
-fn notebook_section(out: &mut String, n: &NotebookReport) {
-    let _ = writeln!(
-        out,
-        "### {} — {}\n",
-        escape(&crate::words::notebook_title(n, false)),
-        if n.compliant {
-            "compliant"
-        } else {
-            "NOT compliant"
+/// Where a source is, in one sentence: `VPC …, subnet …, security groups …; direct internet access:
+/// …; root access: ….` (a notebook instance's words). A Studio source first names its domain, its
+/// network access type and its profile or space; a source that is not a notebook instance leaves
+/// out the settings it does not report (an interface has no direct internet or root access).
+fn placement(n: &NotebookReport) -> String {
+    let mut s = String::new();
+    if let Some(st) = &n.studio {
+        let _ = write!(
+            s,
+            "Studio domain {}{}, network access type {}",
+            match &st.domain_name {
+                Some(name) => format!("{} ", code(name)),
+                None => String::new(),
+            },
+            match &st.domain_name {
+                Some(_) => format!("({})", code(&st.domain_id)),
+                None => code(&st.domain_id),
+            },
+            escape(st.access.as_str().unwrap_or("not reported")),
+        );
+        if let Some(p) = &st.user_profile {
+            let _ = write!(s, ", user profile {}", code(p));
         }
-    );
-    let _ = writeln!(
-        out,
-        "VPC {}, subnet {}, security groups {}; direct internet access: {}; root access: {}.\n",
+        if let Some(sp) = &st.space {
+            let _ = write!(s, ", space {}", code(sp));
+        }
+        s.push_str("; ");
+    }
+    let _ = write!(
+        s,
+        "VPC {}, subnet {}, security groups {}",
         or_dash(n.vpc_id.as_deref()),
         or_dash(n.subnet_id.as_deref()),
         if n.security_group_ids.is_empty() {
@@ -111,13 +129,38 @@ fn notebook_section(out: &mut String, n: &NotebookReport) {
                 .collect::<Vec<_>>()
                 .join(", ")
         },
-        escape(
-            n.direct_internet_access
-                .as_deref()
-                .unwrap_or("not reported")
-        ),
-        escape(n.root_access.as_deref().unwrap_or("not reported")),
     );
+    let notebook = n.kind == SourceKind::NotebookInstance;
+    let mut settings = Vec::new();
+    for (what, v) in [
+        ("direct internet access", &n.direct_internet_access),
+        ("root access", &n.root_access),
+    ] {
+        match v {
+            Some(v) => settings.push(format!("{what}: {}", escape(v))),
+            None if notebook => settings.push(format!("{what}: not reported")),
+            None => {}
+        }
+    }
+    if !settings.is_empty() {
+        let _ = write!(s, "; {}", settings.join("; "));
+    }
+    s.push('.');
+    s
+}
+
+fn notebook_section(out: &mut String, n: &NotebookReport, nouns: Nouns) {
+    let _ = writeln!(
+        out,
+        "### {} — {}\n",
+        escape(&nouns.title(n, false)),
+        if n.compliant {
+            "compliant"
+        } else {
+            "NOT compliant"
+        }
+    );
+    let _ = writeln!(out, "{}\n", placement(n));
     if !n.reasons.is_empty() {
         let _ = writeln!(out, "Why not compliant:\n");
         for r in &n.reasons {
@@ -151,7 +194,8 @@ fn notebook_section(out: &mut String, n: &NotebookReport) {
     if !n.fixes.is_empty() {
         let _ = writeln!(
             out,
-            "Proven fixes (each applied and every notebook judged again: the check passes, no verdict gets worse):\n"
+            "Proven fixes (each applied and every {} judged again: the check passes, no verdict gets worse):\n",
+            nouns.one()
         );
         for f in &n.fixes {
             let changes: Vec<String> = f.changes.iter().map(|(_, c)| escape(c)).collect();
@@ -167,9 +211,9 @@ fn notebook_section(out: &mut String, n: &NotebookReport) {
         out.push('\n');
     }
     if n.findings.is_empty() {
-        let _ = writeln!(out, "Security Hub findings: none.\n");
+        let _ = writeln!(out, "{}: none.\n", nouns.findings());
     } else {
-        let _ = writeln!(out, "| Security Hub control | severity | finding |");
+        let _ = writeln!(out, "| {} | severity | finding |", nouns.finding_code());
         let _ = writeln!(out, "|---|---|---|");
         for f in &n.findings {
             let _ = writeln!(
@@ -187,11 +231,17 @@ fn notebook_section(out: &mut String, n: &NotebookReport) {
 /// Render the report as Markdown.
 pub fn render(report: &Report, m: &ReportMeta) -> String {
     let mut out = String::new();
+    let nouns = Nouns::of(report);
     let _ = writeln!(out, "# vpcreach audit report\n");
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| Region | {} |", or_dash(report.region.as_deref()));
     let _ = writeln!(out, "| Profile | {} |", code(report.profile.as_str()));
-    let _ = writeln!(out, "| Notebooks | {} |", report.summary.notebooks);
+    let _ = writeln!(
+        out,
+        "| {} | {} |",
+        nouns.heading(),
+        report.summary.notebooks
+    );
     let _ = writeln!(
         out,
         "| Compliant | {} of {} |",
@@ -203,13 +253,18 @@ pub fn render(report: &Report, m: &ReportMeta) -> String {
     }
     out.push('\n');
 
-    let _ = writeln!(out, "## Notebooks\n");
+    let _ = writeln!(out, "## {}\n", nouns.heading());
     if report.notebooks.is_empty() {
         let _ = writeln!(out, "No notebooks in the snapshot.\n");
     } else {
         let checks = meta::check_names(report);
         let names: Vec<String> = checks.iter().map(|c| code(c)).collect();
-        let _ = writeln!(out, "| notebook | {} | compliant |", names.join(" | "));
+        let _ = writeln!(
+            out,
+            "| {} | {} | compliant |",
+            nouns.one(),
+            names.join(" | ")
+        );
         let _ = writeln!(out, "|---|{}---|", "---|".repeat(names.len()));
         for n in &report.notebooks {
             let cells: Vec<String> = checks
@@ -222,7 +277,7 @@ pub fn render(report: &Report, m: &ReportMeta) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
-                escape(&match crate::words::kind_label(n.kind) {
+                escape(&match nouns.kind(n.kind) {
                     Some(k) => format!("{} ({k})", n.name),
                     None => n.name.clone(),
                 }),
@@ -237,7 +292,7 @@ pub fn render(report: &Report, m: &ReportMeta) -> String {
              in brackets the way out (endpoint, gateway-ep, NAT, IGW, EIGW, service-net).\n"
         );
         for n in &report.notebooks {
-            notebook_section(&mut out, n);
+            notebook_section(&mut out, n, nouns);
         }
     }
 

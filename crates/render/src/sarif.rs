@@ -4,8 +4,11 @@
 //! - `tool.driver.rules`: every [`Code`] (`id` = its string, both descriptions and `help.text` =
 //!   [`Code::description`]), one rule per Security Hub control (`SageMaker.1`, `SageMaker.2`,
 //!   `SageMaker.3`, worded by [`words::finding_detail`], with the control ID in
-//!   `properties.securityHubControlId`), and [`PROFILE_NOT_MET`] for a failing check that no block
-//!   explains (the internet reachable under `isolated`, a service reachable only publicly).
+//!   `properties.securityHubControlId`), one per AWS Config managed rule a finding carries
+//!   (`SAGEMAKER_DOMAIN_IN_VPC`, a Studio domain that is not `VpcOnly`; the rule's identifier in
+//!   `properties.awsConfigRuleId`), and [`PROFILE_NOT_MET`] for a failing check that no block
+//!   explains (the internet reachable under `isolated`, a service reachable only publicly). Every
+//!   `ruleId` a result can carry is one of them (`tests/sarif_rules.rs`).
 //! - `results`, per notebook in report order:
 //!   - one per check that fails the profile: `ruleId` = the code of the block that decides it (as
 //!     `reasons` name it), else [`PROFILE_NOT_MET`]; `level` `error` when the verdict is decided,
@@ -19,7 +22,8 @@
 //!   Passing checks produce no result. Messages are the sentences of [`words::reason`] (and, for
 //!   blocks, [`words::block_detail`]).
 //! - Locations: a logical location named after the notebook (`fullyQualifiedName` its ARN when the
-//!   region and account are known); a physical location at the declaring file and line for a
+//!   region and account are known: a notebook instance's, a Studio user profile's, space's or
+//!   domain's, a network interface's or an EC2 instance's — see [`notebook_arn`]); a physical location at the declaring file and line for a
 //!   planned notebook (a Terraform plan, a template), else at the notebook's ARN.
 //!   `partialFingerprints["vpcreach/v1"]` = region/account/notebook/rule/check, stable across runs.
 //!
@@ -30,7 +34,7 @@
 
 use serde::Serialize;
 use vpcreach_core::analysis::{Block, Code, Status};
-use vpcreach_core::model::{Diagnostic, Severity};
+use vpcreach_core::model::{Diagnostic, Severity, SourceKind};
 use vpcreach_core::report::{CheckReport, Finding, NotebookReport, Profile, Reason, Report};
 
 use crate::meta::{self, ReportMeta};
@@ -57,6 +61,37 @@ pub(crate) const CONTROLS: [(&str, Finding); 3] = [
     ("SageMaker.3", Finding::RootAccess),
 ];
 
+/// The AWS Config managed rules a finding carries where no Security Hub control covers it: a
+/// Studio domain whose `AppNetworkAccessType` is not `VpcOnly` is NON_COMPLIANT under
+/// `sagemaker-domain-in-vpc` (identifier `SAGEMAKER_DOMAIN_IN_VPC`; AWS Config Developer Guide,
+/// <https://docs.aws.amazon.com/config/latest/developerguide/sagemaker-domain-in-vpc.html>).
+pub(crate) const CONFIG_RULES: [(&str, Finding); 1] =
+    [("SAGEMAKER_DOMAIN_IN_VPC", Finding::StudioDomainNotVpcOnly)];
+
+/// Every rule a finding can carry a result to, with the finding it is worded by: the Security Hub
+/// controls, then the AWS Config rules (`docs/codes.md` lists them; `tests/codes.rs` checks that
+/// every code `Finding::code` can return is one of them).
+pub fn finding_rules() -> Vec<(&'static str, Finding)> {
+    CONTROLS.into_iter().chain(CONFIG_RULES).collect()
+}
+
+/// The documentation page of a finding's rule: a Security Hub control's or an AWS Config rule's.
+pub fn finding_rule_url(f: Finding) -> String {
+    match f.security_hub_control() {
+        Some(control) => control_url(control),
+        None => config_rule_url(f.code()),
+    }
+}
+
+/// The documentation of an AWS Config managed rule: `SAGEMAKER_DOMAIN_IN_VPC` →
+/// `…/sagemaker-domain-in-vpc.html`.
+pub(crate) fn config_rule_url(identifier: &str) -> String {
+    format!(
+        "https://docs.aws.amazon.com/config/latest/developerguide/{}.html",
+        identifier.to_ascii_lowercase().replace('_', "-")
+    )
+}
+
 /// The documentation of a Security Hub control: `SageMaker.1` → `…#sagemaker-1`.
 pub(crate) fn control_url(control: &str) -> String {
     format!(
@@ -76,16 +111,50 @@ pub fn partition(region: &str) -> &'static str {
     }
 }
 
-/// `arn:aws:sagemaker:<region>:<account>:notebook-instance/<lowercase name>`, when the region and
-/// the notebook's account are known (SageMaker lowercases the name in the ARN).
+/// The ARN of a source, when the region and its account are known:
+/// `arn:aws:sagemaker:<region>:<account>:notebook-instance/<lowercase name>` for a notebook
+/// instance (SageMaker lowercases the name in the ARN); `…:user-profile/<domain>/<profile>`,
+/// `…:space/<domain>/<space>` or `…:domain/<domain>` for a Studio source (as DescribeUserProfile,
+/// DescribeSpace and DescribeDomain give them); `arn:aws:ec2:…:network-interface/<eni>` and
+/// `…:instance/<id>` for the sources of `--source`. `None` for a Studio source whose profile or
+/// space is not known: no ARN is made up.
 pub fn notebook_arn(region: Option<&str>, n: &NotebookReport) -> Option<String> {
     let region = region?;
     let account = n.account_id.as_deref()?;
-    Some(format!(
-        "arn:{}:sagemaker:{region}:{account}:notebook-instance/{}",
-        partition(region),
-        n.name.to_lowercase()
-    ))
+    let p = partition(region);
+    let studio = n.studio.as_ref();
+    let resource = match n.kind {
+        SourceKind::NotebookInstance => {
+            format!(
+                "sagemaker:{region}:{account}:notebook-instance/{}",
+                n.name.to_lowercase()
+            )
+        }
+        SourceKind::StudioUserProfile => {
+            let s = studio?;
+            format!(
+                "sagemaker:{region}:{account}:user-profile/{}/{}",
+                s.domain_id,
+                s.user_profile.as_deref()?
+            )
+        }
+        SourceKind::StudioSpace => {
+            let s = studio?;
+            format!(
+                "sagemaker:{region}:{account}:space/{}/{}",
+                s.domain_id,
+                s.space.as_deref()?
+            )
+        }
+        SourceKind::StudioDomainDefaults => {
+            format!("sagemaker:{region}:{account}:domain/{}", studio?.domain_id)
+        }
+        SourceKind::NetworkInterface => {
+            format!("ec2:{region}:{account}:network-interface/{}", n.name)
+        }
+        SourceKind::Ec2Instance => format!("ec2:{region}:{account}:instance/{}", n.name),
+    };
+    Some(format!("arn:{p}:{resource}"))
 }
 
 /// How a check fares under the profile, as the CI formats report it.
@@ -180,7 +249,7 @@ pub(crate) fn reason_text(r: &Reason) -> String {
 }
 
 /// Does the profile count this finding towards compliance?
-pub(crate) fn finding_decides(profile: Profile, f: Finding) -> bool {
+pub fn finding_decides(profile: Profile, f: Finding) -> bool {
     profile == Profile::Isolated
         && matches!(
             f,
@@ -304,7 +373,10 @@ struct Configuration {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RuleProperties {
-    security_hub_control_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    security_hub_control_id: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aws_config_rule_id: Option<&'static str>,
     /// GitHub code scanning's severity score (7.0–8.9: high, Security Hub's severity of the
     /// SageMaker controls).
     #[serde(rename = "security-severity")]
@@ -410,15 +482,16 @@ fn rules() -> Vec<Rule> {
             properties: None,
         })
         .collect();
-    for (control, f) in CONTROLS {
+    for (id, f) in finding_rules() {
         let d = words::reason(&Reason::Finding(f));
         rules.push(Rule {
-            id: control,
+            id,
             short_description: text(d.clone()),
             full_description: text(d.clone()),
             help: text(d),
-            help_uri: Some(control_url(control)),
-            // SageMaker.3 never decides compliance; SageMaker.1/.2 do under `isolated`.
+            help_uri: Some(finding_rule_url(f)),
+            // SageMaker.3 never decides compliance; SageMaker.1/.2 and SAGEMAKER_DOMAIN_IN_VPC do
+            // under `isolated`.
             default_configuration: Some(Configuration {
                 level: if finding_decides(Profile::Isolated, f) {
                     "error"
@@ -427,7 +500,8 @@ fn rules() -> Vec<Rule> {
                 },
             }),
             properties: Some(RuleProperties {
-                security_hub_control_id: control,
+                security_hub_control_id: f.security_hub_control(),
+                aws_config_rule_id: f.security_hub_control().is_none().then_some(id),
                 security_severity: "7.5",
                 tags: ["security", "sagemaker"],
             }),

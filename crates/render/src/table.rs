@@ -1,11 +1,94 @@
 //! The human table: one row per notebook, one column per check, a mark per cell saying whether
 //! the verdict passes the profile, then why each failing notebook fails, the diagnostics and a
 //! summary. Colour only when asked (on a terminal).
+//!
+//! [`Nouns`] (shared by the table, Markdown, HTML and the diagrams) decides what the human
+//! reports call what they judge: "notebook" while every source is a notebook instance, else the
+//! neutral "source", each row then naming its kind.
 
 use std::fmt::Write;
 
-use vpcreach_core::model::Severity;
-use vpcreach_core::report::{CheckReport, Report};
+use vpcreach_core::model::{Severity, SourceKind};
+use vpcreach_core::report::{CheckReport, NotebookReport, Report};
+
+/// What the human reports call the sources they judge. A report of notebook instances only keeps
+/// the words it always had ("notebook", "Notebooks"); one that holds any other kind (a Studio user
+/// profile or space, a network interface, an EC2 instance) uses the neutral "source", and every
+/// row says which kind it is — a notebook instance included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Nouns {
+    /// Some source is not a notebook instance.
+    pub neutral: bool,
+}
+
+impl Nouns {
+    /// The nouns for a report's sources.
+    pub fn of(report: &Report) -> Nouns {
+        Nouns::of_kinds(report.notebooks.iter().map(|n| n.kind))
+    }
+
+    /// The nouns for sources of these kinds.
+    pub fn of_kinds(kinds: impl IntoIterator<Item = SourceKind>) -> Nouns {
+        Nouns {
+            neutral: kinds.into_iter().any(|k| k != SourceKind::NotebookInstance),
+        }
+    }
+
+    /// `notebook` / `source`.
+    pub fn one(self) -> &'static str {
+        if self.neutral { "source" } else { "notebook" }
+    }
+
+    /// `notebooks` / `sources`.
+    pub fn many(self) -> &'static str {
+        if self.neutral { "sources" } else { "notebooks" }
+    }
+
+    /// `Notebooks` / `Sources` (a heading).
+    pub fn heading(self) -> &'static str {
+        if self.neutral { "Sources" } else { "Notebooks" }
+    }
+
+    /// What the findings are headed: `Security Hub findings` among notebook instances; beside
+    /// other kinds just `Findings` (a Studio domain's finding is an AWS Config rule, not a Security
+    /// Hub control).
+    pub fn findings(self) -> &'static str {
+        if self.neutral {
+            "Findings"
+        } else {
+            "Security Hub findings"
+        }
+    }
+
+    /// The column of a finding's code: `Security Hub control`, or `control or rule`.
+    pub fn finding_code(self) -> &'static str {
+        if self.neutral {
+            "control or rule"
+        } else {
+            "Security Hub control"
+        }
+    }
+
+    /// The kind a row names: [`crate::words::kind_label`] (none for a notebook instance in a
+    /// report of notebooks only; "notebook instance" beside other kinds).
+    pub fn kind(self, k: SourceKind) -> Option<&'static str> {
+        match crate::words::kind_label(k) {
+            None if self.neutral => Some("notebook instance"),
+            l => l,
+        }
+    }
+
+    /// A source's name as a row or section heads it: [`crate::words::notebook_title`], with the
+    /// kind named for a notebook instance too when other kinds are beside it.
+    pub fn title(self, n: &NotebookReport, short: bool) -> String {
+        match (self.neutral, &n.planned, self.kind(n.kind)) {
+            (true, None, Some(k)) => format!("{} ({k})", n.name),
+            (true, Some(_), Some(k)) if short => format!("{} ({k}, planned)", n.name),
+            (true, Some(p), Some(k)) => format!("{} ({k}, planned: {})", n.name, p.address),
+            _ => crate::words::notebook_title(n, short),
+        }
+    }
+}
 
 /// Options of the table renderer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -42,13 +125,14 @@ fn cell(c: &CheckReport) -> (String, &'static str) {
 /// Render the table.
 pub fn render(report: &Report, style: Style) -> String {
     let mut out = String::new();
-    let mut headers: Vec<String> = vec!["NOTEBOOK".into()];
+    let nouns = Nouns::of(report);
+    let mut headers: Vec<String> = vec![nouns.one().to_uppercase()];
     let names = crate::meta::check_names(report);
     headers.extend(names.iter().map(|c| c.to_uppercase()));
     headers.push("COMPLIANT".into());
     let mut rows: Vec<Vec<(String, Option<&'static str>)>> = Vec::new();
     for n in &report.notebooks {
-        let mut row = vec![(crate::words::notebook_title(n, true), None)];
+        let mut row = vec![(nouns.title(n, true), None)];
         for name in &names {
             match crate::meta::check(n, name) {
                 Some(c) => {
@@ -138,7 +222,11 @@ pub fn render(report: &Report, style: Style) -> String {
         .flat_map(|n| n.findings.iter().map(move |f| (n, f)))
         .collect();
     if !findings.is_empty() {
-        let _ = writeln!(out, "\n{}", paint("Security Hub findings:", BOLD, style));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(&format!("{}:", nouns.findings()), BOLD, style)
+        );
         for (n, f) in findings {
             let _ = writeln!(
                 out,
@@ -168,9 +256,10 @@ pub fn render(report: &Report, style: Style) -> String {
     );
     let _ = writeln!(
         out,
-        "{} of {} notebook(s) compliant with profile {}{}.",
+        "{} of {} {}(s) compliant with profile {}{}.",
         report.summary.compliant,
         report.summary.notebooks,
+        nouns.one(),
         report.profile.as_str(),
         report
             .region

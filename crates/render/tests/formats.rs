@@ -183,6 +183,14 @@ fn sarif_results_match_the_report() {
             assert!(!rule["help"]["text"].as_str().unwrap().is_empty());
             if id.starts_with("SageMaker.") {
                 assert_eq!(rule["properties"]["securityHubControlId"], id);
+                assert!(rule["properties"].get("awsConfigRuleId").is_none(), "{id}");
+            } else if id == "SAGEMAKER_DOMAIN_IN_VPC" {
+                // An AWS Config rule: no Security Hub control is claimed for it.
+                assert_eq!(rule["properties"]["awsConfigRuleId"], id);
+                assert!(
+                    rule["properties"].get("securityHubControlId").is_none(),
+                    "{id}"
+                );
             } else {
                 assert!(rule.get("properties").is_none(), "{id} has no control");
             }

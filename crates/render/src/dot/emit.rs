@@ -209,7 +209,7 @@ impl Emit<'_> {
                 look.border.hex(),
                 look.border.hex(),
                 look.shape.glyph(),
-                html_text(look.legend)
+                html_text(k.legend(scene.nouns))
             ));
         }
         for k in EdgeKind::ALL.iter().filter(|k| edges.contains(k)) {

@@ -152,7 +152,7 @@ fn title(report: &Report, chosen: &Chosen) -> String {
     let who = match names.len() {
         0 => "no notebooks".to_string(),
         1..=3 => names.join(", "),
-        n => format!("{n} notebooks"),
+        n => format!("{n} {}", nouns_of(chosen).many()),
     };
     format!(
         "vpcreach: {who} · checks: {} · profile {}{}",
@@ -170,6 +170,7 @@ fn title(report: &Report, chosen: &Chosen) -> String {
 pub fn scene(net: &Network, report: &Report, opts: &Options) -> Result<Scene, SelectionError> {
     let chosen = choose(net, report, &opts.selection)?;
     let mut s = scene::structure(net, &chosen);
+    s.nouns = nouns_of(&chosen);
     for nb in &chosen.notebooks {
         evidence::add_notebook(&mut s, net, nb, &chosen.checks);
     }
@@ -186,6 +187,11 @@ pub fn scene(net: &Network, report: &Report, opts: &Options) -> Result<Scene, Se
     }
     scene::fold_unused_services(&mut s);
     Ok(s)
+}
+
+/// What a diagram calls its sources: notebooks when it draws notebook instances only.
+fn nouns_of(chosen: &Chosen) -> crate::table::Nouns {
+    crate::table::Nouns::of_kinds(chosen.notebooks.iter().map(|n| n.kind))
 }
 
 /// Render one diagram as DOT text.

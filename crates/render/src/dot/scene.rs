@@ -87,6 +87,8 @@ pub struct Scene {
     pub edges: BTreeMap<EdgeKey, SceneEdge>,
     /// Per VPC, the subnets folded into its collapsed node.
     pub collapsed: BTreeMap<String, Vec<String>>,
+    /// What the legend calls the sources drawn (notebooks, or sources of several kinds).
+    pub nouns: crate::table::Nouns,
 }
 
 impl Scene {
@@ -510,6 +512,7 @@ pub fn structure(net: &Network, chosen: &Chosen) -> Scene {
             evidence: false,
         });
     }
+    let nouns = crate::table::Nouns::of_kinds(chosen.notebooks.iter().map(|n| n.kind));
     for nb in &chosen.notebooks {
         let place = match (&nb.subnet_id, &nb.vpc_id) {
             (Some(s), Some(_)) if scene.subnets.contains_key(s) => Place::Subnet(s.clone()),
@@ -517,8 +520,9 @@ pub fn structure(net: &Network, chosen: &Chosen) -> Scene {
             _ => Place::Outside,
         };
         let mut label = vec![nb.name.clone()];
-        // The kind of source: notebooks as before, other sources named for what they are.
-        let what = crate::words::kind_label(nb.kind).unwrap_or("notebook");
+        // The kind of source: notebooks as before, other sources (and notebook instances beside
+        // them) named for what they are.
+        let what = nouns.kind(nb.kind).unwrap_or("notebook");
         label.push(if nb.compliant {
             format!("{what}: compliant")
         } else {

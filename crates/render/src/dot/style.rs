@@ -213,6 +213,16 @@ pub struct NodeLook {
 }
 
 impl NodeKind {
+    /// Its name in the legend of a diagram whose sources `nouns` names: a source node is a
+    /// "notebook" among notebook instances only, else a "source" (its label says its kind).
+    pub fn legend(self, nouns: crate::table::Nouns) -> &'static str {
+        match self {
+            NodeKind::NotebookCompliant if nouns.neutral => "source (compliant)",
+            NodeKind::NotebookFailing if nouns.neutral => "source (NOT compliant)",
+            k => k.look().legend,
+        }
+    }
+
     pub fn look(self) -> NodeLook {
         use Style::*;
         let (shape, styles, fill, border, legend): (Shape, &'static [Style], _, _, _) = match self {
