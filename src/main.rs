@@ -790,11 +790,13 @@ fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String,
 fn judge_freeing(
     regions: &mut [aws::Loaded],
     cfg: &RunConfig,
+    timings: &mut Timings,
 ) -> std::result::Result<aws::Judged, aws::JudgeError> {
     let networks = regions
         .iter()
         .map(aws::judge::convert_loaded)
         .collect::<std::result::Result<Vec<_>, _>>()?;
+    timings.lap("convert");
     let files: Vec<Vec<report::SourceFile>> = regions.iter().map(|r| r.sources.clone()).collect();
     if !cfg.fixes {
         let snapshots: Vec<aws::Snapshot> = regions
@@ -814,7 +816,7 @@ fn report_regions_timed(
     let aws::Judged {
         networks: nets,
         mut reports,
-    } = match judge_freeing(&mut regions, cfg) {
+    } = match judge_freeing(&mut regions, cfg, &mut timings) {
         Ok(j) => j,
         Err(aws::JudgeError::Assess(e @ AssessError::NoNotebooks { .. })) => {
             return Err(no_notebooks(&regions, &e));
@@ -824,7 +826,7 @@ fn report_regions_timed(
         Err(e @ aws::JudgeError::NoSuchSource { .. }) => bail!("--source: {e}"),
         Err(e) => bail!("{e}"),
     };
-    timings.lap("judge");
+    timings.lap("analyse");
     if cfg.fixes {
         for (i, report) in &mut reports {
             let found =

@@ -64,6 +64,10 @@ fn by_family(set: &PacketSet, fixed: &AddrSet) -> [(PacketSet, AddrSet); 2] {
 
 /// Evaluate `entries` (already sorted by rule number) on `set`: first match wins.
 pub fn acl_eval(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> AclOutcome {
+    super::cache::acl(entries, set, role, || acl_eval_uncached(entries, set, role))
+}
+
+fn acl_eval_uncached(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> AclOutcome {
     if let AddrRole::Fixed(f) = role {
         let mut out = AclOutcome::default();
         for (part, fixed) in by_family(set, f) {
@@ -291,6 +295,10 @@ impl SgOutcome {
 /// Egress through the union of `groups`: a packet passes if any rule of any group allows its
 /// protocol, port and destination.
 pub fn sg_egress(net: &Network, groups: &[String], set: &PacketSet) -> SgOutcome {
+    super::cache::sg(groups, set, || sg_egress_uncached(net, groups, set))
+}
+
+fn sg_egress_uncached(net: &Network, groups: &[String], set: &PacketSet) -> SgOutcome {
     let mut hits = Vec::new();
     let mut maybe = PacketSet::empty();
     let mut why = Vec::new();
@@ -485,6 +493,10 @@ pub struct RouteSplit {
 /// contested, with the packets it may claim: only public addresses when it leads to a gateway
 /// endpoint (whose list is an AWS service's public ranges), otherwise any packet.
 pub fn route_split(net: &Network, rt: &RouteTable, set: &PacketSet) -> RouteSplit {
+    super::cache::route(&rt.routes, set, || route_split_uncached(net, rt, set))
+}
+
+fn route_split_uncached(net: &Network, rt: &RouteTable, set: &PacketSet) -> RouteSplit {
     // (prefix, tie rank, route index)
     let mut entries: Vec<(IpNet, u8, usize)> = Vec::new();
     let mut contested = Vec::new();

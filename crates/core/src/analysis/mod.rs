@@ -7,6 +7,7 @@
 //! reply path through stateless ACLs. The engine does no I/O and cannot fail: missing data becomes
 //! `unknown`, never `unreachable`.
 
+mod cache;
 pub mod checks;
 pub mod evidence;
 pub mod explain;
@@ -225,14 +226,18 @@ pub fn analyze_selected(net: &Network, cfg: &Config, selected: &dyn Fn(&str) -> 
             })
         })
         .collect();
+    // Filter evaluations are memoised across placements for the length of this run ([`cache`]).
+    let run = cache::new_run();
     let computed: HashMap<usize, (NotebookVerdicts, Vec<bool>)> = firsts
         .par_iter()
         .map(|&i| {
-            let v = analyze_notebook(net, chosen[i], cfg);
+            let v = cache::run(run, || analyze_notebook(net, chosen[i], cfg));
             let mentions = memo::mentions_source(net, &v);
             (i, (v, mentions))
         })
         .collect();
+    rayon::broadcast(|_| cache::clear());
+    cache::clear();
     let notebooks = chosen
         .par_iter()
         .enumerate()
