@@ -2,7 +2,7 @@
 //! tables and routes, network ACLs, subnets (with their effective route table and ACL) and
 //! security groups.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 use ipnet::IpNet;
@@ -88,6 +88,13 @@ pub(super) fn route_tables(
     // Route tables: main tables per VPC and explicit subnet associations.
     let mut explicit_rtb: BTreeMap<String, String> = BTreeMap::new();
     let mut edge_rtb: BTreeMap<String, String> = BTreeMap::new();
+    // Endpoint types by ID, once (looking each route's endpoint up in the list was quadratic).
+    let endpoint_types: HashMap<&str, Option<&str>> = snap
+        .vpc_endpoints
+        .iter()
+        .rev()
+        .map(|e| (e.vpc_endpoint_id.as_str(), e.vpc_endpoint_type.as_deref()))
+        .collect();
     for rt in &snap.route_tables {
         for a in &rt.associations {
             if !is_active_state(a.association_state.as_ref(), &["associated"]) {
@@ -106,7 +113,7 @@ pub(super) fn route_tables(
         }
         let mut routes = Vec::new();
         for (i, r) in rt.routes.iter().enumerate() {
-            routes.push(convert_route(snap, &rt.route_table_id, i, r)?);
+            routes.push(convert_route(&endpoint_types, &rt.route_table_id, i, r)?);
         }
         net.route_tables.insert(
             rt.route_table_id.clone(),
@@ -376,7 +383,7 @@ fn servers(d: &aws::DhcpOptions, vpc_cidrs: &[IpNet]) -> Resolver {
 }
 
 fn convert_route(
-    snap: &Snapshot,
+    endpoint_types: &HashMap<&str, Option<&str>>,
     rtb: &str,
     i: usize,
     r: &aws::Route,
@@ -409,8 +416,8 @@ fn convert_route(
         } else if g.starts_with("vgw-") {
             TargetKind::VirtualPrivateGateway
         } else if g.starts_with("vpce-") {
-            match snap.vpc_endpoints.iter().find(|e| &e.vpc_endpoint_id == g) {
-                Some(e) => match e.vpc_endpoint_type.as_deref().map(str::to_ascii_lowercase) {
+            match endpoint_types.get(g.as_str()) {
+                Some(t) => match t.map(str::to_ascii_lowercase) {
                     Some(k) if k == "gateway" => TargetKind::GatewayEndpoint,
                     Some(k) if k == "gatewayloadbalancer" => {
                         TargetKind::GatewayLoadBalancerEndpoint
