@@ -24,6 +24,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::model::AclEntry;
@@ -111,9 +112,9 @@ type Map<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
 
 #[derive(Default)]
 struct Tables {
-    acl: Map<AclKey, AclOutcome>,
-    route: Map<RouteKey, RouteSplit>,
-    sg: Map<SgKey, SgOutcome>,
+    acl: Map<AclKey, Arc<AclOutcome>>,
+    route: Map<RouteKey, Arc<RouteSplit>>,
+    sg: Map<SgKey, Arc<SgOutcome>>,
 }
 
 struct State {
@@ -173,29 +174,29 @@ fn ptr<T>(s: &[T]) -> (usize, usize) {
 }
 
 /// Look `key` up in the active tables, or compute and keep it; outside a run, just compute.
-fn cached<K: std::hash::Hash + Eq, V: Clone>(
-    table: fn(&mut Tables) -> &mut Map<K, V>,
+fn cached<K: std::hash::Hash + Eq, V>(
+    table: fn(&mut Tables) -> &mut Map<K, Arc<V>>,
     key: impl FnOnce() -> K,
     compute: impl FnOnce() -> V,
-) -> V {
+) -> Arc<V> {
     let hit = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let st = s.as_mut().filter(|st| st.active)?;
         let k = key();
         Some(match table(&mut st.tables).get(&k) {
-            Some(v) => Ok(v.clone()),
+            Some(v) => Ok(Arc::clone(v)),
             None => Err(k),
         })
     });
     match hit {
-        None => compute(),
+        None => Arc::new(compute()),
         Some(Ok(v)) => v,
         Some(Err(k)) => {
             // Computed outside the borrow: the computation may itself look things up.
-            let v = compute();
+            let v = Arc::new(compute());
             STATE.with(|s| {
                 if let Some(st) = s.borrow_mut().as_mut() {
-                    table(&mut st.tables).insert(k, v.clone());
+                    table(&mut st.tables).insert(k, Arc::clone(&v));
                 }
             });
             v
@@ -233,7 +234,7 @@ pub(crate) fn acl(
     set: &PacketSet,
     role: &AddrRole,
     compute: impl FnOnce() -> AclOutcome,
-) -> AclOutcome {
+) -> Arc<AclOutcome> {
     cached(
         |t| &mut t.acl,
         || AclKey {
@@ -249,7 +250,7 @@ pub(crate) fn route<T>(
     routes: &[T],
     set: &PacketSet,
     compute: impl FnOnce() -> RouteSplit,
-) -> RouteSplit {
+) -> Arc<RouteSplit> {
     cached(
         |t| &mut t.route,
         || RouteKey {
@@ -264,7 +265,7 @@ pub(crate) fn sg(
     groups: &[String],
     set: &PacketSet,
     compute: impl FnOnce() -> SgOutcome,
-) -> SgOutcome {
+) -> Arc<SgOutcome> {
     cached(
         |t| &mut t.sg,
         || SgKey {

@@ -5,6 +5,8 @@
 //! Each function takes a packet set and partitions it exactly: what passes, what is stopped (and by
 //! which rule), and what cannot be decided from the snapshot. Nothing here samples packets.
 
+use std::sync::Arc;
+
 use ipnet::IpNet;
 
 use crate::model::{
@@ -63,7 +65,7 @@ fn by_family(set: &PacketSet, fixed: &AddrSet) -> [(PacketSet, AddrSet); 2] {
 }
 
 /// Evaluate `entries` (already sorted by rule number) on `set`: first match wins.
-pub fn acl_eval(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> AclOutcome {
+pub fn acl_eval(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> Arc<AclOutcome> {
     super::cache::acl(entries, set, role, || acl_eval_uncached(entries, set, role))
 }
 
@@ -294,7 +296,7 @@ impl SgOutcome {
 
 /// Egress through the union of `groups`: a packet passes if any rule of any group allows its
 /// protocol, port and destination.
-pub fn sg_egress(net: &Network, groups: &[String], set: &PacketSet) -> SgOutcome {
+pub fn sg_egress(net: &Network, groups: &[String], set: &PacketSet) -> Arc<SgOutcome> {
     super::cache::sg(groups, set, || sg_egress_uncached(net, groups, set))
 }
 
@@ -492,7 +494,7 @@ pub struct RouteSplit {
 /// A route to a prefix list the snapshot lacks cannot be placed in that order; it is reported as
 /// contested, with the packets it may claim: only public addresses when it leads to a gateway
 /// endpoint (whose list is an AWS service's public ranges), otherwise any packet.
-pub fn route_split(net: &Network, rt: &RouteTable, set: &PacketSet) -> RouteSplit {
+pub fn route_split(net: &Network, rt: &RouteTable, set: &PacketSet) -> Arc<RouteSplit> {
     super::cache::route(&rt.routes, set, || route_split_uncached(net, rt, set))
 }
 

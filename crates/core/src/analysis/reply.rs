@@ -375,7 +375,7 @@ fn reply_acl(
     } else {
         *conns = r.allowed.clone();
     }
-    r.allowed
+    r.allowed.clone()
 }
 
 /// The evidence hops of the witness connection `c`'s reply: each route lookup as recorded, each

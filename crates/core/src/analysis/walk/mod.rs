@@ -353,7 +353,7 @@ impl Walker<'_> {
             Step::SgEgress { rule: None },
             Probe::SgEgress(groups.clone()),
         ));
-        self.route_in(ctx, sg.allowed);
+        self.route_in(ctx, sg.allowed.clone());
     }
 
     /// Route `set` with the route table of `ctx.subnet` and follow each route.
@@ -442,7 +442,7 @@ impl Walker<'_> {
                 },
             );
         }
-        for (i, part) in split.routed {
+        for (i, part) in split.routed.iter().cloned() {
             let sure = part.difference(&maybe);
             let unsure = part.intersect(&maybe);
             self.follow(ctx.clone(), rt, i, sure);
@@ -611,7 +611,7 @@ impl Walker<'_> {
                 nat64: false,
             }));
         }
-        out.allowed
+        out.allowed.clone()
     }
 
     fn target(&mut self, mut ctx: Ctx, set: PacketSet, kind: &TargetKind, id: &str) {
