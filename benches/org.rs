@@ -5,7 +5,8 @@
 //! the parse-only baseline (read every file and `serde_json::from_slice::<Value>` it), load,
 //! convert, analyse (`assess`), render table and render JSON; and then runs the real CLI binary
 //! (`vpcreach analyze DIR` and `… --format json -o FILE`), one child per measurement, with its
-//! wall time and its own peak RSS (`wait4`'s rusage of that child).
+//! wall time and its own peak RSS (the `VmHWM` it prints with `VPCREACH_TIMINGS=1`; `wait4`'s
+//! ru_maxrss would also count this benchmark's own memory, which Linux carries across `exec`).
 //!
 //! `cargo bench --no-default-features --bench org` (sizes 100 and 1000 VPCs);
 //! `VPCREACH_BENCH_VPCS=100,1000,10000` changes the sizes, `VPCREACH_BENCH_SEED` the seed,
@@ -73,6 +74,7 @@ fn run_cli(bin: &str, args: &[&str], stderr_to: &Path) -> ChildRun {
     let t = Instant::now();
     let child = Command::new(bin)
         .args(args)
+        .env("VPCREACH_TIMINGS", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(err)
@@ -99,10 +101,18 @@ fn run_cli(bin: &str, args: &[&str], stderr_to: &Path) -> ChildRun {
             fs::read_to_string(stderr_to).unwrap_or_default()
         );
     }
+    // The child's own peak, as it printed it (`VPCREACH_TIMINGS`: "peak N kB"): `wait4`'s
+    // ru_maxrss also counts this benchmark's own memory, which Linux carries across `exec`.
+    let printed = fs::read_to_string(stderr_to).ok().and_then(|e| {
+        e.lines()
+            .filter_map(|l| l.split("peak ").nth(1))
+            .filter_map(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
+            .max()
+    });
     ChildRun {
         wall,
         // Linux reports ru_maxrss in KiB.
-        max_rss_kib: usage.ru_maxrss,
+        max_rss_kib: printed.unwrap_or(usage.ru_maxrss),
         exit,
     }
 }

@@ -965,17 +965,21 @@ impl Timings {
     fn lap(&mut self, what: &str) {
         let now = std::time::Instant::now();
         if self.on {
-            // Resident memory now (Linux; blank elsewhere): what each phase leaves behind.
-            let rss = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|s| {
-                    s.lines()
-                        .find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().to_string()))
-                })
-                .unwrap_or_default();
+            // Resident memory now and at its peak so far (Linux; blank elsewhere). The peak is
+            // this process's own: a parent's `wait4` maximum also counts the parent's memory,
+            // which Linux carries across `exec`.
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |k: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(k).map(|v| v.trim().to_string()))
+                    .unwrap_or_default()
+            };
             eprintln!(
-                "timing: {what:<8} {:>9.3} s  rss {rss}",
-                (now - self.last).as_secs_f64()
+                "timing: {what:<8} {:>9.3} s  rss {}  peak {}",
+                (now - self.last).as_secs_f64(),
+                field("VmRSS:"),
+                field("VmHWM:")
             );
         }
         self.last = now;
