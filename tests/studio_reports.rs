@@ -9,7 +9,7 @@
 //! picture get one diagram, drawn in the first one's section and naming all of them; every other
 //! section points at it, and they really share the placement drawn (subnet and security groups,
 //! from the JSON report). The HTML is rendered without Graphviz (`VPCREACH_DOT` names a program
-//! that does not exist), as in `tests/report_formats.rs`; `tests/browser_studio.rs` renders it
+//! that does not exist), as in `tests/report_formats.rs`; `tests/browser.rs` renders it
 //! for real.
 
 use std::collections::BTreeMap;
