@@ -33,32 +33,33 @@ use crate::space::{AddrSet, Cube, PacketSet};
 use super::filters::{AclOutcome, AddrRole, RouteSplit, SgOutcome};
 
 /// How an ACL evaluation's fixed address is keyed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum RoleKey {
     Packet,
-    /// One address: its family and, per entry, whether the entry's CIDR holds it.
+    /// One address: its family and, per entry, whether the entry's CIDR holds it (bits, 64 a
+    /// word, in entry order).
     One {
         v6: bool,
-        holds: Vec<bool>,
+        holds: Vec<u64>,
     },
     /// Anything else: the exact ranges.
     Exact(Vec<(IpAddr, IpAddr)>),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct AclKey {
     entries: (usize, usize),
     set: Vec<Cube>,
     role: RoleKey,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct RouteKey {
     routes: (usize, usize),
     set: Vec<Cube>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct SgKey {
     groups: Vec<String>,
     set: Vec<Cube>,
@@ -108,13 +109,16 @@ impl std::hash::Hasher for Fx {
     }
 }
 
-type Map<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+/// Entries by the hash of their key, each bucket holding the owned keys that share it: a lookup
+/// hashes and compares the *borrowed* arguments, and copies them into an owned key only when it
+/// misses (copying the packet set on every lookup cost more than most evaluations).
+type Table<K, V> = HashMap<u64, Vec<(K, Arc<V>)>, std::hash::BuildHasherDefault<Fx>>;
 
 #[derive(Default)]
 struct Tables {
-    acl: Map<AclKey, Arc<AclOutcome>>,
-    route: Map<RouteKey, Arc<RouteSplit>>,
-    sg: Map<SgKey, Arc<SgOutcome>>,
+    acl: Table<AclKey, AclOutcome>,
+    route: Table<RouteKey, RouteSplit>,
+    sg: Table<SgKey, SgOutcome>,
 }
 
 struct State {
@@ -173,30 +177,38 @@ fn ptr<T>(s: &[T]) -> (usize, usize) {
     (s.as_ptr() as usize, s.len())
 }
 
-/// Look `key` up in the active tables, or compute and keep it; outside a run, just compute.
-fn cached<K: std::hash::Hash + Eq, V>(
-    table: fn(&mut Tables) -> &mut Map<K, Arc<V>>,
-    key: impl FnOnce() -> K,
+/// Look the entry of hash `hash` that `matches` up in the active tables, or compute it and keep
+/// it under the key `own` makes; outside a run, just compute.
+fn cached<K, V>(
+    table: fn(&mut Tables) -> &mut Table<K, V>,
+    hash: impl FnOnce() -> u64,
+    matches: impl Fn(&K) -> bool,
+    own: impl FnOnce() -> K,
     compute: impl FnOnce() -> V,
 ) -> Arc<V> {
     let hit = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let st = s.as_mut().filter(|st| st.active)?;
-        let k = key();
-        Some(match table(&mut st.tables).get(&k) {
-            Some(v) => Ok(Arc::clone(v)),
-            None => Err(k),
-        })
+        let h = hash();
+        let found = table(&mut st.tables)
+            .get(&h)
+            .and_then(|bucket| bucket.iter().find(|(k, _)| matches(k)))
+            .map(|(_, v)| Arc::clone(v));
+        Some(found.ok_or(h))
     });
     match hit {
         None => Arc::new(compute()),
         Some(Ok(v)) => v,
-        Some(Err(k)) => {
+        Some(Err(h)) => {
             // Computed outside the borrow: the computation may itself look things up.
             let v = Arc::new(compute());
+            let k = own();
             STATE.with(|s| {
                 if let Some(st) = s.borrow_mut().as_mut() {
-                    table(&mut st.tables).insert(k, Arc::clone(&v));
+                    table(&mut st.tables)
+                        .entry(h)
+                        .or_default()
+                        .push((k, Arc::clone(&v)));
                 }
             });
             v
@@ -204,22 +216,19 @@ fn cached<K: std::hash::Hash + Eq, V>(
     }
 }
 
-fn role_key(entries: &[AclEntry], role: &AddrRole) -> RoleKey {
-    match role {
-        AddrRole::Packet => RoleKey::Packet,
-        AddrRole::Fixed(f) => match one_address(f) {
-            Some(ip) => RoleKey::One {
-                v6: ip.is_ipv6(),
-                holds: entries.iter().map(|e| e.cidr.contains(&ip)).collect(),
-            },
-            None => RoleKey::Exact(
-                f.ranges()
-                    .iter()
-                    .map(|r| (r.lo_addr(), r.hi_addr()))
-                    .collect(),
-            ),
-        },
-    }
+fn hash_of(f: impl FnOnce(&mut Fx)) -> u64 {
+    let mut h = Fx::default();
+    f(&mut h);
+    std::hash::Hasher::finish(&h)
+}
+
+/// The bits of [`RoleKey::One`], a word at a time.
+fn holds(entries: &[AclEntry], ip: IpAddr) -> impl Iterator<Item = u64> + '_ {
+    entries.chunks(64).map(move |c| {
+        c.iter()
+            .enumerate()
+            .fold(0u64, |w, (i, e)| w | (u64::from(e.cidr.contains(&ip)) << i))
+    })
 }
 
 fn one_address(a: &AddrSet) -> Option<IpAddr> {
@@ -229,18 +238,64 @@ fn one_address(a: &AddrSet) -> Option<IpAddr> {
     }
 }
 
+fn exact(a: &AddrSet) -> impl Iterator<Item = (IpAddr, IpAddr)> + '_ {
+    a.ranges().iter().map(|r| (r.lo_addr(), r.hi_addr()))
+}
+
 pub(crate) fn acl(
     entries: &[AclEntry],
     set: &PacketSet,
     role: &AddrRole,
     compute: impl FnOnce() -> AclOutcome,
 ) -> Arc<AclOutcome> {
+    use std::hash::Hash;
+    let one = match role {
+        AddrRole::Fixed(f) => one_address(f),
+        AddrRole::Packet => None,
+    };
     cached(
         |t| &mut t.acl,
+        || {
+            hash_of(|h| {
+                ptr(entries).hash(h);
+                set.cubes().hash(h);
+                match (role, one) {
+                    (AddrRole::Packet, _) => 0u8.hash(h),
+                    (AddrRole::Fixed(_), Some(ip)) => {
+                        1u8.hash(h);
+                        ip.is_ipv6().hash(h);
+                        holds(entries, ip).for_each(|w| w.hash(h));
+                    }
+                    (AddrRole::Fixed(f), None) => {
+                        2u8.hash(h);
+                        exact(f).for_each(|r| r.hash(h));
+                    }
+                }
+            })
+        },
+        |k: &AclKey| {
+            k.entries == ptr(entries)
+                && k.set == set.cubes()
+                && match (&k.role, role, one) {
+                    (RoleKey::Packet, AddrRole::Packet, _) => true,
+                    (RoleKey::One { v6, holds: bits }, AddrRole::Fixed(_), Some(ip)) => {
+                        *v6 == ip.is_ipv6() && bits.iter().copied().eq(holds(entries, ip))
+                    }
+                    (RoleKey::Exact(r), AddrRole::Fixed(f), None) => r.iter().copied().eq(exact(f)),
+                    _ => false,
+                }
+        },
         || AclKey {
             entries: ptr(entries),
             set: set.cubes().to_vec(),
-            role: role_key(entries, role),
+            role: match (role, one) {
+                (AddrRole::Packet, _) => RoleKey::Packet,
+                (AddrRole::Fixed(_), Some(ip)) => RoleKey::One {
+                    v6: ip.is_ipv6(),
+                    holds: holds(entries, ip).collect(),
+                },
+                (AddrRole::Fixed(f), None) => RoleKey::Exact(exact(f).collect()),
+            },
         },
         compute,
     )
@@ -251,8 +306,16 @@ pub(crate) fn route<T>(
     set: &PacketSet,
     compute: impl FnOnce() -> RouteSplit,
 ) -> Arc<RouteSplit> {
+    use std::hash::Hash;
     cached(
         |t| &mut t.route,
+        || {
+            hash_of(|h| {
+                ptr(routes).hash(h);
+                set.cubes().hash(h);
+            })
+        },
+        |k: &RouteKey| k.routes == ptr(routes) && k.set == set.cubes(),
         || RouteKey {
             routes: ptr(routes),
             set: set.cubes().to_vec(),
@@ -266,8 +329,16 @@ pub(crate) fn sg(
     set: &PacketSet,
     compute: impl FnOnce() -> SgOutcome,
 ) -> Arc<SgOutcome> {
+    use std::hash::Hash;
     cached(
         |t| &mut t.sg,
+        || {
+            hash_of(|h| {
+                groups.hash(h);
+                set.cubes().hash(h);
+            })
+        },
+        |k: &SgKey| k.groups == groups && k.set == set.cubes(),
         || SgKey {
             groups: groups.to_vec(),
             set: set.cubes().to_vec(),
