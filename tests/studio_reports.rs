@@ -302,3 +302,47 @@ fn html_draws_one_diagram_per_shared_picture() {
         }
     }
 }
+
+/// ASFF types a Studio source as `Other` (Security Hub has no details object for a Studio user
+/// profile or space), never as the notebook instance it is not, and names its kind, subnet and
+/// groups in `Details.Other`; every finding of both Studio samples is checked.
+#[test]
+fn asff_types_studio_sources_as_other() {
+    for sample in ["samples/studio-vpc-only", "samples/studio-public-internet"] {
+        let out = report(&[sample], "asff", &[]);
+        let doc: serde_json::Value = serde_json::from_str(&out).expect("ASFF is JSON");
+        let findings = doc["Findings"]
+            .as_array()
+            .or_else(|| doc["findings"].as_array())
+            .expect("a list of findings");
+        assert!(!findings.is_empty(), "{sample}: findings");
+        for f in findings {
+            let r = &f["Resources"][0];
+            assert_eq!(r["Type"], "Other", "{sample}: {r}");
+            assert!(
+                r["Details"].get("AwsSageMakerNotebookInstance").is_none(),
+                "{r}"
+            );
+            let other = &r["Details"]["Other"];
+            let kind = other["SourceKind"].as_str().expect("SourceKind");
+            assert!(kind.starts_with("studio-"), "{sample}: {kind}");
+            // A PublicInternetOnly domain's sources have no subnet of the customer's.
+            match other["SubnetId"].as_str() {
+                Some(s) => assert!(s.starts_with("subnet-"), "{r}"),
+                None => assert!(
+                    sample.ends_with("public-internet"),
+                    "{sample}: no subnet: {r}"
+                ),
+            }
+            assert!(
+                other["SecurityGroups"].as_str().unwrap().starts_with("sg-"),
+                "{r}"
+            );
+            let id = r["Id"].as_str().unwrap();
+            assert!(
+                id.contains(":user-profile/") || id.contains(":space/") || id.contains(":domain/"),
+                "{sample}: {id}"
+            );
+        }
+    }
+}

@@ -21,7 +21,8 @@
 //!   most 1024 characters (cut with `…`). `Remediation.Recommendation.Text` (at most 512): the
 //!   resource to change (as JSON's `resource_to_change`) and what blocks there; for a control, its
 //!   Security Hub documentation as `Url`.
-//! - `Resources`: the notebook as `AwsSageMakerNotebookInstance`, `Id` its ARN.
+//! - `Resources`: the notebook as `AwsSageMakerNotebookInstance`, `Id` its ARN; another source as
+//!   `AwsEc2NetworkInterface`, `AwsEc2Instance` or (Studio) `Other`, with `Details.Other`.
 //!
 //! Security Hub requires an account and a region (`AwsAccountId`, `ProductArn`): a notebook whose
 //! account is not known (a planned notebook, a snapshot without ARNs) or a report without a region
@@ -184,10 +185,14 @@ struct Resource {
     details: Details,
 }
 
+/// A notebook instance's type-specific details; any other source's in `Other` (ASFF has no
+/// details object for a Studio profile or space, and vpcreach reads too little of an interface
+/// or instance to fill theirs).
 #[derive(Serialize)]
-struct Details {
+enum Details {
     #[serde(rename = "AwsSageMakerNotebookInstance")]
-    notebook: NotebookDetails,
+    Notebook(NotebookDetails),
+    Other(std::collections::BTreeMap<&'static str, String>),
 }
 
 #[derive(Serialize)]
@@ -211,6 +216,56 @@ struct Compliance {
     #[serde(skip_serializing_if = "Option::is_none")]
     security_control_id: Option<&'static str>,
 }
+
+/// The source as an ASFF resource: a notebook instance as `AwsSageMakerNotebookInstance` with its
+/// details; an interface as `AwsEc2NetworkInterface`, an instance as `AwsEc2Instance`, a Studio
+/// profile, space or domain default as `Other` — each of those with `Details.Other` naming its
+/// kind, name, subnet and groups.
+fn resource(n: &NotebookReport, arn: String, region: &str) -> Resource {
+    use vpcreach_core::model::SourceKind;
+    let (kind, details) = match n.kind {
+        SourceKind::NotebookInstance => (
+            "AwsSageMakerNotebookInstance",
+            Details::Notebook(NotebookDetails {
+                notebook_instance_name: n.name.clone(),
+                direct_internet_access: n.direct_internet_access.clone(),
+                root_access: n.root_access.clone(),
+                subnet_id: n.subnet_id.clone(),
+                security_groups: n.security_group_ids.clone(),
+            }),
+        ),
+        k => {
+            let mut other = std::collections::BTreeMap::new();
+            other.insert("SourceKind", k.as_str().to_string());
+            other.insert("Name", cut(&n.name, OTHER_VALUE_MAX));
+            if let Some(s) = &n.subnet_id {
+                other.insert("SubnetId", s.clone());
+            }
+            if !n.security_group_ids.is_empty() {
+                other.insert(
+                    "SecurityGroups",
+                    cut(&n.security_group_ids.join(","), OTHER_VALUE_MAX),
+                );
+            }
+            let kind = match k {
+                SourceKind::NetworkInterface => "AwsEc2NetworkInterface",
+                SourceKind::Ec2Instance => "AwsEc2Instance",
+                _ => "Other",
+            };
+            (kind, Details::Other(other))
+        }
+    };
+    Resource {
+        kind,
+        id: arn,
+        partition: sarif::partition(region),
+        region: region.to_string(),
+        details,
+    }
+}
+
+/// ASFF's limit on a `Details.Other` value.
+const OTHER_VALUE_MAX: usize = 1024;
 
 const TYPE_NETWORK: &str =
     "Software and Configuration Checks/AWS Security Best Practices/Network Reachability";
@@ -285,21 +340,7 @@ impl Ctx<'_> {
                 Remediation { recommendation: r }
             }),
             product_fields: fields,
-            resources: vec![Resource {
-                kind: "AwsSageMakerNotebookInstance",
-                id: self.arn.clone(),
-                partition: sarif::partition(self.region),
-                region: self.region.to_string(),
-                details: Details {
-                    notebook: NotebookDetails {
-                        notebook_instance_name: n.name.clone(),
-                        direct_internet_access: n.direct_internet_access.clone(),
-                        root_access: n.root_access.clone(),
-                        subnet_id: n.subnet_id.clone(),
-                        security_groups: n.security_group_ids.clone(),
-                    },
-                },
-            }],
+            resources: vec![resource(n, self.arn.clone(), self.region)],
             compliance: Compliance {
                 status,
                 security_control_id: control,
