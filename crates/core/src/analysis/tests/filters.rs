@@ -538,3 +538,65 @@ fn a_route_to_an_undescribed_prefix_list_is_contested_over_public_addresses_only
     assert_eq!(s.contested[1].0, 1);
     assert_same(&s.contested[1].1, &set);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The run's memo of filter evaluations (analysis/cache.rs)
+// ---------------------------------------------------------------------------------------------
+
+/// Inside one analysis run the memo must never hand one evaluation's outcome to another that
+/// differs in what decides it. The traps: two notebooks in different subnets behind one ACL whose
+/// first entry holds one source and not the other (a key without the fixed source would let the
+/// denied one pass); two ACLs with equal-looking but different entries; and two empty entry lists,
+/// which share an address (`Vec::new()`'s) and must give the same — implicit deny — outcome.
+#[test]
+fn the_memo_tells_apart_what_decides_an_acl() {
+    use super::super::cache;
+    let entries = [
+        acl_entry(100, false, ProtoSet::all(), "10.0.1.0/24", ALL),
+        acl_entry(200, true, ProtoSet::all(), "0.0.0.0/0", ALL),
+    ];
+    let other = [
+        acl_entry(100, false, ProtoSet::all(), "10.0.2.0/24", ALL),
+        acl_entry(200, true, ProtoSet::all(), "0.0.0.0/0", ALL),
+    ];
+    let set = packets(&[TCP], &["10.0.9.10/32"], PortRange::single(443));
+    let (a, b) = (fixed(&["10.0.1.5"]), fixed(&["10.0.2.5"]));
+    let empty_a: Vec<crate::model::AclEntry> = Vec::new();
+    let empty_b: Vec<crate::model::AclEntry> = Vec::new();
+    let outcomes = cache::run(cache::new_run(), || {
+        [
+            acl_eval(&entries, &set, &a),
+            acl_eval(&entries, &set, &b),
+            // The same again: answered from the memo, and still the same answers.
+            acl_eval(&entries, &set, &a),
+            acl_eval(&entries, &set, &b),
+            acl_eval(&other, &set, &a),
+            acl_eval(&empty_a, &set, &a),
+            acl_eval(&empty_b, &set, &b),
+        ]
+    });
+    cache::clear();
+    let denied = |o: &AclOutcome| o.allowed.is_empty() && !o.denied.is_empty();
+    assert!(denied(&outcomes[0]), "10.0.1.5 is denied by rule 100");
+    assert_same(&outcomes[1].allowed, &set);
+    assert!(denied(&outcomes[2]));
+    assert_same(&outcomes[3].allowed, &set);
+    assert_same(&outcomes[4].allowed, &set);
+    for o in &outcomes[5..] {
+        assert!(denied(o) && o.denied[0].0.is_none(), "implicit deny");
+    }
+    // Every outcome equals the one computed outside any run (no memo).
+    for (o, (e, r)) in outcomes.iter().zip([
+        (&entries[..], &a),
+        (&entries[..], &b),
+        (&entries[..], &a),
+        (&entries[..], &b),
+        (&other[..], &a),
+        (&[][..], &a),
+        (&[][..], &b),
+    ]) {
+        let plain = acl_eval(e, &set, r);
+        assert_same(&o.allowed, &plain.allowed);
+        assert_eq!(o.denied.len(), plain.denied.len());
+    }
+}
