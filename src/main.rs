@@ -792,12 +792,8 @@ fn judge_freeing(
     cfg: &RunConfig,
     timings: &mut Timings,
 ) -> std::result::Result<aws::Judged, aws::JudgeError> {
-    let networks = regions
-        .iter()
-        .map(aws::judge::convert_loaded)
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let (networks, files) = aws::judge::convert_all(regions)?;
     timings.lap("convert");
-    let files: Vec<Vec<report::SourceFile>> = regions.iter().map(|r| r.sources.clone()).collect();
     if !cfg.fixes {
         let snapshots: Vec<aws::Snapshot> = regions
             .iter_mut()

@@ -215,6 +215,30 @@ const MEASURE: &str = r#"<script>
 </script>"#;
 
 /// The measurements [`MEASURE`] wrote: `(key, values)` per line.
+/// The report `html` with `script` added (and without its Content-Security-Policy, which forbids
+/// scripts: the measurement runs in a copy) opened in a 1024 px window: what the script wrote
+/// into the DOM, line by line.
+fn measure_at_1024(dir: &Path, html: &str, script: &str) -> Vec<(String, Vec<String>)> {
+    let csp = html
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    let csp_end = csp + html[csp..].find('>').unwrap() + 1;
+    let measured = format!("{}{}", &html[..csp], &html[csp_end..])
+        .replace("</body>", &format!("{script}</body>"));
+    let probe = dir.join("measure.html");
+    std::fs::write(&probe, measured).unwrap();
+    let (dom, _) = headless(
+        dir,
+        "measure",
+        &[
+            "--window-size=1024,900".to_string(),
+            "--dump-dom".to_string(),
+        ],
+        &format!("file://{}", probe.display()),
+    );
+    layout(&dom)
+}
+
 fn layout(dom: &str) -> Vec<(String, Vec<String>)> {
     let start = dom.find("<pre id=\"layout\">").expect("layout measured") + 17;
     let end = start + dom[start..].find("</pre>").unwrap();
@@ -324,24 +348,7 @@ fn html_report_fits_1024px_and_prints_on_a4_landscape() {
 
         // At 1024 px every column of the summary table is in the window, without scrolling. The
         // measurement needs a script, which the report's policy forbids: it runs in a copy.
-        let csp = html
-            .find("<meta http-equiv=\"Content-Security-Policy\"")
-            .unwrap();
-        let csp_end = csp + html[csp..].find('>').unwrap() + 1;
-        let measured = format!("{}{}", &html[..csp], &html[csp_end..])
-            .replace("</body>", &format!("{MEASURE}</body>"));
-        let probe = dir.join("measure.html");
-        std::fs::write(&probe, measured).unwrap();
-        let (dom, _) = headless(
-            &dir,
-            "measure",
-            &[
-                "--window-size=1024,900".to_string(),
-                "--dump-dom".to_string(),
-            ],
-            &format!("file://{}", probe.display()),
-        );
-        let l = layout(&dom);
+        let l = measure_at_1024(&dir, &html, MEASURE);
         let get = |k: &str| &l.iter().find(|(key, _)| key == k).unwrap().1;
         let window = num(&get("window")[0]);
         assert_eq!(window, 1024.0, "{sample}: window width");
@@ -543,24 +550,7 @@ fn studio_report_keeps_words_whole_at_1024px_and_prints() {
         // At 1024 px: no word of the summary broken across lines, no sideways page scroll, the
         // table inside the window. The measurement needs a script, which the report's policy
         // forbids: it runs in a copy without the policy.
-        let csp = html
-            .find("<meta http-equiv=\"Content-Security-Policy\"")
-            .unwrap();
-        let csp_end = csp + html[csp..].find('>').unwrap() + 1;
-        let measured = format!("{}{}", &html[..csp], &html[csp_end..])
-            .replace("</body>", &format!("{STUDIO_MEASURE}</body>"));
-        let probe = dir.join("measure.html");
-        std::fs::write(&probe, measured).unwrap();
-        let (dom, _) = headless(
-            &dir,
-            "measure",
-            &[
-                "--window-size=1024,900".to_string(),
-                "--dump-dom".to_string(),
-            ],
-            &format!("file://{}", probe.display()),
-        );
-        let l = layout(&dom);
+        let l = measure_at_1024(&dir, &html, STUDIO_MEASURE);
         let get = |k: &str| &l.iter().find(|(key, _)| key == k).unwrap().1;
         let window = num(&get("window")[0]);
         assert_eq!(window, 1024.0, "{name}: window width");

@@ -218,19 +218,7 @@ fn html_draws_one_diagram_per_shared_picture() {
         serde_json::from_str(&report(&["samples/studio-vpc-only"], "json", &[])).unwrap();
     let sources = json["notebooks"].as_array().unwrap();
     assert_eq!(sources.len(), 6);
-    let anchor = |name: &str| -> String {
-        let stem: String = name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        format!("nb-{stem}")
-    };
+    let anchor = |name: &str| format!("nb-{}", vpcreach::render::dot::file_stem(name));
     // Per source: the section that draws its diagram (its own, or the one it points at).
     let mut drawn_in: BTreeMap<String, String> = BTreeMap::new();
     for n in sources {

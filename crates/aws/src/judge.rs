@@ -80,12 +80,21 @@ pub fn judge_sources(
     opts: &Options,
     sources: &[String],
 ) -> Result<Judged, JudgeError> {
+    let (networks, files) = convert_all(regions)?;
+    judge_networks(networks, &files, opts, sources)
+}
+
+/// Every region converted (the first malformed value is the error), with each region's files —
+/// the first half of [`judge_sources`], for a caller that frees the snapshots before judging.
+pub fn convert_all(regions: &[Loaded]) -> Result<(Vec<Network>, Vec<Vec<SourceFile>>), JudgeError> {
     let networks = regions
         .iter()
         .map(convert_loaded)
         .collect::<Result<Vec<_>, _>>()?;
-    let files: Vec<Vec<SourceFile>> = regions.iter().map(|r| r.sources.clone()).collect();
-    judge_networks(networks, &files, opts, sources)
+    Ok((
+        networks,
+        regions.iter().map(|r| r.sources.clone()).collect(),
+    ))
 }
 
 /// The second half of [`judge_sources`]: already converted networks (one per region, in input
