@@ -126,7 +126,7 @@ pub fn internet(net: &Network, nb: &Notebook) -> Verdict {
             private: false,
             via: Some(via),
             witness: Some(Witness::of(&w, None)),
-            path: finalize(net, &b.hops, &w),
+            path: finalize(net, &b.hops.to_vec(), &w),
             blocked_by: Vec::new(),
             unknown_because: unknown,
             vias: vias.into_iter().collect(),
@@ -139,7 +139,9 @@ pub fn internet(net: &Network, nb: &Notebook) -> Verdict {
             private: false,
             via,
             witness: w.map(|w| Witness::of(&w, None)),
-            path: w.map(|w| finalize(net, &b.hops, &w)).unwrap_or_default(),
+            path: w
+                .map(|w| finalize(net, &b.hops.to_vec(), &w))
+                .unwrap_or_default(),
             blocked_by: blocked,
             unknown_because: unknown,
             vias: Vec::new(),
@@ -291,7 +293,7 @@ fn connect_to(
                 destination: c.destination,
                 port: 443,
             };
-            let mut path = finalize(net, &b.hops, &fwd);
+            let mut path = finalize(net, &b.hops.to_vec(), &fwd);
             path.extend(reply_hops.iter().cloned());
             (Some(Witness::of(&fwd, Some(c.port))), path, Some(*via))
         }

@@ -160,10 +160,10 @@ fn acl_first_match(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> Ac
                 Cover::Part => (AddrSet::all(), true),
             },
         };
-        let hit = remaining.intersect(&PacketSet::matching(e.protocols, &addrs, e.ports));
-        if hit.is_empty() {
+        if !remaining.meets(e.protocols, &addrs, e.ports) {
             continue;
         }
+        let hit = remaining.intersect(&PacketSet::matching(e.protocols, &addrs, e.ports));
         remaining = remaining.difference(&hit);
         if undecided {
             out.undecided = out.undecided.union(&hit);
@@ -313,7 +313,9 @@ fn sg_egress_uncached(net: &Network, groups: &[String], set: &PacketSet) -> SgOu
         for r in &sg.egress {
             match peer_addrs(net, &r.peer) {
                 Some(a) => {
-                    hits.push(set.intersect(&PacketSet::matching(r.protocols, &a, r.ports)));
+                    if set.meets(r.protocols, &a, r.ports) {
+                        hits.push(set.intersect(&PacketSet::matching(r.protocols, &a, r.ports)));
+                    }
                 }
                 None => {
                     let hit =

@@ -226,7 +226,7 @@ pub fn replies_of(net: &Network, b: &Branch, conns: PacketSet) -> ReplyOutcome {
         hops: Vec::new(),
     };
     let mut passed: Vec<Passed> = Vec::new();
-    for step in b.replies.iter().rev() {
+    for step in b.replies.iter_rev() {
         if conns.is_empty() {
             break;
         }

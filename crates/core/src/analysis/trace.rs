@@ -583,7 +583,7 @@ fn last_source(net: &Network, nb: &Notebook, hops: &[Hop]) -> Source {
 /// One branch of the walk as a part of the trace.
 fn part(net: &Network, nb: &Notebook, b: &Branch, source_port: Option<u16>) -> TracePart {
     let p = b.set.representative().expect("branches are never empty");
-    let mut hops = super::checks::finalize(net, &b.hops, &p);
+    let mut hops = super::checks::finalize(net, &b.hops.to_vec(), &p);
     let mut out = TracePart {
         packets: b.set.clone(),
         packet: p,
@@ -698,10 +698,11 @@ fn trace_reply(net: &Network, b: &Branch, r: Packet) -> ReplyTrace {
     if fate != Fate::Delivered {
         // The steps the reply passed before it stopped: the longest tail of the reply steps (they
         // are taken last first) through which the reply still gets.
-        let n = b.replies.len();
+        let all = b.replies.to_vec();
+        let n = all.len();
         for j in (1..n).rev() {
             let mut part = b.clone();
-            part.replies = b.replies[n - j..].to_vec();
+            part.replies = super::walk::Trail::from_vec(all[n - j..].to_vec());
             let passed = reply::replies_of(net, &part, PacketSet::single(&r));
             if !passed.works.is_empty() {
                 hops = passed.hops;

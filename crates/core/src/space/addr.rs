@@ -260,19 +260,17 @@ pub struct AddrSet {
 }
 
 /// Merges touching or overlapping neighbours of a list sorted by `(family, lo)`.
-fn coalesce_sorted(v: impl IntoIterator<Item = AddrRange>) -> Vec<AddrRange> {
-    let mut out: Vec<AddrRange> = Vec::new();
-    for r in v {
-        if let Some(last) = out.last_mut()
-            && last.family == r.family
-            && last.hi.checked_add(1).is_none_or(|next| r.lo <= next)
-        {
-            last.hi = last.hi.max(r.hi);
-        } else {
-            out.push(r);
+fn coalesce_sorted(mut v: Vec<AddrRange>) -> Vec<AddrRange> {
+    // In place: `last` is the range kept before `cur`, which is dropped when merged into it.
+    v.dedup_by(|cur, last| {
+        let touch =
+            last.family == cur.family && last.hi.checked_add(1).is_none_or(|next| cur.lo <= next);
+        if touch {
+            last.hi = last.hi.max(cur.hi);
         }
-    }
-    out
+        touch
+    });
+    v
 }
 
 /// Walks `a \ b` (both canonical), handing each piece to `emit`; stops early when `emit` returns
@@ -480,7 +478,7 @@ impl AddrSet {
     /// Set intersection (linear sweep).
     pub fn intersect(&self, o: &Self) -> Self {
         let (a, b) = (&self.ranges, &o.ranges);
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(a.len().min(b.len()));
         let (mut i, mut j) = (0, 0);
         while i < a.len() && j < b.len() {
             let (x, y) = (a[i], b[j]);
@@ -502,7 +500,7 @@ impl AddrSet {
         if o.ranges.is_empty() {
             return self.clone();
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.ranges.len() + 1);
         difference_sweep(&self.ranges, &o.ranges, |r| {
             out.push(r);
             true

@@ -272,9 +272,56 @@ fn merge_protos(v: &mut Vec<Cube>) {
     });
 }
 
+/// Up to this many cubes, [`normalise`] first looks for a pair that one of its passes would merge
+/// (quadratic, but no sorting); most lists the walk builds have none.
+const SMALL_SET: usize = 16;
+
+/// Whether one of the merge passes would merge `a` and `b` (the exact conditions of
+/// [`merge_addrs`], [`merge_ports`] and [`merge_protos`], for the two cubes in their sort order).
+fn mergeable(a: &Cube, b: &Cube) -> bool {
+    if a.protos == b.protos && a.ports == b.ports && a.addrs.family == b.addrs.family {
+        let (lo, hi) = if a.addrs <= b.addrs { (a, b) } else { (b, a) };
+        if lo
+            .addrs
+            .hi
+            .checked_add(1)
+            .is_none_or(|next| hi.addrs.lo <= next)
+        {
+            return true;
+        }
+    }
+    if a.protos == b.protos && a.addrs == b.addrs {
+        let (lo, hi) = if a.ports <= b.ports { (a, b) } else { (b, a) };
+        if u32::from(hi.ports.lo) <= u32::from(lo.ports.hi) + 1 {
+            return true;
+        }
+    }
+    a.addrs == b.addrs && a.ports == b.ports
+}
+
+/// Whether any two cubes of `v` are [`mergeable`].
+fn any_mergeable(v: &[Cube]) -> bool {
+    v.iter()
+        .enumerate()
+        .any(|(i, a)| v[i + 1..].iter().any(|b| mergeable(a, b)))
+}
+
 /// Drops empty cubes, coalesces the pairwise-disjoint rest and sorts them canonically.
 fn normalise(mut v: Vec<Cube>) -> Vec<Cube> {
     v.retain(|c| !c.is_empty());
+    if v.len() > 1 && v.len() <= SMALL_SET && !any_mergeable(&v) {
+        // Nothing to coalesce: the passes below would change nothing but the order.
+        if !v.is_sorted_by_key(addr_key) {
+            v.sort_unstable_by_key(addr_key);
+        }
+        return v;
+    }
+    merge_passes(v)
+}
+
+/// The merge passes of [`normalise`], run to a fixed point (or [`MAX_NORMALISE_PASSES`]), then the
+/// canonical order.
+fn merge_passes(mut v: Vec<Cube>) -> Vec<Cube> {
     if v.len() > 1 {
         for _ in 0..MAX_NORMALISE_PASSES {
             let before = v.len();
@@ -417,26 +464,28 @@ impl PacketSet {
         } else {
             ProtoSet::EMPTY
         };
+        // Built directly in canonical form: an address set's ranges are sorted, valid and never
+        // touch, so no two cubes of one protocol group can merge; per range the portless cube
+        // (port 0 only) sorts before the ported one, and the two are one cube when the ports
+        // are just 0 (what `normalise` would make of them; checked in debug builds).
+        let zero = PortRange::single(0);
+        let joined = ports == zero && !ported.is_empty() && !other.is_empty();
         let mut cubes = Vec::with_capacity(addrs.ranges().len() * 2);
         for &r in addrs.ranges() {
-            if !ported.is_empty() {
-                cubes.push(Cube {
-                    protos: ported,
-                    addrs: r,
-                    ports,
-                });
+            if joined {
+                cubes.push(Cube::new(ported.union(&other), r, zero));
+                continue;
             }
             if !other.is_empty() {
-                cubes.push(Cube {
-                    protos: other,
-                    addrs: r,
-                    ports: PortRange::single(0),
-                });
+                cubes.push(Cube::new(other, r, zero));
+            }
+            if !ported.is_empty() {
+                cubes.push(Cube::new(ported, r, ports));
             }
         }
-        PacketSet {
-            cubes: normalise(cubes),
-        }
+        cubes.retain(|c| !c.is_empty());
+        debug_assert_eq!(cubes, normalise(cubes.clone()), "matching is canonical");
+        PacketSet { cubes }
     }
 
     /// The packets of one cube (any cube, even outside U or invalid), intersected with U.
@@ -463,6 +512,26 @@ impl PacketSet {
         } else {
             Self::empty()
         }
+    }
+
+    /// Whether the set shares a packet with `PacketSet::matching(protos, addrs, ports)`, without
+    /// building it (a filter rule that cannot touch the set is skipped for the price of a scan).
+    pub fn meets(&self, protos: ProtoSet, addrs: &AddrSet, ports: PortRange) -> bool {
+        if ports.is_empty() {
+            return false;
+        }
+        let ported = protos.intersect(&ProtoSet::WITH_PORTS);
+        let other = if ports.contains(0) {
+            protos.intersect(&ProtoSet::WITHOUT_PORTS)
+        } else {
+            ProtoSet::EMPTY
+        };
+        // Every cube lies in U: its portless protocols have port 0 only.
+        self.cubes.iter().any(|c| {
+            ((c.protos.overlaps(&ported) && c.ports.overlaps(&ports))
+                || (c.protos.overlaps(&other) && c.ports.contains(0)))
+                && addrs.ranges().iter().any(|r| r.overlaps(&c.addrs))
+        })
     }
 
     /// Set union.
@@ -618,7 +687,7 @@ impl PacketSet {
     /// cube).
     pub fn restrict_addrs(&self, a: &AddrSet) -> Self {
         let rs = a.ranges();
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.cubes.len());
         for c in &self.cubes {
             let start = rs.partition_point(|r| (r.family, r.hi) < (c.addrs.family, c.addrs.lo));
             for r in &rs[start..] {
@@ -918,6 +987,143 @@ mod tests {
         );
         assert_eq!(all6.difference(&top).len(), 2);
         assert_eq!(all6.difference(&bottom).len(), 2);
+    }
+
+    /// A small deterministic generator (xorshift), so the test needs no crate.
+    struct Xs(u64);
+    impl Xs {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    /// The fast path of `normalise` (no mergeable pair: sort only) gives exactly the list the
+    /// merge passes give, on lists built to be mergeable and not: touching and overlapping-free
+    /// address ranges, port ranges and protocol sets over a few values, so that pairs often meet.
+    #[test]
+    fn normalise_fast_path_equals_the_merge_passes() {
+        let mut r = Xs(0x9e37_79b9_7f4a_7c15);
+        let protos = [
+            ProtoSet::single(TCP),
+            ProtoSet::single(UDP),
+            ProtoSet::of(&[TCP, UDP]),
+        ];
+        let (mut fast, mut merged) = (0, 0);
+        for _ in 0..20_000 {
+            // Disjoint cubes: a grid of address blocks × port blocks, each cell at most once.
+            let n = 2 + r.below(SMALL_SET as u64 - 1) as usize;
+            let mut cells = std::collections::BTreeSet::new();
+            let mut v = Vec::new();
+            while v.len() < n {
+                let (a, p, k) = (r.below(6), r.below(4), r.below(3) as usize);
+                // One cube per (address block, port block) cell keeps the list disjoint.
+                if !cells.insert((a, p)) {
+                    if cells.len() >= 24 {
+                        break;
+                    }
+                    continue;
+                }
+                let family = if r.below(5) == 0 {
+                    Family::V6
+                } else {
+                    Family::V4
+                };
+                let gap = r.below(2) as u128; // 0: blocks touch; 1: they do not
+                let lo = a as u128 * (16 + gap);
+                let plo = p as u16 * (100 + r.below(2) as u16);
+                v.push(Cube::new(
+                    protos[k],
+                    AddrRange {
+                        family,
+                        lo,
+                        hi: lo + 15,
+                    },
+                    PortRange::new(plo, plo + 99),
+                ));
+            }
+            // Disjointness holds across families only per (a, p) cell; drop overlaps to be sure.
+            let mut disjoint: Vec<Cube> = Vec::new();
+            for c in v {
+                if disjoint.iter().all(|d| !d.overlaps(&c)) {
+                    disjoint.push(c);
+                }
+            }
+            if any_mergeable(&disjoint) {
+                merged += 1;
+            } else {
+                fast += 1;
+            }
+            assert_eq!(
+                normalise(disjoint.clone()),
+                merge_passes(disjoint.clone()),
+                "{disjoint:?}"
+            );
+        }
+        // Both paths were exercised many times.
+        assert!(
+            fast > 1_000 && merged > 1_000,
+            "fast {fast}, merged {merged}"
+        );
+    }
+
+    /// `meets` agrees with building the set and intersecting, on every mix of ported and portless
+    /// protocols, port ranges with and without port 0, and overlapping or disjoint addresses.
+    #[test]
+    fn meets_agrees_with_intersect() {
+        let sets = [
+            tcp(&["10.0.0.0/16"], 443, 443),
+            PacketSet::matching(
+                ProtoSet::of(&[50, UDP]),
+                &addrs(&["10.0.0.0/24"]),
+                PortRange::ALL,
+            ),
+            PacketSet::matching(
+                ProtoSet::single(ICMP),
+                &addrs(&["::/0"]),
+                PortRange::new(0, 10),
+            ),
+            PacketSet::universe(),
+            PacketSet::empty(),
+        ];
+        let protos = [
+            ProtoSet::single(TCP),
+            ProtoSet::single(50),
+            ProtoSet::of(&[ICMP, 50]),
+            ProtoSet::ALL,
+        ];
+        let ranges = [
+            PortRange::ALL,
+            PortRange::single(0),
+            PortRange::new(1, 442),
+            PortRange::single(443),
+            PortRange::new(1000, 2000),
+        ];
+        let addr_sets = [
+            addrs(&["10.0.0.0/8"]),
+            addrs(&["10.0.1.0/24"]),
+            addrs(&["192.168.0.0/16"]),
+            AddrSet::all(),
+            AddrSet::empty(),
+        ];
+        let mut both = [0, 0];
+        for s in &sets {
+            for p in protos {
+                for r in ranges {
+                    for a in &addr_sets {
+                        let built = !s.intersect(&PacketSet::matching(p, a, r)).is_empty();
+                        assert_eq!(s.meets(p, a, r), built, "{s:?} {p:?} {r:?} {a:?}");
+                        both[usize::from(built)] += 1;
+                    }
+                }
+            }
+        }
+        assert!(both[0] > 50 && both[1] > 50, "{both:?}");
     }
 
     #[test]

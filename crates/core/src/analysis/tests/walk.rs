@@ -366,7 +366,8 @@ fn an_internet_gateway_delivers_ipv4_from_a_public_address_and_records_the_reply
     assert_eq!(s[3], &Step::ToInternet);
     assert_eq!(s.len(), 4);
     // The reply comes back in through the notebook's ACL, matched on the remote address.
-    let [ReplyStep::Acl(rc)] = b[0].replies.as_slice() else {
+    let replies = b[0].replies.to_vec();
+    let [ReplyStep::Acl(rc)] = replies.as_slice() else {
         panic!("one reply ACL expected")
     };
     assert_eq!(

@@ -98,7 +98,7 @@ impl Walker<'_> {
             // address is left to the trace's last step, which does not claim it answers).
             Dest::Anywhere => net
                 .vpcs
-                .get(&ctx.vpc)
+                .get(&*ctx.vpc)
                 .map(|v| v.interface_endpoints.as_slice())
                 .unwrap_or_default()
                 .iter()
@@ -133,7 +133,7 @@ impl Walker<'_> {
                     Code::MissingData,
                     Component::InterfaceEndpoint(ep.id.clone()),
                     Cause::Missing(Missing::EndpointOutsideSubnets {
-                        vpc: ctx.vpc.clone(),
+                        vpc: ctx.vpc.to_string(),
                     }),
                 );
             }
@@ -149,7 +149,7 @@ impl Walker<'_> {
                 }
                 rest = rest.difference(&p);
                 let mut c = ctx.clone();
-                let p = if s.id != c.subnet {
+                let p = if *s.id != *c.subnet {
                     let p = self.cross_out(&mut c, p);
                     self.cross_in(&mut c, p, &s.id)
                 } else {
@@ -163,9 +163,9 @@ impl Walker<'_> {
                 .hops
                 .last()
                 .map(|h| h.at.clone())
-                .unwrap_or_else(|| Component::Vpc(ctx.vpc.clone()));
+                .unwrap_or_else(|| Component::Vpc(ctx.vpc.to_string()));
             let cause = Cause::StaysLocal {
-                vpc: ctx.vpc.clone(),
+                vpc: ctx.vpc.to_string(),
                 packets: rest.clone().into(),
                 service: match self.dest {
                     Dest::Internet | Dest::Anywhere => None,
@@ -180,7 +180,7 @@ impl Walker<'_> {
     /// subnets (none within one subnet), then the endpoint's security groups; what they allow is
     /// delivered, with the reply route lookup from `s` recorded.
     fn endpoint_in_subnet(&mut self, mut c: Ctx, mut p: PacketSet, ep: &Endpoint, s: &Subnet) {
-        if s.id != c.subnet {
+        if *s.id != *c.subnet {
             p = self.cross_out(&mut c, p);
             p = self.cross_in(&mut c, p, &s.id);
         }
@@ -221,7 +221,7 @@ impl Walker<'_> {
             Step::SgIngress { rule: None },
             Probe::SgIngress {
                 groups: ep.groups.clone(),
-                src: c.src.clone(),
+                src: (*c.src).clone(),
             },
         ));
         c.hops.push(hop(

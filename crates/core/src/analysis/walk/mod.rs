@@ -21,6 +21,9 @@ use super::{Block, Code, Hop, Via};
 
 mod endpoints;
 mod nat;
+mod trail;
+
+pub use trail::Trail;
 
 /// What the packets are trying to reach.
 #[derive(Debug, Clone)]
@@ -105,25 +108,26 @@ pub enum End {
 #[derive(Debug, Clone)]
 pub struct Branch {
     pub set: PacketSet,
-    pub hops: Vec<Hop>,
-    pub replies: Vec<ReplyStep>,
+    pub hops: Trail<Hop>,
+    /// Oldest first; replies take them newest first.
+    pub replies: Trail<ReplyStep>,
     pub end: End,
 }
 
 #[derive(Debug, Clone)]
 struct Ctx {
-    subnet: String,
-    vpc: String,
+    subnet: std::sync::Arc<str>,
+    vpc: std::sync::Arc<str>,
     /// The current source (the notebook, or a NAT gateway after translation).
-    src: Source,
+    src: std::sync::Arc<Source>,
     public_v4: bool,
     public_v4_unknown: Option<String>,
     has_v6: bool,
     /// The first gateway the packets went through (a NAT), which names the path.
     first_via: Option<Via>,
-    hops: Vec<Hop>,
-    replies: Vec<ReplyStep>,
-    visited: Vec<String>,
+    hops: Trail<Hop>,
+    replies: Trail<ReplyStep>,
+    visited: Trail<String>,
     nat_ports: bool,
 }
 
@@ -177,12 +181,12 @@ pub fn walk_notebook(net: &Network, nb: &Notebook, set: &PacketSet, dest: &Dest)
         } else {
             ServiceNetworkReason::NoSubnet
         };
-        w.service_network(Vec::new(), set.clone(), why);
+        w.service_network(Trail::default(), set.clone(), why);
         return w.out;
     };
     let Some(subnet) = net.subnets.get(subnet_id) else {
         w.undecided(
-            Vec::new(),
+            Trail::default(),
             set.clone(),
             None,
             Code::MissingData,
@@ -204,7 +208,11 @@ pub fn walk_notebook(net: &Network, nb: &Notebook, set: &PacketSet, dest: &Dest)
         eni_part = set.restrict_addrs(&vpc_cidrs);
         let out = set.difference(&eni_part);
         if !out.is_empty() {
-            w.service_network(Vec::new(), out, ServiceNetworkReason::DirectInternetAccess);
+            w.service_network(
+                Trail::default(),
+                out,
+                ServiceNetworkReason::DirectInternetAccess,
+            );
         }
     }
     if eni_part.is_empty() {
@@ -212,16 +220,16 @@ pub fn walk_notebook(net: &Network, nb: &Notebook, set: &PacketSet, dest: &Dest)
     }
     let o = origin(net, nb);
     let ctx = Ctx {
-        subnet: subnet.id.clone(),
-        vpc: subnet.vpc_id.clone(),
-        src: o.src,
+        subnet: subnet.id.as_str().into(),
+        vpc: subnet.vpc_id.as_str().into(),
+        src: std::sync::Arc::new(o.src),
         public_v4: o.public_v4,
         public_v4_unknown: o.public_v4_unknown,
         has_v6: o.has_v6,
         first_via: None,
-        hops: Vec::new(),
-        replies: Vec::new(),
-        visited: Vec::new(),
+        hops: Trail::default(),
+        replies: Trail::default(),
+        visited: Trail::default(),
         nat_ports: false,
     };
     w.eni(ctx, eni_part, nb);
@@ -239,7 +247,7 @@ fn hop(at: Component, step: Step, probe: Probe) -> Hop {
 }
 
 impl Walker<'_> {
-    fn push(&mut self, ctx_hops: Vec<Hop>, replies: Vec<ReplyStep>, set: PacketSet, end: End) {
+    fn push(&mut self, ctx_hops: Trail<Hop>, replies: Trail<ReplyStep>, set: PacketSet, end: End) {
         if !set.is_empty() {
             self.out.push(Branch {
                 set,
@@ -261,7 +269,7 @@ impl Walker<'_> {
 
     fn undecided(
         &mut self,
-        hops: Vec<Hop>,
+        hops: Trail<Hop>,
         set: PacketSet,
         via: Option<Via>,
         code: Code,
@@ -270,7 +278,7 @@ impl Walker<'_> {
     ) {
         self.push(
             hops,
-            Vec::new(),
+            Trail::default(),
             set,
             End::Undecided {
                 via,
@@ -279,7 +287,7 @@ impl Walker<'_> {
         );
     }
 
-    fn service_network(&mut self, hops: Vec<Hop>, set: PacketSet, why: ServiceNetworkReason) {
+    fn service_network(&mut self, hops: Trail<Hop>, set: PacketSet, why: ServiceNetworkReason) {
         let mut hops = hops;
         hops.push(hop(
             Component::ServiceNetwork,
@@ -288,7 +296,7 @@ impl Walker<'_> {
         ));
         self.push(
             hops,
-            Vec::new(),
+            Trail::default(),
             set,
             End::Delivered {
                 via: Via::ServiceNetwork,
@@ -359,15 +367,15 @@ impl Walker<'_> {
     /// Route `set` with the route table of `ctx.subnet` and follow each route.
     fn route_in(&mut self, ctx: Ctx, set: PacketSet) {
         let net = self.net;
-        let Some(subnet) = net.subnets.get(&ctx.subnet) else {
+        let Some(subnet) = net.subnets.get(&*ctx.subnet) else {
             self.undecided(
                 ctx.hops.clone(),
                 set,
                 None,
                 Code::MissingData,
-                Component::Subnet(ctx.subnet.clone()),
+                Component::Subnet(ctx.subnet.to_string()),
                 Cause::Missing(Missing::Subnet {
-                    subnet: ctx.subnet.clone(),
+                    subnet: ctx.subnet.to_string(),
                     notebooks: false,
                 }),
             );
@@ -434,7 +442,7 @@ impl Walker<'_> {
                 .intersect(&maybe);
             self.push(
                 ctx.hops.clone(),
-                Vec::new(),
+                Trail::default(),
                 contested,
                 End::Undecided {
                     via: None,
@@ -629,7 +637,7 @@ impl Walker<'_> {
                         Code::IgwNotAttached,
                         Component::target(*kind, id),
                         Cause::NotAttached {
-                            vpc: ctx.vpc.clone(),
+                            vpc: ctx.vpc.to_string(),
                         },
                     );
                 }
@@ -659,7 +667,7 @@ impl Walker<'_> {
                         Code::IgwNotAttached,
                         Component::target(*kind, id),
                         Cause::NotAttached {
-                            vpc: ctx.vpc.clone(),
+                            vpc: ctx.vpc.to_string(),
                         },
                     );
                 }

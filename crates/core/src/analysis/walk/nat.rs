@@ -9,7 +9,7 @@ use super::super::evidence::{Cause, Component, Missing, ReplyOf, Step};
 use super::super::explain::Probe;
 use super::super::filters::Source;
 use super::super::{Code, Via};
-use super::{Ctx, End, ReplyStep, RouteReply, Walker, hop};
+use super::{Ctx, End, ReplyStep, RouteReply, Trail, Walker, hop};
 
 impl Walker<'_> {
     pub(super) fn nat(&mut self, mut ctx: Ctx, set: PacketSet, id: &str) {
@@ -29,7 +29,7 @@ impl Walker<'_> {
                 },
             );
         }
-        if ctx.visited.iter().any(|v| v == id) {
+        if ctx.visited.iter_rev().any(|v| v == id) {
             return self.dropped(&ctx, set, Code::RoutingLoop, at, Cause::RoutingLoop);
         }
         let Some(nat_subnet) = nat
@@ -47,7 +47,7 @@ impl Walker<'_> {
             );
         };
         let mut set = set;
-        if nat_subnet != ctx.subnet {
+        if *nat_subnet != *ctx.subnet {
             set = self.cross_out(&mut ctx, set);
             set = self.cross_in(&mut ctx, set, &nat_subnet);
         }
@@ -142,11 +142,11 @@ impl Walker<'_> {
         }));
         ctx.visited.push(id.to_string());
         ctx.first_via = ctx.first_via.or(Some(Via::Target(TargetKind::NatGateway)));
-        ctx.subnet = nat_subnet;
-        ctx.src = Source {
+        ctx.subnet = nat_subnet.as_str().into();
+        ctx.src = std::sync::Arc::new(Source {
             addrs: nat_addrs,
             groups: Vec::new(),
-        };
+        });
         // A public NAT gateway always has an Elastic IP; a private one never does.
         ctx.public_v4 = nat.public;
         ctx.public_v4_unknown = None;
@@ -225,12 +225,16 @@ impl Walker<'_> {
         for mut b in sub.out {
             b.set = nat64::to_v6(&b.set);
             // Replies past the gateway are IPv4 until it translates them back.
-            for r in b.replies.iter_mut().skip(replies_from) {
+            let mut replies = b.replies.to_vec();
+            for r in replies.iter_mut().skip(replies_from) {
                 r.mark_nat64();
             }
-            for h in b.hops.iter_mut().skip(from) {
+            b.replies = Trail::from_vec(replies);
+            let mut hops = b.hops.to_vec();
+            for h in hops.iter_mut().skip(from) {
                 h.probe = Probe::Nat64(Box::new(std::mem::take(&mut h.probe)));
             }
+            b.hops = Trail::from_vec(hops);
             self.out.push(b);
         }
     }
