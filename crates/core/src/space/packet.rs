@@ -319,6 +319,18 @@ fn normalise(mut v: Vec<Cube>) -> Vec<Cube> {
     merge_passes(v)
 }
 
+/// The cubes of an operation on a canonical list: when `cut` is false, every cube was kept whole
+/// or dropped, and a subset of a canonical list in its order is canonical already (no pair of it
+/// can merge, since no pair of the whole list could); otherwise [`normalise`].
+fn renormalise(mut v: Vec<Cube>, cut: bool) -> Vec<Cube> {
+    if cut {
+        return normalise(v);
+    }
+    v.retain(|c| !c.is_empty());
+    debug_assert_eq!(v, normalise(v.clone()), "a subset of a canonical list");
+    v
+}
+
 /// The merge passes of [`normalise`], run to a fixed point (or [`MAX_NORMALISE_PASSES`]), then the
 /// canonical order.
 fn merge_passes(mut v: Vec<Cube>) -> Vec<Cube> {
@@ -583,14 +595,16 @@ impl PacketSet {
             return self.clone();
         }
         let idx = AddrIndex::new(&o.cubes);
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.cubes.len());
         let (mut pieces, mut scratch) = (Vec::new(), Vec::new());
+        let mut cut = false;
         for a in &self.cubes {
             subtract_indexed(a, &idx, &mut pieces, &mut scratch);
+            cut |= !(pieces.is_empty() || (pieces.len() == 1 && pieces[0] == *a));
             out.append(&mut pieces);
         }
         PacketSet {
-            cubes: normalise(out),
+            cubes: renormalise(out, cut),
         }
     }
 
@@ -688,6 +702,7 @@ impl PacketSet {
     pub fn restrict_addrs(&self, a: &AddrSet) -> Self {
         let rs = a.ranges();
         let mut out = Vec::with_capacity(self.cubes.len());
+        let mut cut = false;
         for c in &self.cubes {
             let start = rs.partition_point(|r| (r.family, r.hi) < (c.addrs.family, c.addrs.lo));
             for r in &rs[start..] {
@@ -695,45 +710,48 @@ impl PacketSet {
                     break;
                 }
                 if let Some(addrs) = c.addrs.intersect(r) {
+                    cut |= addrs != c.addrs;
                     out.push(Cube { addrs, ..*c });
                 }
             }
         }
         PacketSet {
-            cubes: normalise(out),
+            cubes: renormalise(out, cut),
         }
     }
 
     /// Keep only packets whose protocol is in `p`.
     pub fn restrict_protos(&self, p: ProtoSet) -> Self {
+        let mut cut = false;
         let out = self
             .cubes
             .iter()
-            .map(|c| Cube {
-                protos: c.protos.intersect(&p),
-                ..*c
+            .map(|c| {
+                let protos = c.protos.intersect(&p);
+                cut |= !protos.is_empty() && protos != c.protos;
+                Cube { protos, ..*c }
             })
             .collect();
         PacketSet {
-            cubes: normalise(out),
+            cubes: renormalise(out, cut),
         }
     }
 
     /// Keep only packets whose port is in `r` (packets of portless protocols have port 0, so they
     /// survive only if `r` contains 0).
     pub fn restrict_ports(&self, r: PortRange) -> Self {
+        let mut cut = false;
         let out = self
             .cubes
             .iter()
             .filter_map(|c| {
-                Some(Cube {
-                    ports: c.ports.intersect(&r)?,
-                    ..*c
-                })
+                let ports = c.ports.intersect(&r)?;
+                cut |= ports != c.ports;
+                Some(Cube { ports, ..*c })
             })
             .collect();
         PacketSet {
-            cubes: normalise(out),
+            cubes: renormalise(out, cut),
         }
     }
 
