@@ -17,6 +17,9 @@
 //!   cover it in part, and the evaluation depends on nothing else about it — see
 //!   `filters::acl_eval`); any other fixed set by its exact ranges.
 //!
+//! A service name's resolution in a VPC is kept the same way, by the VPC, the name and the two
+//! facts it reads (see `resolve::resolve`).
+//!
 //! Outside a run (trace, tests, the fix search's own calls) nothing is cached. A test holds the
 //! cached path equal to the uncached one (`tests/memo.rs` compares `analyze_selected`, which
 //! runs with the cache, with `analyze_each`, which runs without).
@@ -31,6 +34,7 @@ use crate::model::AclEntry;
 use crate::space::{AddrSet, Cube, PacketSet};
 
 use super::filters::{AclOutcome, AddrRole, RouteSplit, SgOutcome};
+use super::resolve::Resolution;
 
 /// How an ACL evaluation's fixed address is keyed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +63,16 @@ struct RouteKey {
     set: Vec<Cube>,
 }
 
+/// A service name's resolution in a VPC: it depends on the VPC, the name, whether DNS is assumed
+/// and whether the source has IPv6 (`resolve::resolve`), never on the subnet or the notebook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ResolveKey {
+    vpc: String,
+    name: String,
+    assume_dns: bool,
+    has_v6: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct SgKey {
     groups: Vec<String>,
@@ -69,7 +83,7 @@ struct SgKey {
 /// data, nothing an attacker chooses to collide, and SipHash over cube lists cost more than the
 /// evaluations it saved.
 #[derive(Default, Clone, Copy)]
-struct Fx(u64);
+pub(crate) struct Fx(u64);
 
 impl Fx {
     fn add(&mut self, w: u64) {
@@ -112,13 +126,17 @@ impl std::hash::Hasher for Fx {
 /// Entries by the hash of their key, each bucket holding the owned keys that share it: a lookup
 /// hashes and compares the *borrowed* arguments, and copies them into an owned key only when it
 /// misses (copying the packet set on every lookup cost more than most evaluations).
-type Table<K, V> = HashMap<u64, Vec<(K, Arc<V>)>, std::hash::BuildHasherDefault<Fx>>;
+type Table<K, V> = HashMap<u64, Vec<(K, Arc<V>)>, FxBuild>;
+
+/// Hash maps and sets of the run's own data use [`Fx`].
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<Fx>;
 
 #[derive(Default)]
 struct Tables {
     acl: Table<AclKey, AclOutcome>,
     route: Table<RouteKey, RouteSplit>,
     sg: Table<SgKey, SgOutcome>,
+    resolve: Table<ResolveKey, Resolution>,
 }
 
 struct State {
@@ -342,6 +360,37 @@ pub(crate) fn sg(
         || SgKey {
             groups: groups.to_vec(),
             set: set.cubes().to_vec(),
+        },
+        compute,
+    )
+}
+
+pub(crate) fn resolution(
+    vpc: &str,
+    name: &str,
+    assume_dns: bool,
+    has_v6: bool,
+    compute: impl FnOnce() -> Resolution,
+) -> Arc<Resolution> {
+    use std::hash::Hash;
+    cached(
+        |t| &mut t.resolve,
+        || {
+            hash_of(|h| {
+                vpc.hash(h);
+                name.hash(h);
+                assume_dns.hash(h);
+                has_v6.hash(h);
+            })
+        },
+        |k: &ResolveKey| {
+            k.vpc == vpc && k.name == name && k.assume_dns == assume_dns && k.has_v6 == has_v6
+        },
+        || ResolveKey {
+            vpc: vpc.to_string(),
+            name: name.to_string(),
+            assume_dns,
+            has_v6,
         },
         compute,
     )

@@ -65,12 +65,12 @@ enum SourceKey {
 
 /// Every prefix the analysis may compare a source address with.
 pub struct Placements {
-    registered: HashSet<IpNet>,
+    registered: HashSet<IpNet, super::cache::FxBuild>,
 }
 
 impl Placements {
     pub fn new(net: &Network) -> Placements {
-        let mut r: HashSet<IpNet> = HashSet::new();
+        let mut r: HashSet<IpNet, super::cache::FxBuild> = HashSet::default();
         let mut add = |n: &IpNet| {
             r.insert(n.trunc());
         };

@@ -214,7 +214,7 @@ pub fn analyze_selected(net: &Network, cfg: &Config, selected: &dyn Fn(&str) -> 
         .map(|nb| placements.key(net, nb))
         .collect();
     // The first notebook of each placement, in input order.
-    let mut first_of: HashMap<&memo::Key, usize> = HashMap::new();
+    let mut first_of: HashMap<&memo::Key, usize, cache::FxBuild> = HashMap::default();
     let mut firsts: Vec<usize> = Vec::new();
     let rep: Vec<usize> = keys
         .iter()
@@ -228,7 +228,7 @@ pub fn analyze_selected(net: &Network, cfg: &Config, selected: &dyn Fn(&str) -> 
         .collect();
     // Filter evaluations are memoised across placements for the length of this run ([`cache`]).
     let run = cache::new_run();
-    let computed: HashMap<usize, (NotebookVerdicts, Vec<bool>)> = firsts
+    let computed: HashMap<usize, (NotebookVerdicts, Vec<bool>), cache::FxBuild> = firsts
         .par_iter()
         .map(|&i| {
             let v = cache::run(run, || analyze_notebook(net, chosen[i], cfg));

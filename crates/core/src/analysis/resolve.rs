@@ -121,11 +121,27 @@ pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Re
     let Some(vpc) = nb.vpc_id.as_ref().and_then(|v| net.vpcs.get(v)) else {
         return outside_vpc(net, nb, name);
     };
+    // Within the VPC nothing else of the notebook counts: one resolution per VPC, name, DNS
+    // assumption and IPv6 source, kept for the length of an analysis run.
+    let has_v6 = origin(net, nb).has_v6;
+    let r = super::cache::resolution(&vpc.id, name, assume_dns, has_v6, || {
+        resolve_in_vpc(net, vpc, name, assume_dns, has_v6)
+    });
+    (*r).clone()
+}
+
+/// [`resolve`] for a notebook in `vpc` whose source has IPv6 when `has_v6`.
+fn resolve_in_vpc(
+    net: &Network,
+    vpc: &Vpc,
+    name: &str,
+    assume_dns: bool,
+    has_v6: bool,
+) -> Resolution {
     let candidates: Vec<&Endpoint> = net.interface_endpoints(&vpc.id, name).collect();
     if let Some(silent) = resolver_silent(net, vpc, &candidates, name, assume_dns) {
         return silent;
     }
-    let has_v6 = origin(net, nb).has_v6;
     let found = match endpoint_records(net, vpc, &candidates, name, has_v6) {
         Ok(found) => found,
         Err(undecided) => return *undecided,
