@@ -44,20 +44,63 @@ fn bad(key: &'static str, id: &str, field: impl Into<String>, message: String) -
     }
 }
 
-fn parse_net(key: &'static str, id: &str, field: &str, s: &str) -> Result<IpNet, ConvertError> {
+/// A field's name in an error message, or what builds it: hot loops pass a closure, so that the
+/// name is formatted only when a value is wrong.
+pub(super) trait Field {
+    fn name(self) -> String;
+}
+
+impl Field for &str {
+    fn name(self) -> String {
+        self.to_string()
+    }
+}
+
+impl Field for &String {
+    fn name(self) -> String {
+        self.clone()
+    }
+}
+
+impl<F: FnOnce() -> String> Field for F {
+    fn name(self) -> String {
+        self()
+    }
+}
+
+fn parse_net(
+    key: &'static str,
+    id: &str,
+    field: impl Field,
+    s: &str,
+) -> Result<IpNet, ConvertError> {
     s.trim().parse::<IpNet>().map(|n| n.trunc()).or_else(|_| {
         // A bare address is a host route.
-        s.trim()
-            .parse::<IpAddr>()
-            .map(IpNet::from)
-            .map_err(|_| bad(key, id, field, format!("\"{s}\" is not a CIDR block")))
+        s.trim().parse::<IpAddr>().map(IpNet::from).map_err(|_| {
+            bad(
+                key,
+                id,
+                field.name(),
+                format!("\"{s}\" is not a CIDR block"),
+            )
+        })
     })
 }
 
-fn parse_ip(key: &'static str, id: &str, field: &str, s: &str) -> Result<IpAddr, ConvertError> {
-    s.trim()
-        .parse::<IpAddr>()
-        .map_err(|_| bad(key, id, field, format!("\"{s}\" is not an IP address")))
+fn parse_ip(
+    key: &'static str,
+    id: &str,
+    field: impl Field,
+    s: &str,
+) -> Result<IpAddr, ConvertError> {
+    s.trim().parse::<IpAddr>().map_err(|_| {
+        bad(
+            key,
+            id,
+            field.name(),
+            format!("\"{s}\" is not an IP address"),
+        )
+    })
 }
 
 fn is_active_state(s: Option<&aws::StateObj>, ok: &[&str]) -> bool {
@@ -91,20 +134,30 @@ pub fn convert(snap: &Snapshot) -> Result<Network, ConvertError> {
     };
     let net_ = &mut net;
     let mut d = Diags::default();
-    incomplete(snap, net_, &mut d);
-    planned(snap, net_, &mut d);
-    network::vpcs(snap, net_, &mut d)?;
-    network::resolve_dns_servers(snap, net_, &mut d);
-    let assoc = network::route_tables(snap, net_)?;
-    let explicit_acl = network::acls(snap, net_)?;
-    network::subnets(snap, net_, &mut d, &assoc.subnets, &explicit_acl)?;
-    resources::gateways(snap, net_, &mut d, &assoc.edges);
-    resources::nat_gateways(snap, net_, &mut d)?;
-    resources::prefix_lists(snap, net_)?;
-    resources::interfaces(snap, net_)?;
-    studio::instances(snap, net_)?;
-    resources::endpoints(snap, net_, &mut d);
-    network::security_groups(snap, net_)?;
+    // Security groups read nothing else and nothing before them reads them: they are converted
+    // beside the rest. Their error, if any, counts only after every earlier step's (the order of
+    // a conversion one step after another).
+    let (groups, rest) = rayon::join(
+        || network::security_groups(snap),
+        || -> Result<(), ConvertError> {
+            incomplete(snap, net_, &mut d);
+            planned(snap, net_, &mut d);
+            network::vpcs(snap, net_, &mut d)?;
+            network::resolve_dns_servers(snap, net_, &mut d);
+            let assoc = network::route_tables(snap, net_)?;
+            let explicit_acl = network::acls(snap, net_)?;
+            network::subnets(snap, net_, &mut d, &assoc.subnets, &explicit_acl)?;
+            resources::gateways(snap, net_, &mut d, &assoc.edges);
+            resources::nat_gateways(snap, net_, &mut d)?;
+            resources::prefix_lists(snap, net_)?;
+            resources::interfaces(snap, net_)?;
+            studio::instances(snap, net_)?;
+            resources::endpoints(snap, net_, &mut d);
+            Ok(())
+        },
+    );
+    rest?;
+    net_.security_groups = groups?;
     resources::notebooks(snap, net_, &mut d);
     studio::studio(snap, net_, &mut d);
     references(net_, &mut d);

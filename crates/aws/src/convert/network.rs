@@ -10,7 +10,7 @@ use ipnet::IpNet;
 use vpcreach_core::codes::Code;
 use vpcreach_core::model::*;
 
-use super::{ConvertError, Diags, bad, is_active_state, parse_net};
+use super::{ConvertError, Diags, Field, bad, is_active_state, parse_net};
 use crate::snapshot::{self as aws, Snapshot, name_tag};
 use vpcreach_core::space::{ICMP, ICMPV6, PortRange, ProtoSet, TCP, UDP};
 
@@ -258,23 +258,21 @@ pub(super) fn subnets(
 }
 
 /// Security groups: one rule per address source of each permission.
-pub(super) fn security_groups(snap: &Snapshot, net: &mut Network) -> Result<(), ConvertError> {
-    // Security groups.
+/// The security groups, by ID. Reads nothing else, so conversion runs it beside the rest.
+pub(super) fn security_groups(
+    snap: &Snapshot,
+) -> Result<BTreeMap<String, SecurityGroup>, ConvertError> {
+    let mut out = BTreeMap::new();
     for g in &snap.security_groups {
         let mut ingress = Vec::new();
         let mut egress = Vec::new();
         for (i, p) in g.ip_permissions.iter().enumerate() {
-            sg_rules(&g.group_id, &format!("IpPermissions[{i}]"), p, &mut ingress)?;
+            sg_rules(&g.group_id, "IpPermissions", i, p, &mut ingress)?;
         }
         for (i, p) in g.ip_permissions_egress.iter().enumerate() {
-            sg_rules(
-                &g.group_id,
-                &format!("IpPermissionsEgress[{i}]"),
-                p,
-                &mut egress,
-            )?;
+            sg_rules(&g.group_id, "IpPermissionsEgress", i, p, &mut egress)?;
         }
-        net.security_groups.insert(
+        out.insert(
             g.group_id.clone(),
             SecurityGroup {
                 id: g.group_id.clone(),
@@ -285,7 +283,7 @@ pub(super) fn security_groups(snap: &Snapshot, net: &mut Network) -> Result<(), 
             },
         );
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Each VPC's resolver from its DHCP option set (DESIGN §3): AmazonProvidedDNS (or the Route 53
@@ -480,7 +478,7 @@ fn convert_route(
 pub(super) fn rule_ports(
     key: &'static str,
     id: &str,
-    field: &str,
+    field: impl Field,
     protos: &ProtoSet,
     from: Option<i64>,
     to: Option<i64>,
@@ -496,13 +494,13 @@ pub(super) fn rule_ports(
             (Some(t), _) if t > 255 => Err(bad(
                 key,
                 id,
-                field,
+                field.name(),
                 format!("ICMP type {t} is out of range"),
             )),
             (Some(_), Some(c)) if c > 255 => Err(bad(
                 key,
                 id,
-                field,
+                field.name(),
                 format!("ICMP code {c} is out of range"),
             )),
             (Some(t), None) => Ok(PortRange::new((t as u16) << 8, ((t as u16) << 8) | 0xff)),
@@ -523,7 +521,7 @@ pub(super) fn rule_ports(
         (f, t) => Err(bad(
             key,
             id,
-            field,
+            field.name(),
             format!("port range {f:?}..{t:?} is not valid"),
         )),
     }
@@ -532,24 +530,28 @@ pub(super) fn rule_ports(
 fn parse_protocol(
     key: &'static str,
     id: &str,
-    field: &str,
+    field: impl Field,
     s: &str,
 ) -> Result<ProtoSet, ConvertError> {
-    ProtoSet::parse_aws(s).ok_or_else(|| bad(key, id, field, format!("\"{s}\" is not a protocol")))
+    ProtoSet::parse_aws(s)
+        .ok_or_else(|| bad(key, id, field.name(), format!("\"{s}\" is not a protocol")))
 }
 
+/// The rules of permission `n` of list `list` (`IpPermissions`, `IpPermissionsEgress`).
 fn sg_rules(
     gid: &str,
-    at: &str,
+    list: &str,
+    n: usize,
     p: &aws::IpPermission,
     out: &mut Vec<SgRule>,
 ) -> Result<(), ConvertError> {
     let key = "SecurityGroups";
-    let protocols = parse_protocol(key, gid, &format!("{at}.IpProtocol"), &p.ip_protocol)?;
+    let at = || format!("{list}[{n}]");
+    let protocols = parse_protocol(key, gid, || format!("{}.IpProtocol", at()), &p.ip_protocol)?;
     let ports = rule_ports(
         key,
         gid,
-        &format!("{at}.FromPort"),
+        || format!("{}.FromPort", at()),
         &protocols,
         p.from_port,
         p.to_port,
@@ -562,14 +564,19 @@ fn sg_rules(
         })
     };
     for (i, r) in p.ip_ranges.iter().enumerate() {
-        let n = parse_net(key, gid, &format!("{at}.IpRanges[{i}].CidrIp"), &r.cidr_ip)?;
+        let n = parse_net(
+            key,
+            gid,
+            || format!("{}.IpRanges[{i}].CidrIp", at()),
+            &r.cidr_ip,
+        )?;
         push(SgPeer::Cidr(n));
     }
     for (i, r) in p.ipv6_ranges.iter().enumerate() {
         let n = parse_net(
             key,
             gid,
-            &format!("{at}.Ipv6Ranges[{i}].CidrIpv6"),
+            || format!("{}.Ipv6Ranges[{i}].CidrIpv6", at()),
             &r.cidr_ipv6,
         )?;
         push(SgPeer::Cidr(n));
@@ -582,7 +589,7 @@ fn sg_rules(
             bad(
                 key,
                 gid,
-                format!("{at}.UserIdGroupPairs[{i}].GroupId"),
+                format!("{}.UserIdGroupPairs[{i}].GroupId", at()),
                 "missing".into(),
             )
         })?;
@@ -597,14 +604,14 @@ fn convert_acl_entry(
     e: &aws::NetworkAclEntry,
 ) -> Result<AclEntry, ConvertError> {
     let key = "NetworkAcls";
-    let at = format!("Entries[{i}]");
-    let protocols = parse_protocol(key, acl, &format!("{at}.Protocol"), &e.protocol)?;
+    let at = || format!("Entries[{i}]");
+    let protocols = parse_protocol(key, acl, || format!("{}.Protocol", at()), &e.protocol)?;
     let ports = if protocols == ProtoSet::single(ICMP) || protocols == ProtoSet::single(ICMPV6) {
         let tc = e.icmp_type_code.clone().unwrap_or_default();
         rule_ports(
             key,
             acl,
-            &format!("{at}.IcmpTypeCode"),
+            || format!("{}.IcmpTypeCode", at()),
             &protocols,
             tc.r#type,
             tc.code,
@@ -614,20 +621,20 @@ fn convert_acl_entry(
         rule_ports(
             key,
             acl,
-            &format!("{at}.PortRange"),
+            || format!("{}.PortRange", at()),
             &protocols,
             pr.from,
             pr.to,
         )?
     };
     let cidr = match (&e.cidr_block, &e.ipv6_cidr_block) {
-        (Some(c), _) => parse_net(key, acl, &format!("{at}.CidrBlock"), c)?,
-        (None, Some(c)) => parse_net(key, acl, &format!("{at}.Ipv6CidrBlock"), c)?,
+        (Some(c), _) => parse_net(key, acl, || format!("{}.CidrBlock", at()), c)?,
+        (None, Some(c)) => parse_net(key, acl, || format!("{}.Ipv6CidrBlock", at()), c)?,
         (None, None) => {
             return Err(bad(
                 key,
                 acl,
-                at,
+                at(),
                 "the entry has neither CidrBlock nor Ipv6CidrBlock".into(),
             ));
         }
@@ -639,7 +646,7 @@ fn convert_acl_entry(
             return Err(bad(
                 key,
                 acl,
-                format!("{at}.RuleAction"),
+                format!("{}.RuleAction", at()),
                 format!("\"{other}\" is neither allow nor deny"),
             ));
         }
