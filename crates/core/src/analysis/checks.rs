@@ -31,8 +31,12 @@ fn push_unique(v: &mut Vec<Block>, b: Block) {
 }
 
 /// Fill in each hop's rule for the witness packet (also `trace`'s hops for its one packet).
-pub(crate) fn finalize(net: &Network, hops: &[Hop], p: &Packet) -> Vec<Hop> {
-    hops.iter()
+pub(crate) fn finalize<'a>(
+    net: &Network,
+    hops: impl IntoIterator<Item = &'a Hop>,
+    p: &Packet,
+) -> Vec<Hop> {
+    hops.into_iter()
         .map(|h| {
             let mut h = h.clone();
             let matched = explain::matched_rule(net, &h.probe, p);
@@ -126,7 +130,7 @@ pub fn internet(net: &Network, nb: &Notebook) -> Verdict {
             private: false,
             via: Some(via),
             witness: Some(Witness::of(&w, None)),
-            path: finalize(net, &b.hops.to_vec(), &w),
+            path: finalize(net, b.hops.iter(), &w),
             blocked_by: Vec::new(),
             unknown_because: unknown,
             vias: vias.into_iter().collect(),
@@ -140,7 +144,7 @@ pub fn internet(net: &Network, nb: &Notebook) -> Verdict {
             via,
             witness: w.map(|w| Witness::of(&w, None)),
             path: w
-                .map(|w| finalize(net, &b.hops.to_vec(), &w))
+                .map(|w| finalize(net, b.hops.iter(), &w))
                 .unwrap_or_default(),
             blocked_by: blocked,
             unknown_because: unknown,
@@ -293,7 +297,7 @@ fn connect_to(
                 destination: c.destination,
                 port: 443,
             };
-            let mut path = finalize(net, &b.hops.to_vec(), &fwd);
+            let mut path = finalize(net, b.hops.iter(), &fwd);
             path.extend(reply_hops.iter().cloned());
             (Some(Witness::of(&fwd, Some(c.port))), path, Some(*via))
         }

@@ -554,11 +554,13 @@ fn route_split_uncached(net: &Network, rt: &RouteTable, set: &PacketSet) -> Rout
         if remaining.is_empty() {
             break;
         }
-        let hit = remaining.restrict_addrs(&AddrSet::from_nets(&nets));
+        let group = AddrSet::from_nets(&nets);
+        let hit = remaining.restrict_addrs(&group);
         if hit.is_empty() {
             continue;
         }
-        remaining = remaining.difference(&hit);
+        // remaining \ hit, as a restriction (hit is `remaining` on the group's addresses).
+        remaining = remaining.restrict_addrs(&group.complement());
         per_route[i] = per_route[i].union(&hit);
     }
     RouteSplit {

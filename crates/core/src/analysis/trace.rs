@@ -583,7 +583,7 @@ fn last_source(net: &Network, nb: &Notebook, hops: &[Hop]) -> Source {
 /// One branch of the walk as a part of the trace.
 fn part(net: &Network, nb: &Notebook, b: &Branch, source_port: Option<u16>) -> TracePart {
     let p = b.set.representative().expect("branches are never empty");
-    let mut hops = super::checks::finalize(net, &b.hops.to_vec(), &p);
+    let mut hops = super::checks::finalize(net, b.hops.iter(), &p);
     let mut out = TracePart {
         packets: b.set.clone(),
         packet: p,
