@@ -4,6 +4,10 @@
 //! `cargo bench --bench analyze` prints one line per size; `VPCREACH_BENCH_COPIES=50,200` changes the
 //! sizes. Figures are printed, never asserted: speed targets live here, not in tests.
 
+// The allocator the CLI uses, so in-process phases measure what `vpcreach analyze` does.
+#[global_allocator]
+static ALLOCATOR: vpcreach::alloc::Allocator = vpcreach::alloc::Allocator;
+
 use std::path::Path;
 use std::time::Instant;
 

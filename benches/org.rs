@@ -13,6 +13,10 @@
 //! `VPCREACH_BENCH_RUNS=3` repeats each in-process phase and keeps the fastest. Figures are
 //! printed, never asserted. The generated data is deleted afterwards.
 
+// The allocator the CLI uses, so in-process phases measure what `vpcreach analyze` does.
+#[global_allocator]
+static ALLOCATOR: vpcreach::alloc::Allocator = vpcreach::alloc::Allocator;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -7,6 +7,8 @@
 //! (exhaustive verdicts with evidence) → [`report`] → [`render`] (every output format); [`iac`]
 //! reads Terraform plans and CloudFormation templates into the planned state (a snapshot).
 
+pub mod alloc;
+
 pub use vpcreach_core::{analysis, assess, codes, diff, model, regions, report, space};
 pub use vpcreach_fix as fix;
 pub use vpcreach_iac as iac;

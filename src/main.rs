@@ -17,7 +17,7 @@ use vpcreach::report::{self, Judgement, Profile};
 use vpcreach::{aws, iac, model};
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: vpcreach::alloc::Allocator = vpcreach::alloc::Allocator;
 
 #[derive(Parser, Debug)]
 #[command(
