@@ -18,7 +18,7 @@
 //!   `filters::acl_eval`); any other fixed set by its exact ranges.
 //!
 //! A service name's resolution in a VPC is kept the same way, by the VPC, the name and the two
-//! facts it reads (see `resolve::resolve`).
+//! facts it reads (see `resolve::resolve`); the analysed notebook's origin once per task.
 //!
 //! Outside a run (trace, tests, the fix search's own calls) nothing is cached. A test holds the
 //! cached path equal to the uncached one (`tests/memo.rs` compares `analyze_selected`, which
@@ -30,11 +30,12 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::model::AclEntry;
+use crate::model::{AclEntry, Network, Notebook};
 use crate::space::{AddrSet, Cube, PacketSet};
 
 use super::filters::{AclOutcome, AddrRole, RouteSplit, SgOutcome};
 use super::resolve::Resolution;
+use super::walk::Origin;
 
 /// How an ACL evaluation's fixed address is keyed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +145,26 @@ struct State {
     run: u64,
     active: bool,
     tables: Tables,
+    /// The origin of the notebook the current task analyses (see [`origin`]).
+    origin: Option<(OriginKey, Origin)>,
+}
+
+/// What [`walk::origin`](super::walk::origin) reads of a notebook, and the network it reads.
+#[derive(PartialEq, Eq)]
+struct OriginKey {
+    net: usize,
+    interface: Option<String>,
+    subnet: Option<String>,
+    groups: Vec<String>,
+}
+
+impl OriginKey {
+    fn matches(&self, net: &Network, nb: &Notebook) -> bool {
+        self.net == net as *const Network as usize
+            && self.interface == nb.interface_id
+            && self.subnet == nb.subnet_id
+            && self.groups == nb.security_groups
+    }
 }
 
 thread_local! {
@@ -162,12 +183,16 @@ pub(crate) fn run<R>(run: u64, f: impl FnOnce() -> R) -> R {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         match s.as_mut() {
-            Some(st) if st.run == run => st.active = true,
+            Some(st) if st.run == run => {
+                st.active = true;
+                st.origin = None;
+            }
             _ => {
                 *s = Some(State {
                     run,
                     active: true,
                     tables: Tables::default(),
+                    origin: None,
                 })
             }
         }
@@ -232,6 +257,37 @@ fn cached<K, V>(
             v
         }
     }
+}
+
+/// The notebook's origin (its interface's addresses and facts, its groups), computed once per
+/// task: every check of the notebook walks from it, and finding the interface and subnet by name
+/// in an organisation's maps cost more than the walks' own first steps. Keyed by the fields the
+/// computation reads and the network's address (borrowed for the whole run), compared by value.
+pub(crate) fn origin(net: &Network, nb: &Notebook, compute: impl FnOnce() -> Origin) -> Origin {
+    let hit = STATE.with(|s| {
+        let s = s.borrow();
+        let st = s.as_ref().filter(|st| st.active)?;
+        st.origin
+            .as_ref()
+            .filter(|(k, _)| k.matches(net, nb))
+            .map(|(_, o)| o.clone())
+    });
+    if let Some(o) = hit {
+        return o;
+    }
+    let o = compute();
+    STATE.with(|s| {
+        if let Some(st) = s.borrow_mut().as_mut().filter(|st| st.active) {
+            let key = OriginKey {
+                net: net as *const Network as usize,
+                interface: nb.interface_id.clone(),
+                subnet: nb.subnet_id.clone(),
+                groups: nb.security_groups.clone(),
+            };
+            st.origin = Some((key, o.clone()));
+        }
+    });
+    o
 }
 
 fn hash_of(f: impl FnOnce(&mut Fx)) -> u64 {

@@ -116,8 +116,10 @@ impl Walker<'_> {
             rest = rest.difference(&part);
             // Per destination subnet: the ACLs between the two subnets, then the endpoint's SGs.
             let mut remaining = part;
-            let subnets: Vec<&Subnet> = net.vpc_subnets(&ctx.vpc).collect();
-            for s in subnets {
+            for s in net.vpc_subnets(&ctx.vpc) {
+                if remaining.is_empty() {
+                    break;
+                }
                 let p = remaining.restrict_addrs(&AddrSet::from_nets(s.cidrs.iter()));
                 if p.is_empty() {
                     continue;
@@ -141,8 +143,10 @@ impl Walker<'_> {
         if matches!(self.dest, Dest::Anywhere) && !rest.is_empty() {
             // A trace to an address in the VPC: delivered to the subnet that holds it, past the
             // ACLs between the two subnets (none within one subnet).
-            let subnets: Vec<&Subnet> = net.vpc_subnets(&ctx.vpc).collect();
-            for s in subnets {
+            for s in net.vpc_subnets(&ctx.vpc) {
+                if rest.is_empty() {
+                    break;
+                }
                 let p = rest.restrict_addrs(&AddrSet::from_nets(s.cidrs.iter()));
                 if p.is_empty() {
                     continue;

@@ -132,6 +132,7 @@ struct Ctx {
 }
 
 /// The notebook as the walk sees it.
+#[derive(Debug, Clone)]
 pub struct Origin {
     pub src: Source,
     pub public_v4: bool,
@@ -142,6 +143,10 @@ pub struct Origin {
 
 /// The notebook's source facts: addresses, groups, public IPv4, IPv6.
 pub fn origin(net: &Network, nb: &Notebook) -> Origin {
+    super::cache::origin(net, nb, || origin_uncached(net, nb))
+}
+
+fn origin_uncached(net: &Network, nb: &Notebook) -> Origin {
     let eni = nb.interface_id.as_ref().and_then(|i| net.interfaces.get(i));
     let subnet = nb.subnet_id.as_ref().and_then(|s| net.subnets.get(s));
     let addrs = crate::model::notebook_private_addrs(net, nb);
@@ -683,7 +688,7 @@ impl Walker<'_> {
                         },
                     );
                 }
-                let v6 = set.difference(&v4);
+                let v6 = set.restrict_addrs(&AddrSet::all_of(Family::V6));
                 let v6 = self.cross_out(&mut ctx, v6);
                 self.public_exit(
                     ctx,
@@ -740,7 +745,7 @@ impl Walker<'_> {
             return;
         }
         let v4 = set.restrict_addrs(&AddrSet::all_of(Family::V4));
-        let v6 = set.difference(&v4);
+        let v6 = set.restrict_addrs(&AddrSet::all_of(Family::V6));
         let mut ok = PacketSet::empty();
         if !v4.is_empty() {
             if ctx.public_v4 {
