@@ -331,6 +331,34 @@ fn renormalise(mut v: Vec<Cube>, cut: bool) -> Vec<Cube> {
     v
 }
 
+/// The cubes of a canonical list whose address ranges were cut by a canonical [`AddrSet`]
+/// ([`PacketSet::restrict_addrs`]). Only cubes left with *equal* address ranges can have become
+/// mergeable: two pieces with equal protocols and ports were either one cube's pieces, cut by
+/// ranges that do not touch (an `AddrSet`'s ranges are coalesced), or pieces of two cubes whose
+/// ranges did not touch (else the list was not canonical) — so no address merge arises, and port or
+/// protocol merges need equal addresses. So: sort canonically, look for a mergeable pair within
+/// each run of equal addresses (a few cubes), and run the merge passes only if there is one.
+fn renormalise_cut_addrs(mut v: Vec<Cube>) -> Vec<Cube> {
+    v.retain(|c| !c.is_empty());
+    if !v.is_sorted_by_key(addr_key) {
+        v.sort_unstable_by_key(addr_key);
+    }
+    let mut start = 0;
+    while start < v.len() {
+        let end = start + v[start..].partition_point(|c| c.addrs == v[start].addrs);
+        if end - start > 1 && any_mergeable(&v[start..end]) {
+            return merge_passes(v);
+        }
+        start = end;
+    }
+    debug_assert_eq!(
+        v,
+        normalise(v.clone()),
+        "cut by addresses, canonical without merging"
+    );
+    v
+}
+
 /// The merge passes of [`normalise`], run to a fixed point (or [`MAX_NORMALISE_PASSES`]), then the
 /// canonical order.
 fn merge_passes(mut v: Vec<Cube>) -> Vec<Cube> {
@@ -716,7 +744,11 @@ impl PacketSet {
             }
         }
         PacketSet {
-            cubes: renormalise(out, cut),
+            cubes: if cut {
+                renormalise_cut_addrs(out)
+            } else {
+                renormalise(out, false)
+            },
         }
     }
 
