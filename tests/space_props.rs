@@ -286,6 +286,36 @@ proptest! {
         }
     }
 
+    /// `within` is exactly "a subset of the rule's set", and `intersect_matching` gives the
+    /// intersection's own cube list (debug builds also check that inside), for rules drawn from
+    /// the set's own cubes (so that the set often lies within) and at random.
+    #[test]
+    fn within_is_subset_of_matching(a in arb_set(), c in arb_cube(), cs in proptest::collection::vec(arb_cube(), 1..4), own in 0u8..8) {
+        // Each dimension of the rule is the set's own span (bit set) or drawn at random, so that
+        // each of the three checks decides the answer in some cases.
+        let span_protos = a.cubes().iter().fold(ProtoSet::EMPTY, |p, x| p.union(&x.protos));
+        let span_ports = a.cubes().iter().fold(None, |r: Option<PortRange>, x| Some(match r {
+            None => x.ports,
+            Some(r) => PortRange { lo: r.lo.min(x.ports.lo), hi: r.hi.max(x.ports.hi) },
+        }));
+        let protos = if own & 1 != 0 { span_protos } else { c.protos };
+        let addrs = if own & 2 != 0 {
+            AddrSet::from_ranges(a.cubes().iter().map(|x| x.addrs))
+        } else {
+            AddrSet::from_ranges(cs.iter().map(|x| x.addrs))
+        };
+        let ports = match span_ports {
+            Some(p) if own & 4 != 0 => p,
+            _ => c.ports,
+        };
+        let m = PacketSet::matching(protos, &addrs, ports);
+        prop_assert_eq!(a.within(protos, &addrs, ports), a.is_subset(&m));
+        let fast = a.intersect_matching(protos, &addrs, ports);
+        check_invariant(&fast)?;
+        let slow = a.intersect(&m);
+        prop_assert_eq!(fast.cubes(), slow.cubes());
+    }
+
     #[test]
     fn restrictions_are_intersections(a in arb_set(), c in arb_cube(), ps in arb_packets()) {
         let addrs = AddrSet::from_ranges([c.addrs]);

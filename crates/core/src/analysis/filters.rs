@@ -163,8 +163,12 @@ fn acl_first_match(entries: &[AclEntry], set: &PacketSet, role: &AddrRole) -> Ac
         if !remaining.meets(e.protocols, &addrs, e.ports) {
             continue;
         }
-        let hit = remaining.intersect(&PacketSet::matching(e.protocols, &addrs, e.ports));
-        remaining = remaining.difference(&hit);
+        let hit = remaining.intersect_matching(e.protocols, &addrs, e.ports);
+        remaining = if hit.cubes() == remaining.cubes() {
+            PacketSet::empty()
+        } else {
+            remaining.difference(&hit)
+        };
         if undecided {
             out.undecided = out.undecided.union(&hit);
         } else if e.allow {
@@ -314,7 +318,7 @@ fn sg_egress_uncached(net: &Network, groups: &[String], set: &PacketSet) -> SgOu
             match peer_addrs(net, &r.peer) {
                 Some(a) => {
                     if set.meets(r.protocols, &a, r.ports) {
-                        hits.push(set.intersect(&PacketSet::matching(r.protocols, &a, r.ports)));
+                        hits.push(set.intersect_matching(r.protocols, &a, r.ports));
                     }
                 }
                 None => {

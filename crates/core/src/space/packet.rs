@@ -574,6 +574,38 @@ impl PacketSet {
         })
     }
 
+    /// Whether every packet lies in `matching(protos, addrs, ports)`: each cube's protocols,
+    /// address range and ports within the rule's (a cube's range within one of `addrs`' ranges,
+    /// which are coalesced). Cubes lie in the universe, where port-less protocols have port 0
+    /// only, so a cube of them is within exactly when `ports` holds 0.
+    pub fn within(&self, protos: ProtoSet, addrs: &AddrSet, ports: PortRange) -> bool {
+        let rs = addrs.ranges();
+        self.cubes.iter().all(|c| {
+            c.protos.is_subset(&protos)
+                && ports.lo <= c.ports.lo
+                && c.ports.hi <= ports.hi
+                && rs
+                    .iter()
+                    .any(|r| r.family == c.addrs.family && r.lo <= c.addrs.lo && c.addrs.hi <= r.hi)
+        })
+    }
+
+    /// `self ∩ matching(protos, addrs, ports)`: `self` itself (the same cube list, no set
+    /// operation) when it lies [`within`](Self::within) the rule — the common case of a rule that
+    /// allows everything asked — else the intersection.
+    pub fn intersect_matching(&self, protos: ProtoSet, addrs: &AddrSet, ports: PortRange) -> Self {
+        let m = || PacketSet::matching(protos, addrs, ports);
+        if self.within(protos, addrs, ports) {
+            debug_assert_eq!(
+                self.cubes,
+                self.intersect(&m()).cubes,
+                "within: self ∩ m = self"
+            );
+            return self.clone();
+        }
+        self.intersect(&m())
+    }
+
     /// Set union.
     pub fn union(&self, o: &Self) -> Self {
         let (big, small) = if self.cubes.len() >= o.cubes.len() {
@@ -621,6 +653,9 @@ impl PacketSet {
     pub fn difference(&self, o: &Self) -> Self {
         if self.cubes.is_empty() || o.cubes.is_empty() {
             return self.clone();
+        }
+        if self.cubes == o.cubes {
+            return Self::empty();
         }
         let idx = AddrIndex::new(&o.cubes);
         let mut out = Vec::with_capacity(self.cubes.len());
