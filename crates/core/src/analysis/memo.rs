@@ -66,6 +66,10 @@ enum SourceKey {
 /// Every prefix the analysis may compare a source address with.
 pub struct Placements {
     registered: HashSet<IpNet, super::cache::FxBuild>,
+    /// The prefix lengths that occur among the registered IPv4 and IPv6 prefixes (bit `L` set for
+    /// length `L`): a signature only probes those.
+    lengths_v4: u64,
+    lengths_v6: [u64; 3],
 }
 
 impl Placements {
@@ -110,7 +114,19 @@ impl Placements {
         for fixed in [AddrSet::public_v4(), AddrSet::public_v6(), nat64::prefix()] {
             fixed.to_nets().iter().for_each(&mut add);
         }
-        Placements { registered: r }
+        let (mut lengths_v4, mut lengths_v6) = (0u64, [0u64; 3]);
+        for n in &r {
+            let l = usize::from(n.prefix_len());
+            match n {
+                IpNet::V4(_) => lengths_v4 |= 1 << l,
+                IpNet::V6(_) => lengths_v6[l / 64] |= 1 << (l % 64),
+            }
+        }
+        Placements {
+            registered: r,
+            lengths_v4,
+            lengths_v6,
+        }
     }
 
     /// The key of a notebook's verdicts.
@@ -138,12 +154,14 @@ impl Placements {
     fn signature(&self, ip: IpAddr) -> SourceKey {
         let lengths = match ip {
             IpAddr::V4(a) => (0..=32u8)
+                .filter(|&l| self.lengths_v4 & (1 << l) != 0)
                 .filter(|&l| {
                     let n = Ipv4Net::new(a, l).expect("length ≤ 32").trunc();
                     self.registered.contains(&IpNet::V4(n))
                 })
                 .collect(),
             IpAddr::V6(a) => (0..=128u8)
+                .filter(|&l| self.lengths_v6[usize::from(l) / 64] & (1 << (l % 64)) != 0)
                 .filter(|&l| {
                     let n = Ipv6Net::new(a, l).expect("length ≤ 128").trunc();
                     self.registered.contains(&IpNet::V6(n))
@@ -167,22 +185,27 @@ fn single(a: &AddrSet) -> Option<IpAddr> {
 
 /// Which of `first`'s verdicts mention the notebook itself (its name or its source address)
 /// anywhere in their evidence: only those need a copy per notebook in [`rebase`]; the others are
-/// shared as they are.
-pub fn mentions_source(net: &Network, first: &NotebookVerdicts) -> Vec<bool> {
+/// shared as they are. Only counts: the visit changes nothing (it takes `&mut` because it is the
+/// visit [`rebase`] makes; a verdict some other owner shares is visited on a copy).
+pub fn mentions_source(net: &Network, first: &mut NotebookVerdicts) -> Vec<bool> {
     let addrs = crate::model::notebook_private_addrs(net, &first.notebook);
     let r = Rebase {
         from_name: &first.notebook.name,
         to_name: &first.notebook.name,
         from: &addrs,
         to: &addrs,
+        count_only: true,
         hits: Cell::new(0),
     };
     first
         .checks
-        .iter()
+        .iter_mut()
         .map(|(_, v)| {
             r.hits.set(0);
-            r.verdict(&mut Verdict::clone(v));
+            match Arc::get_mut(v) {
+                Some(v) => r.verdict(v),
+                None => r.verdict(&mut Verdict::clone(v)),
+            }
             r.hits.get() > 0
         })
         .collect()
@@ -203,6 +226,7 @@ pub fn rebase(
         to_name: &nb.name,
         from: &from,
         to: &to,
+        count_only: false,
         hits: Cell::new(0),
     };
     let checks = first
@@ -229,6 +253,8 @@ struct Rebase<'a> {
     to_name: &'a str,
     from: &'a AddrSet,
     to: &'a AddrSet,
+    /// Count the places only, change nothing ([`mentions_source`]).
+    count_only: bool,
     /// How many places named the source (whether or not the name changed).
     hits: Cell<usize>,
 }
@@ -247,7 +273,9 @@ impl Rebase<'_> {
     fn addrs(&self, a: &mut AddrSet) {
         if a == self.from {
             self.hits.set(self.hits.get() + 1);
-            *a = self.to.clone();
+            if !self.count_only {
+                *a = self.to.clone();
+            }
         }
     }
 
@@ -256,7 +284,9 @@ impl Rebase<'_> {
             && n == self.from_name
         {
             self.hits.set(self.hits.get() + 1);
-            *n = self.to_name.to_string();
+            if !self.count_only {
+                *n = self.to_name.to_string();
+            }
         }
     }
 

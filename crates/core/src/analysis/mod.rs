@@ -231,8 +231,8 @@ pub fn analyze_selected(net: &Network, cfg: &Config, selected: &dyn Fn(&str) -> 
     let computed: HashMap<usize, (NotebookVerdicts, Vec<bool>), cache::FxBuild> = firsts
         .par_iter()
         .map(|&i| {
-            let v = cache::run(run, || analyze_notebook(net, chosen[i], cfg));
-            let mentions = memo::mentions_source(net, &v);
+            let mut v = cache::run(run, || analyze_notebook(net, chosen[i], cfg));
+            let mentions = memo::mentions_source(net, &mut v);
             (i, (v, mentions))
         })
         .collect();
