@@ -327,18 +327,21 @@ pub(crate) fn acl(
         AddrRole::Fixed(f) => one_address(f),
         AddrRole::Packet => None,
     };
+    // Which entries hold the one address: computed once, for the hash, the comparison and the
+    // key (it was computed twice a lookup, and every entry's containment test costs).
+    let bits: Option<(bool, Vec<u64>)> = one.map(|ip| (ip.is_ipv6(), holds(entries, ip).collect()));
     cached(
         |t| &mut t.acl,
         || {
             hash_of(|h| {
                 ptr(entries).hash(h);
                 set.cubes().hash(h);
-                match (role, one) {
+                match (role, &bits) {
                     (AddrRole::Packet, _) => 0u8.hash(h),
-                    (AddrRole::Fixed(_), Some(ip)) => {
+                    (AddrRole::Fixed(_), Some((v6, b))) => {
                         1u8.hash(h);
-                        ip.is_ipv6().hash(h);
-                        holds(entries, ip).for_each(|w| w.hash(h));
+                        v6.hash(h);
+                        b.iter().for_each(|w| w.hash(h));
                     }
                     (AddrRole::Fixed(f), None) => {
                         2u8.hash(h);
@@ -350,10 +353,10 @@ pub(crate) fn acl(
         |k: &AclKey| {
             k.entries == ptr(entries)
                 && k.set == set.cubes()
-                && match (&k.role, role, one) {
+                && match (&k.role, role, &bits) {
                     (RoleKey::Packet, AddrRole::Packet, _) => true,
-                    (RoleKey::One { v6, holds: bits }, AddrRole::Fixed(_), Some(ip)) => {
-                        *v6 == ip.is_ipv6() && bits.iter().copied().eq(holds(entries, ip))
+                    (RoleKey::One { v6, holds: kb }, AddrRole::Fixed(_), Some((bv6, b))) => {
+                        v6 == bv6 && kb == b
                     }
                     (RoleKey::Exact(r), AddrRole::Fixed(f), None) => r.iter().copied().eq(exact(f)),
                     _ => false,
@@ -362,11 +365,11 @@ pub(crate) fn acl(
         || AclKey {
             entries: ptr(entries),
             set: set.cubes().to_vec(),
-            role: match (role, one) {
+            role: match (role, &bits) {
                 (AddrRole::Packet, _) => RoleKey::Packet,
-                (AddrRole::Fixed(_), Some(ip)) => RoleKey::One {
-                    v6: ip.is_ipv6(),
-                    holds: holds(entries, ip).collect(),
+                (AddrRole::Fixed(_), Some((v6, b))) => RoleKey::One {
+                    v6: *v6,
+                    holds: b.clone(),
                 },
                 (AddrRole::Fixed(f), None) => RoleKey::Exact(exact(f).collect()),
             },
