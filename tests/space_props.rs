@@ -316,6 +316,16 @@ proptest! {
         prop_assert_eq!(fast.cubes(), slow.cubes());
     }
 
+    /// `of_family` is the restriction to the whole family, cube for cube.
+    #[test]
+    fn of_family_is_the_family_restriction(a in arb_set()) {
+        for f in [Family::V4, Family::V6] {
+            let fast = a.of_family(f);
+            let slow = a.restrict_addrs(&AddrSet::all_of(f));
+            prop_assert_eq!(fast.cubes(), slow.cubes());
+        }
+    }
+
     #[test]
     fn restrictions_are_intersections(a in arb_set(), c in arb_cube(), ps in arb_packets()) {
         let addrs = AddrSet::from_ranges([c.addrs]);

@@ -275,7 +275,7 @@ fn reply_route<'a>(
     passed: &mut Vec<Passed<'a>>,
 ) {
     for fam in [Family::V4, Family::V6] {
-        let fam_conns = conns.restrict_addrs(&AddrSet::all_of(fam));
+        let fam_conns = conns.of_family(fam);
         if fam_conns.is_empty() {
             continue;
         }

@@ -787,6 +787,20 @@ impl PacketSet {
         }
     }
 
+    /// Only the packets to addresses of family `f`: the set itself (a copy of its list) when
+    /// every cube is of that family, nothing when none is — what `restrict_addrs` to the whole
+    /// family gives, without building the address set or searching it.
+    pub fn of_family(&self, f: Family) -> Self {
+        let n = self.cubes.iter().filter(|c| c.addrs.family == f).count();
+        if n == self.cubes.len() {
+            self.clone()
+        } else if n == 0 {
+            Self::empty()
+        } else {
+            self.restrict_addrs(&AddrSet::all_of(f))
+        }
+    }
+
     /// Keep only packets whose protocol is in `p`.
     pub fn restrict_protos(&self, p: ProtoSet) -> Self {
         let mut cut = false;

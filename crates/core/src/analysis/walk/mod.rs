@@ -676,7 +676,7 @@ impl Walker<'_> {
                         },
                     );
                 }
-                let v4 = set.restrict_addrs(&AddrSet::all_of(Family::V4));
+                let v4 = set.of_family(Family::V4);
                 if !v4.is_empty() {
                     self.dropped(
                         &ctx,
@@ -688,7 +688,7 @@ impl Walker<'_> {
                         },
                     );
                 }
-                let v6 = set.restrict_addrs(&AddrSet::all_of(Family::V6));
+                let v6 = set.of_family(Family::V6);
                 let v6 = self.cross_out(&mut ctx, v6);
                 self.public_exit(
                     ctx,
@@ -744,8 +744,8 @@ impl Walker<'_> {
         if set.is_empty() {
             return;
         }
-        let v4 = set.restrict_addrs(&AddrSet::all_of(Family::V4));
-        let v6 = set.restrict_addrs(&AddrSet::all_of(Family::V6));
+        let v4 = set.of_family(Family::V4);
+        let v6 = set.of_family(Family::V6);
         let mut ok = PacketSet::empty();
         if !v4.is_empty() {
             if ctx.public_v4 {

@@ -53,8 +53,8 @@ impl Walker<'_> {
         }
         // IPv4 packets are translated if TCP, UDP or ICMP; IPv6 packets (NAT64) if TCP, UDP or
         // ICMPv6 to 64:ff9b::/96. Other protocols are dropped.
-        let v4 = set.restrict_addrs(&AddrSet::all_of(Family::V4));
-        let v6 = set.restrict_addrs(&AddrSet::all_of(Family::V6));
+        let v4 = set.of_family(Family::V4);
+        let v6 = set.of_family(Family::V6);
         let unsupported = v4
             .restrict_protos(ProtoSet::all().difference(&ProtoSet::of(&[TCP, UDP, ICMP])))
             .union(
