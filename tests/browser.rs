@@ -214,7 +214,6 @@ const MEASURE: &str = r#"<script>
 })();
 </script>"#;
 
-/// The measurements [`MEASURE`] wrote: `(key, values)` per line.
 /// The report `html` with `script` added (and without its Content-Security-Policy, which forbids
 /// scripts: the measurement runs in a copy) opened in a 1024 px window: what the script wrote
 /// into the DOM, line by line.
@@ -239,6 +238,7 @@ fn measure_at_1024(dir: &Path, html: &str, script: &str) -> Vec<(String, Vec<Str
     layout(&dom)
 }
 
+/// The measurements [`MEASURE`] wrote: `(key, values)` per line.
 fn layout(dom: &str) -> Vec<(String, Vec<String>)> {
     let start = dom.find("<pre id=\"layout\">").expect("layout measured") + 17;
     let end = start + dom[start..].find("</pre>").unwrap();

@@ -322,8 +322,7 @@ fn sg_egress_uncached(net: &Network, groups: &[String], set: &PacketSet) -> SgOu
                     }
                 }
                 None => {
-                    let hit =
-                        set.intersect(&PacketSet::matching(r.protocols, &AddrSet::all(), r.ports));
+                    let hit = set.intersect_matching(r.protocols, &AddrSet::all(), r.ports);
                     maybe = maybe.union(&hit);
                     why.push(gap_of(net, g, Dir::Egress, r));
                 }
@@ -439,7 +438,6 @@ fn sg_ingress_rules(net: &Network, groups: &[String], src: &Source, set: &Packet
             continue;
         };
         for r in &sg.ingress {
-            let all = PacketSet::matching(r.protocols, &AddrSet::all(), r.ports);
             let decided = match &r.peer {
                 // Membership is by group, whatever the address.
                 SgPeer::Group(pg) => Some(src.groups.contains(pg)),
@@ -467,9 +465,18 @@ fn sg_ingress_rules(net: &Network, groups: &[String], src: &Source, set: &Packet
                 },
             };
             match decided {
-                Some(true) => allowed = allowed.union(&set.intersect(&all)),
+                Some(true) => {
+                    allowed = allowed.union(&set.intersect_matching(
+                        r.protocols,
+                        &AddrSet::all(),
+                        r.ports,
+                    ))
+                }
                 Some(false) => {}
-                None => maybe = maybe.union(&set.intersect(&all)),
+                None => {
+                    maybe =
+                        maybe.union(&set.intersect_matching(r.protocols, &AddrSet::all(), r.ports))
+                }
             }
         }
     }

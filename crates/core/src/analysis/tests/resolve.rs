@@ -11,7 +11,7 @@ use super::super::Block;
 use super::super::Code;
 use super::super::evidence::{Cause, Component, Missing};
 use super::super::resolve::{Resolution, Resolved, public_addrs, resolve};
-use super::{EP, EP_IP, TestNet, VPC, addrs, ip, isolated, svc, with_endpoint};
+use super::{ENI_NB, EP, EP_IP, TestNet, VPC, addrs, dual_stack, ip, isolated, svc, with_endpoint};
 
 fn api() -> String {
     svc("sagemaker.api")
@@ -267,4 +267,71 @@ fn a_notebook_without_a_subnet_resolves_the_public_addresses_through_the_service
     let r = resolve_api(&t);
     assert_eq!(*addrs_of(&r), public_but_s3());
     assert!(r.notes.is_empty());
+}
+
+/// Inside one analysis run, resolutions are memoised by VPC, name, DNS assumption and whether the
+/// source has IPv6 (`analysis/cache.rs`), and each notebook's origin once per task. The trap: an
+/// endpoint whose DNS records are IPv6 only, asked for by an IPv4-only notebook (no address: the
+/// service is not reachable privately) and by an IPv6 notebook in the same VPC (the endpoint's
+/// address). A memo keyed without the source's IPv6, or an origin memo keyed without the
+/// interface, would hand one notebook the other's answer: a private path it does not have, or
+/// none where it has one.
+#[test]
+fn the_run_memo_keeps_apart_sources_with_and_without_ipv6() {
+    use super::super::cache;
+    let mut t = with_endpoint();
+    dual_stack(&mut t, false);
+    t.net.interfaces.get_mut("eni-vpce-api").unwrap().ipv6 = vec![ip("2600:1f18:0:1::5")];
+    t.net.endpoints.get_mut(EP).unwrap().record_ip_type = RecordIpType::Ipv6;
+    let mut eni6 = t.net.interfaces[ENI_NB].clone();
+    eni6.id = "eni-nb6".into();
+    eni6.private_ips = vec![ip("10.0.1.11")];
+    eni6.ipv6 = vec![ip("2600:1f18:0:1::11")];
+    t.net.interfaces.insert(eni6.id.clone(), eni6);
+    let v4_only = t.nb();
+    let mut v6 = t.nb();
+    v6.name = "nb-v6".into();
+    v6.interface_id = Some("eni-nb6".into());
+    let asks = [
+        (&v4_only, false),
+        (&v6, false),
+        (&v4_only, true),
+        (&v6, true),
+        (&v4_only, false),
+    ];
+    let plain: Vec<String> = asks
+        .iter()
+        .map(|(nb, dns)| format!("{:?}", resolve(&t.net, nb, &api(), *dns)))
+        .collect();
+    // One run, one task per notebook (as `analyze_selected` runs them), each asked twice.
+    let run = cache::new_run();
+    let memoised: Vec<String> = asks
+        .iter()
+        .map(|(nb, dns)| {
+            cache::run(run, || {
+                let first = format!("{:?}", resolve(&t.net, nb, &api(), *dns));
+                assert_eq!(first, format!("{:?}", resolve(&t.net, nb, &api(), *dns)));
+                first
+            })
+        })
+        .collect();
+    // Both notebooks inside one task: the origin memo (one slot per task) must not answer the
+    // second with the first's interface.
+    let together: Vec<String> = cache::run(run, || {
+        asks.iter()
+            .map(|(nb, dns)| format!("{:?}", resolve(&t.net, nb, &api(), *dns)))
+            .collect()
+    });
+    cache::clear();
+    assert_eq!(memoised, plain);
+    assert_eq!(together, plain);
+    // The trap is real: the two notebooks' answers differ.
+    assert!(matches!(
+        resolve(&t.net, &v4_only, &api(), false).outcome,
+        Resolved::Nothing(_)
+    ));
+    assert_eq!(
+        *addrs_of(&resolve(&t.net, &v6, &api(), false)),
+        addrs(&["2600:1f18:0:1::5"])
+    );
 }

@@ -98,9 +98,9 @@ impl<T: Clone> Trail<T> {
     }
 }
 
-impl<T: Clone + fmt::Debug> fmt::Debug for Trail<T> {
+impl<T: fmt::Debug> fmt::Debug for Trail<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.to_vec()).finish()
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
