@@ -186,11 +186,73 @@ pub fn service_diagnostics(net: &Network, services: &[String]) -> Vec<Diagnostic
 
 /// One service check.
 pub fn service(net: &Network, nb: &Notebook, svc: &str) -> Verdict {
+    match ask(net, nb, svc) {
+        Asked::Done(v) => v,
+        Asked::Connect(c) => c.connect(net, nb),
+    }
+}
+
+/// A service check up to its resolution: decided already (nothing or nothing certain resolves),
+/// or the connections still to judge.
+pub(crate) enum Asked {
+    Done(Verdict),
+    Connect(Connect),
+}
+
+/// The TCP 443 connections a service check judges: to every address the service's name resolves
+/// to, with the notes and caveat of that resolution.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Connect {
+    /// The service's full name (`com.amazonaws.us-east-1.sts`).
+    pub name: String,
+    pub addrs: AddrSet,
+    pub notes: Vec<Block>,
+    pub caveat: Option<Block>,
+}
+
+impl Connect {
+    pub fn connect(self, net: &Network, nb: &Notebook) -> Verdict {
+        connect_to(net, nb, &self.name, self.addrs, self.notes, self.caveat)
+    }
+
+    /// Whether the verdict of `other` is this one's, given that no VPC endpoint of the network
+    /// serves either name (the caller's part, see [`names_service`]): the same addresses, notes
+    /// and caveat. The walk then reads the name only to compare it with endpoints' services,
+    /// which comes out the same for both, and to write it into the evidence of a drop.
+    pub fn same_connections(&self, other: &Connect) -> bool {
+        self.addrs == other.addrs && self.notes == other.notes && self.caveat == other.caveat
+    }
+}
+
+/// Whether `v`'s evidence names the service `name` a check asked for. For a service no VPC
+/// endpoint serves, the walk writes the name in two places only: traffic to the VPC's own
+/// addresses that no endpoint of the service takes (`StaysLocal`), and a gateway endpoint of
+/// another service (`GatewayEndpointOtherService`); a verdict without them is the same for every
+/// such service with the same resolution.
+pub(crate) fn names_service(v: &Verdict, name: &str) -> bool {
+    fn cause(c: &Cause, name: &str) -> bool {
+        match c {
+            Cause::StaysLocal {
+                service: Some(s), ..
+            }
+            | Cause::GatewayEndpointOtherService { wanted: s, .. } => s == name,
+            Cause::Nat64IcmpDropped { after, .. } => cause(after, name),
+            _ => false,
+        }
+    }
+    v.blocked_by
+        .iter()
+        .chain(&v.unknown_because)
+        .any(|b| cause(&b.cause, name))
+}
+
+/// [`service`] as far as the resolution.
+pub(crate) fn ask(net: &Network, nb: &Notebook, svc: &str) -> Asked {
     let name = net.service_name(svc);
     let res = resolve(net, nb, &name, false);
     let addrs = match res.outcome {
         Resolved::Addrs(a) => a,
-        Resolved::Unknown(b) => return Verdict::unknown(vec![b], res.notes),
+        Resolved::Unknown(b) => return Asked::Done(Verdict::unknown(vec![b], res.notes)),
         Resolved::Nothing(b) => {
             let dns_off = b.code == super::Code::DnsResolutionDisabled;
             let mut blocked = vec![b];
@@ -206,10 +268,15 @@ pub fn service(net: &Network, nb: &Notebook, svc: &str) -> Verdict {
                     }
                 }
             }
-            return Verdict::unreachable(blocked);
+            return Asked::Done(Verdict::unreachable(blocked));
         }
     };
-    connect_to(net, nb, &name, addrs, res.notes, res.caveat)
+    Asked::Connect(Connect {
+        name,
+        addrs,
+        notes: res.notes,
+        caveat: res.caveat,
+    })
 }
 
 /// The check for a resolution that is already known.

@@ -197,16 +197,25 @@ pub fn mentions_source(net: &Network, first: &mut NotebookVerdicts) -> Vec<bool>
         count_only: true,
         hits: Cell::new(0),
     };
+    // A verdict two checks of this notebook share (see `analysis::analyze_sharing`) is visited
+    // once.
+    let mut seen: Vec<(*const Verdict, bool)> = Vec::new();
     first
         .checks
         .iter_mut()
         .map(|(_, v)| {
+            let ptr = Arc::as_ptr(v);
+            if let Some(&(_, m)) = seen.iter().find(|(p, _)| *p == ptr) {
+                return m;
+            }
             r.hits.set(0);
             match Arc::get_mut(v) {
                 Some(v) => r.verdict(v),
                 None => r.verdict(&mut Verdict::clone(v)),
             }
-            r.hits.get() > 0
+            let m = r.hits.get() > 0;
+            seen.push((ptr, m));
+            m
         })
         .collect()
 }
@@ -229,6 +238,8 @@ pub fn rebase(
         count_only: false,
         hits: Cell::new(0),
     };
+    // Checks that share a verdict in `first` share its copy too.
+    let mut copies: Vec<(*const Verdict, Arc<Verdict>)> = Vec::new();
     let checks = first
         .checks
         .iter()
@@ -237,9 +248,15 @@ pub fn rebase(
             if !mentioned || r.is_identity() {
                 return (name.clone(), Arc::clone(v));
             }
+            let ptr = Arc::as_ptr(v);
+            if let Some((_, copy)) = copies.iter().find(|(p, _)| *p == ptr) {
+                return (name.clone(), Arc::clone(copy));
+            }
             let mut v = Verdict::clone(v);
             r.verdict(&mut v);
-            (name.clone(), Arc::new(v))
+            let v = Arc::new(v);
+            copies.push((ptr, Arc::clone(&v)));
+            (name.clone(), v)
         })
         .collect();
     NotebookVerdicts {

@@ -21,6 +21,7 @@ mod tests;
 pub mod trace;
 pub mod walk;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -103,7 +104,7 @@ impl Serialize for Via {
 }
 
 /// The verdict of one check.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub status: Status,
     pub private: bool,
@@ -228,10 +229,11 @@ pub fn analyze_selected(net: &Network, cfg: &Config, selected: &dyn Fn(&str) -> 
         .collect();
     // Filter evaluations are memoised across placements for the length of this run ([`cache`]).
     let run = cache::new_run();
+    let routed = routed_services(net);
     let computed: HashMap<usize, (NotebookVerdicts, Vec<bool>), cache::FxBuild> = firsts
         .par_iter()
         .map(|&i| {
-            let mut v = cache::run(run, || analyze_notebook(net, chosen[i], cfg));
+            let mut v = cache::run(run, || analyze_sharing(net, chosen[i], cfg, Some(&routed)));
             let mentions = memo::mentions_source(net, &mut v);
             (i, (v, mentions))
         })
@@ -281,8 +283,53 @@ fn settle(mut v: Verdict) -> Arc<Verdict> {
     Arc::new(v)
 }
 
+/// The services of the VPC endpoints some route of the network targets (gateway endpoints, by
+/// full name): with the interface endpoints of a notebook's VPC, the only endpoints whose service
+/// a walk compares with the service asked for ([`unserved`]).
+fn routed_services(net: &Network) -> HashSet<&str, cache::FxBuild> {
+    net.route_tables
+        .values()
+        .flat_map(|t| &t.routes)
+        .filter_map(|r| net.endpoints.get(&r.target.id))
+        .map(|e| e.service.as_str())
+        .collect()
+}
+
+/// Whether no endpoint a walk from `nb` can meet serves `name`: no route of the network targets
+/// an endpoint of it, and the VPC of the notebook's subnet (where the walk stays: `walk::Ctx`'s
+/// VPC never changes) lists no interface endpoint of it. The walk then reads the name only to
+/// write it into evidence ([`checks::names_service`]).
+fn unserved(
+    net: &Network,
+    routed: &HashSet<&str, cache::FxBuild>,
+    nb: &Notebook,
+    name: &str,
+) -> bool {
+    let vpc = nb
+        .subnet_id
+        .as_ref()
+        .and_then(|s| net.subnets.get(s))
+        .map(|s| s.vpc_id.as_str());
+    !routed.contains(name) && vpc.is_some_and(|v| net.interface_endpoints(v, name).next().is_none())
+}
+
 /// Analyse one notebook.
 pub fn analyze_notebook(net: &Network, nb: &Notebook, cfg: &Config) -> NotebookVerdicts {
+    analyze_sharing(net, nb, cfg, None)
+}
+
+/// [`analyze_notebook`]; with `routed` ([`routed_services`]), a service check shares the verdict
+/// of an earlier one of this notebook when no endpoint the walk can meet serves either service
+/// ([`unserved`]), both resolve
+/// to the same addresses with the same notes, and the earlier verdict does not name its service
+/// (typically the services a NAT gateway or nothing takes, which all resolve to the public
+/// addresses of AWS). A debug build also judges the shared check and compares.
+fn analyze_sharing(
+    net: &Network,
+    nb: &Notebook,
+    cfg: &Config,
+    routed: Option<&HashSet<&str, cache::FxBuild>>,
+) -> NotebookVerdicts {
     // Studio sources check Studio's default list (DEFAULT_SERVICES plus what VPC-only mode needs).
     let services = services::for_source(nb.kind, &cfg.services, net.region.as_deref());
     if !nb.placement_known {
@@ -309,8 +356,35 @@ pub fn analyze_notebook(net: &Network, nb: &Notebook, cfg: &Config) -> NotebookV
         };
     }
     let mut out = vec![("internet".to_string(), settle(checks::internet(net, nb)))];
+    let mut shared: Vec<(checks::Connect, Arc<Verdict>)> = Vec::new();
     for s in &services {
-        out.push((s.clone(), settle(checks::service(net, nb, s))));
+        let v = match checks::ask(net, nb, s) {
+            checks::Asked::Done(v) => settle(v),
+            checks::Asked::Connect(c) => match routed {
+                Some(routed) if unserved(net, routed, nb, &c.name) => {
+                    if let Some((_, v)) = shared.iter().find(|(d, _)| d.same_connections(&c)) {
+                        debug_assert_eq!(**v, *settle(c.connect(net, nb)), "shared {s}");
+                        Arc::clone(v)
+                    } else {
+                        let name = c.name.clone();
+                        let key = checks::Connect {
+                            name: String::new(),
+                            addrs: c.addrs.clone(),
+                            notes: c.notes.clone(),
+                            caveat: c.caveat.clone(),
+                        };
+                        let v = c.connect(net, nb);
+                        let v = (!checks::names_service(&v, &name), settle(v));
+                        if v.0 {
+                            shared.push((key, Arc::clone(&v.1)));
+                        }
+                        v.1
+                    }
+                }
+                _ => settle(c.connect(net, nb)),
+            },
+        };
+        out.push((s.clone(), v));
     }
     NotebookVerdicts {
         notebook: nb.clone(),

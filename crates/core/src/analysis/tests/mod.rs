@@ -29,6 +29,7 @@ mod checks;
 mod filters;
 mod reply;
 mod resolve;
+mod share;
 mod walk;
 
 // ---------------------------------------------------------------------------------------------
