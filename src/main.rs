@@ -785,22 +785,22 @@ fn report_regions(regions: Vec<aws::Loaded>, cfg: &RunConfig) -> Result<(String,
 }
 
 /// Convert every region, then — unless `--fixes` needs them to search changes — free the loaded
-/// snapshots (on another thread, while the analysis runs) before judging: a large organisation's
-/// typed snapshot is as big as its model, and the two need not be held together.
+/// snapshots before judging: a large organisation's typed snapshot is as big as its model, the two
+/// need not be held together, and the analysis reuses the snapshot's memory (freed beside the
+/// analysis, it was not there in time, and the analysis touched ~130 MB of fresh pages on the
+/// 1,000-VPC organisation instead of ~60). The `convert` phase of `VPCREACH_TIMINGS` includes it.
 fn judge_freeing(
     regions: &mut [aws::Loaded],
     cfg: &RunConfig,
     timings: &mut Timings,
 ) -> std::result::Result<aws::Judged, aws::JudgeError> {
     let (networks, files) = aws::judge::convert_all(regions)?;
-    timings.lap("convert");
     if !cfg.fixes {
-        let snapshots: Vec<aws::Snapshot> = regions
-            .iter_mut()
-            .map(|r| std::mem::take(&mut r.snapshot))
-            .collect();
-        std::thread::spawn(move || drop(snapshots));
+        for r in regions.iter_mut() {
+            std::mem::take(&mut r.snapshot).free();
+        }
     }
+    timings.lap("convert");
     aws::judge::judge_networks(networks, &files, &cfg.options, &cfg.sources)
 }
 

@@ -61,6 +61,21 @@ pub struct Snapshot {
     pub unresolved: Vec<Unresolved>,
 }
 
+impl Snapshot {
+    /// Free the snapshot on two threads: its largest parts (security groups and network ACLs) on
+    /// one, the rest on the other. A large organisation's typed snapshot is as big as its model
+    /// and is made of millions of small blocks; freeing it before the analysis, rather than
+    /// beside it, gives those blocks back to the analysis instead of making it touch fresh memory.
+    pub fn free(self) {
+        let mut rest = self;
+        let big = (
+            std::mem::take(&mut rest.security_groups),
+            std::mem::take(&mut rest.network_acls),
+        );
+        rayon::join(move || drop(big), move || drop(rest));
+    }
+}
+
 /// A resource a plan, template or `--place` adds or changes, by the ID it has in the snapshot.
 /// New resources get synthetic IDs that keep AWS's prefix and name their origin:
 /// `subnet-tf:module.vpc.aws_subnet.private[0]`, `sg-cfn:NotebookSecurityGroup`.
