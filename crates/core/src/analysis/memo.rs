@@ -24,7 +24,6 @@
 //! path with the per-notebook one on every sample, scenario and generated organisation.
 
 use std::cell::Cell;
-use std::collections::HashSet;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -65,7 +64,9 @@ enum SourceKey {
 
 /// Every prefix the analysis may compare a source address with.
 pub struct Placements {
-    registered: HashSet<IpNet, super::cache::FxBuild>,
+    /// Sorted, without duplicates (collected on every thread, then sorted in parallel: a set
+    /// built one insertion at a time was a sequential stretch of the analysis).
+    registered: Vec<IpNet>,
     /// The prefix lengths that occur among the registered IPv4 and IPv6 prefixes (bit `L` set for
     /// length `L`): a signature only probes those.
     lengths_v4: u64,
@@ -74,46 +75,58 @@ pub struct Placements {
 
 impl Placements {
     pub fn new(net: &Network) -> Placements {
-        let mut r: HashSet<IpNet, super::cache::FxBuild> = HashSet::default();
-        let mut add = |n: &IpNet| {
-            r.insert(n.trunc());
-        };
-        for v in net.vpcs.values() {
-            v.cidrs.iter().for_each(&mut add);
-        }
-        for s in net.subnets.values() {
-            s.cidrs.iter().for_each(&mut add);
-        }
-        for t in net.route_tables.values() {
-            for route in &t.routes {
-                if let RouteDest::Cidr(n) = &route.dest {
-                    add(n);
+        use rayon::prelude::*;
+        let (mut acl_sg, mut rest): (Vec<IpNet>, Vec<IpNet>) = rayon::join(
+            || {
+                let acls = net
+                    .acls
+                    .par_iter()
+                    .flat_map_iter(|(_, a)| a.ingress.iter().chain(&a.egress).map(|e| e.cidr));
+                let groups = net.security_groups.par_iter().flat_map_iter(|(_, g)| {
+                    g.ingress
+                        .iter()
+                        .chain(&g.egress)
+                        .filter_map(|rule| match &rule.peer {
+                            SgPeer::Cidr(n) => Some(*n),
+                            _ => None,
+                        })
+                });
+                acls.chain(groups).map(|n| n.trunc()).collect()
+            },
+            || {
+                let mut r: Vec<IpNet> = Vec::new();
+                r.extend(net.vpcs.values().flat_map(|v| &v.cidrs));
+                r.extend(net.subnets.values().flat_map(|s| &s.cidrs));
+                for t in net.route_tables.values() {
+                    r.extend(t.routes.iter().filter_map(|route| match &route.dest {
+                        RouteDest::Cidr(n) => Some(*n),
+                        RouteDest::PrefixList(_) => None,
+                    }));
                 }
-            }
-        }
-        for a in net.acls.values() {
-            for e in a.ingress.iter().chain(&a.egress) {
-                add(&e.cidr);
-            }
-        }
-        for g in net.security_groups.values() {
-            for rule in g.ingress.iter().chain(&g.egress) {
-                if let SgPeer::Cidr(n) = &rule.peer {
-                    add(n);
+                r.extend(
+                    net.prefix_lists
+                        .values()
+                        .flat_map(|p| p.cidrs.iter().flatten()),
+                );
+                for n in net.nat_gateways.values() {
+                    r.extend(
+                        n.private_ips
+                            .iter()
+                            .chain(&n.public_ips)
+                            .map(|ip| IpNet::from(*ip)),
+                    );
                 }
-            }
-        }
-        for p in net.prefix_lists.values() {
-            p.cidrs.iter().flatten().for_each(&mut add);
-        }
-        for n in net.nat_gateways.values() {
-            for ip in n.private_ips.iter().chain(&n.public_ips) {
-                add(&IpNet::from(*ip));
-            }
-        }
-        for fixed in [AddrSet::public_v4(), AddrSet::public_v6(), nat64::prefix()] {
-            fixed.to_nets().iter().for_each(&mut add);
-        }
+                for fixed in [AddrSet::public_v4(), AddrSet::public_v6(), nat64::prefix()] {
+                    r.extend(fixed.to_nets());
+                }
+                r.iter_mut().for_each(|n| *n = n.trunc());
+                r
+            },
+        );
+        acl_sg.append(&mut rest);
+        let mut r = acl_sg;
+        r.par_sort_unstable();
+        r.dedup();
         let (mut lengths_v4, mut lengths_v6) = (0u64, [0u64; 3]);
         for n in &r {
             let l = usize::from(n.prefix_len());
@@ -127,6 +140,10 @@ impl Placements {
             lengths_v4,
             lengths_v6,
         }
+    }
+
+    fn registered(&self, n: IpNet) -> bool {
+        self.registered.binary_search(&n).is_ok()
     }
 
     /// The key of a notebook's verdicts.
@@ -157,14 +174,14 @@ impl Placements {
                 .filter(|&l| self.lengths_v4 & (1 << l) != 0)
                 .filter(|&l| {
                     let n = Ipv4Net::new(a, l).expect("length ≤ 32").trunc();
-                    self.registered.contains(&IpNet::V4(n))
+                    self.registered(IpNet::V4(n))
                 })
                 .collect(),
             IpAddr::V6(a) => (0..=128u8)
                 .filter(|&l| self.lengths_v6[usize::from(l) / 64] & (1 << (l % 64)) != 0)
                 .filter(|&l| {
                     let n = Ipv6Net::new(a, l).expect("length ≤ 128").trunc();
-                    self.registered.contains(&IpNet::V6(n))
+                    self.registered(IpNet::V6(n))
                 })
                 .collect(),
         };
