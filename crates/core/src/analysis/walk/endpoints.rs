@@ -11,8 +11,8 @@ use super::super::filters::sg_ingress;
 use super::super::{Code, Via};
 use super::{Ctx, Dest, ReplyStep, RouteReply, Walker, hop};
 
-impl Walker<'_> {
-    pub(super) fn gateway_endpoint(&mut self, mut ctx: Ctx, set: PacketSet, id: &str) {
+impl<'a> Walker<'a> {
+    pub(super) fn gateway_endpoint(&mut self, mut ctx: Ctx<'a>, set: PacketSet, id: &str) {
         let Some(ep) = self.net.endpoints.get(id) else {
             return self.dangling(&ctx, set, TargetKind::GatewayEndpoint, id);
         };
@@ -89,7 +89,7 @@ impl Walker<'_> {
 
     /// The VPC-local route: the destination is an address inside the VPC. Only an interface
     /// endpoint of the service asked for is a destination here.
-    pub(super) fn local(&mut self, ctx: Ctx, set: PacketSet) {
+    pub(super) fn local(&mut self, ctx: Ctx<'a>, set: PacketSet) {
         let net = self.net;
         let endpoints: Vec<&Endpoint> = match self.dest {
             Dest::Service(name) => net.interface_endpoints(&ctx.vpc, name).collect(),
@@ -153,9 +153,9 @@ impl Walker<'_> {
                 }
                 rest = rest.difference(&p);
                 let mut c = ctx.clone();
-                let p = if *s.id != *c.subnet {
+                let p = if s.id != c.here.id {
                     let p = self.cross_out(&mut c, p);
-                    self.cross_in(&mut c, p, &s.id)
+                    self.cross_in(&mut c, p, s)
                 } else {
                     p
                 };
@@ -183,10 +183,16 @@ impl Walker<'_> {
     /// Packets `p` to the addresses endpoint `ep` has in subnet `s`: the ACLs between the two
     /// subnets (none within one subnet), then the endpoint's security groups; what they allow is
     /// delivered, with the reply route lookup from `s` recorded.
-    fn endpoint_in_subnet(&mut self, mut c: Ctx, mut p: PacketSet, ep: &Endpoint, s: &Subnet) {
-        if *s.id != *c.subnet {
+    fn endpoint_in_subnet(
+        &mut self,
+        mut c: Ctx<'a>,
+        mut p: PacketSet,
+        ep: &Endpoint,
+        s: &'a Subnet,
+    ) {
+        if s.id != c.here.id {
             p = self.cross_out(&mut c, p);
-            p = self.cross_in(&mut c, p, &s.id);
+            p = self.cross_in(&mut c, p, s);
         }
         if p.is_empty() {
             return;

@@ -9,7 +9,7 @@
 //! only), or a target outside the modelled scope (undecided). Every stateless ACL crossing also
 //! records the reply check that a connection needs on the way back.
 
-use crate::model::{Network, Notebook, RouteState, TargetKind, Toggle};
+use crate::model::{Network, Notebook, RouteState, Subnet, TargetKind, Toggle};
 use crate::space::{AddrSet, Family, PacketSet};
 
 use super::evidence::{
@@ -115,8 +115,9 @@ pub struct Branch {
 }
 
 #[derive(Debug, Clone)]
-struct Ctx {
-    subnet: std::sync::Arc<str>,
+struct Ctx<'a> {
+    /// The subnet the packets are in.
+    here: &'a Subnet,
     vpc: std::sync::Arc<str>,
     /// The current source (the notebook, or a NAT gateway after translation).
     src: std::sync::Arc<Source>,
@@ -225,7 +226,7 @@ pub fn walk_notebook(net: &Network, nb: &Notebook, set: &PacketSet, dest: &Dest)
     }
     let o = origin(net, nb);
     let ctx = Ctx {
-        subnet: subnet.id.as_str().into(),
+        here: subnet,
         vpc: subnet.vpc_id.as_str().into(),
         src: std::sync::Arc::new(o.src),
         public_v4: o.public_v4,
@@ -251,7 +252,7 @@ fn hop(at: Component, step: Step, probe: Probe) -> Hop {
     Hop::new(at, step, probe)
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
     fn push(&mut self, ctx_hops: Trail<Hop>, replies: Trail<ReplyStep>, set: PacketSet, end: End) {
         if !set.is_empty() {
             self.out.push(Branch {
@@ -263,7 +264,7 @@ impl Walker<'_> {
         }
     }
 
-    fn dropped(&mut self, ctx: &Ctx, set: PacketSet, code: Code, at: Component, cause: Cause) {
+    fn dropped(&mut self, ctx: &Ctx<'a>, set: PacketSet, code: Code, at: Component, cause: Cause) {
         self.push(
             ctx.hops.clone(),
             ctx.replies.clone(),
@@ -310,7 +311,7 @@ impl Walker<'_> {
         );
     }
 
-    fn delivered(&mut self, ctx: &Ctx, set: PacketSet, via: Via) {
+    fn delivered(&mut self, ctx: &Ctx<'a>, set: PacketSet, via: Via) {
         let via = ctx.first_via.unwrap_or(via);
         let private = via.is_endpoint();
         self.push(
@@ -322,7 +323,7 @@ impl Walker<'_> {
     }
 
     /// The notebook's own interface: its security groups' egress rules.
-    fn eni(&mut self, mut ctx: Ctx, set: PacketSet, nb: &Notebook) {
+    fn eni(&mut self, mut ctx: Ctx<'a>, set: PacketSet, nb: &Notebook) {
         let groups = &nb.security_groups;
         if groups.is_empty() {
             self.undecided(
@@ -370,22 +371,9 @@ impl Walker<'_> {
     }
 
     /// Route `set` with the route table of `ctx.subnet` and follow each route.
-    fn route_in(&mut self, ctx: Ctx, set: PacketSet) {
+    fn route_in(&mut self, ctx: Ctx<'a>, set: PacketSet) {
         let net = self.net;
-        let Some(subnet) = net.subnets.get(&*ctx.subnet) else {
-            self.undecided(
-                ctx.hops.clone(),
-                set,
-                None,
-                Code::MissingData,
-                Component::Subnet(ctx.subnet.to_string()),
-                Cause::Missing(Missing::Subnet {
-                    subnet: ctx.subnet.to_string(),
-                    notebooks: false,
-                }),
-            );
-            return;
-        };
+        let subnet = ctx.here;
         let Some(rt) = subnet
             .route_table
             .as_ref()
@@ -486,7 +474,7 @@ impl Walker<'_> {
 
     /// Run `f` on a sub-walk whose packets only *may* get this far (the alternative being a drop):
     /// its drops stay drops; anything it would deliver or leave undecided is undecided, for `why`.
-    fn uncertain(&mut self, why: Block, f: impl FnOnce(&mut Walker<'_>)) {
+    fn uncertain(&mut self, why: Block, f: impl FnOnce(&mut Walker<'a>)) {
         let mut sub = Walker {
             net: self.net,
             dest: self.dest,
@@ -506,7 +494,7 @@ impl Walker<'_> {
     }
 
     /// Follow route `i` of `rt` with `part`.
-    fn follow(&mut self, ctx: Ctx, rt: &crate::model::RouteTable, i: usize, part: PacketSet) {
+    fn follow(&mut self, ctx: Ctx<'a>, rt: &crate::model::RouteTable, i: usize, part: PacketSet) {
         if part.is_empty() {
             return;
         }
@@ -533,27 +521,28 @@ impl Walker<'_> {
     }
 
     /// Leave `ctx.subnet` through its ACL (outbound, matched on destination).
-    fn cross_out(&mut self, ctx: &mut Ctx, set: PacketSet) -> PacketSet {
-        let subnet = ctx.subnet.clone();
-        self.cross(ctx, set, &subnet, Dir::Egress, AddrRole::Packet)
+    fn cross_out(&mut self, ctx: &mut Ctx<'a>, set: PacketSet) -> PacketSet {
+        let here = ctx.here;
+        self.cross(ctx, set, here, Dir::Egress, AddrRole::Packet)
     }
 
     /// Enter `subnet` through its ACL (inbound, matched on the fixed source).
-    fn cross_in(&mut self, ctx: &mut Ctx, set: PacketSet, subnet: &str) -> PacketSet {
+    fn cross_in(&mut self, ctx: &mut Ctx<'a>, set: PacketSet, subnet: &'a Subnet) -> PacketSet {
         let role = AddrRole::Fixed(ctx.src.addrs.clone());
         self.cross(ctx, set, subnet, Dir::Ingress, role)
     }
 
     fn cross(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<'a>,
         set: PacketSet,
-        subnet_id: &str,
+        subnet: &'a Subnet,
         dir: Dir,
         role: AddrRole,
     ) -> PacketSet {
         let net = self.net;
-        let acl_id = net.subnets.get(subnet_id).and_then(|s| s.acl.clone());
+        let subnet_id = subnet.id.as_str();
+        let acl_id = subnet.acl.clone();
         let Some(acl) = acl_id.as_ref().and_then(|a| net.acls.get(a)) else {
             self.undecided(
                 ctx.hops.clone(),
@@ -627,7 +616,7 @@ impl Walker<'_> {
         out.allowed.clone()
     }
 
-    fn target(&mut self, mut ctx: Ctx, set: PacketSet, kind: &TargetKind, id: &str) {
+    fn target(&mut self, mut ctx: Ctx<'a>, set: PacketSet, kind: &TargetKind, id: &str) {
         let net = self.net;
         match kind {
             TargetKind::Local => self.local(ctx, set),
@@ -722,7 +711,7 @@ impl Walker<'_> {
         }
     }
 
-    fn dangling(&mut self, ctx: &Ctx, set: PacketSet, kind: TargetKind, id: &str) {
+    fn dangling(&mut self, ctx: &Ctx<'a>, set: PacketSet, kind: TargetKind, id: &str) {
         self.undecided(
             ctx.hops.clone(),
             set,
@@ -735,7 +724,7 @@ impl Walker<'_> {
 
     /// Out through an internet or egress-only gateway: IPv4 needs a public source address,
     /// IPv6 an IPv6 source address.
-    fn public_exit(&mut self, mut ctx: Ctx, set: PacketSet, gw: &str, via: Via) {
+    fn public_exit(&mut self, mut ctx: Ctx<'a>, set: PacketSet, gw: &str, via: Via) {
         let kind = match via {
             Via::Target(k) => k,
             _ => TargetKind::InternetGateway,

@@ -2,7 +2,7 @@
 //! translated (IPv4: TCP, UDP, ICMP; NAT64: TCP, UDP and ICMPv6 echo to `64:ff9b::/96`), the reply
 //! route from the gateway's interface, and the walk going on from the gateway's own subnet.
 
-use crate::model::{ResourceState, TargetKind};
+use crate::model::{ResourceState, Subnet, TargetKind};
 use crate::space::{AddrSet, Family, ICMP, ICMPV6, PacketSet, ProtoSet, TCP, UDP, nat64};
 
 use super::super::evidence::{Cause, Component, Missing, ReplyOf, Step};
@@ -11,8 +11,8 @@ use super::super::filters::Source;
 use super::super::{Code, Via};
 use super::{Ctx, End, ReplyStep, RouteReply, Trail, Walker, hop};
 
-impl Walker<'_> {
-    pub(super) fn nat(&mut self, mut ctx: Ctx, set: PacketSet, id: &str) {
+impl<'a> Walker<'a> {
+    pub(super) fn nat(&mut self, mut ctx: Ctx<'a>, set: PacketSet, id: &str) {
         let net = self.net;
         let Some(nat) = net.nat_gateways.get(id) else {
             return self.dangling(&ctx, set, TargetKind::NatGateway, id);
@@ -32,11 +32,7 @@ impl Walker<'_> {
         if ctx.visited.iter_rev().any(|v| v == id) {
             return self.dropped(&ctx, set, Code::RoutingLoop, at, Cause::RoutingLoop);
         }
-        let Some(nat_subnet) = nat
-            .subnet_id
-            .clone()
-            .filter(|s| net.subnets.contains_key(s))
-        else {
+        let Some(nat_subnet) = nat.subnet_id.as_ref().and_then(|s| net.subnets.get(s)) else {
             return self.undecided(
                 ctx.hops.clone(),
                 set,
@@ -47,9 +43,9 @@ impl Walker<'_> {
             );
         };
         let mut set = set;
-        if *nat_subnet != *ctx.subnet {
+        if nat_subnet.id != ctx.here.id {
             set = self.cross_out(&mut ctx, set);
-            set = self.cross_in(&mut ctx, set, &nat_subnet);
+            set = self.cross_in(&mut ctx, set, nat_subnet);
         }
         // IPv4 packets are translated if TCP, UDP or ICMP; IPv6 packets (NAT64) if TCP, UDP or
         // ICMPv6 to 64:ff9b::/96. Other protocols are dropped.
@@ -103,7 +99,13 @@ impl Walker<'_> {
     /// Past the gateway's translation: the hop, the reply route from its interface, and the walk
     /// going on from its own subnet with its address as the source — for IPv4, NAT64 and the
     /// ICMPv6 messages NAT64 may translate or drop.
-    fn nat_onward(&mut self, mut ctx: Ctx, id: &str, nat_subnet: String, sets: [PacketSet; 3]) {
+    fn nat_onward(
+        &mut self,
+        mut ctx: Ctx<'a>,
+        id: &str,
+        nat_subnet: &'a Subnet,
+        sets: [PacketSet; 3],
+    ) {
         let net = self.net;
         let nat = &net.nat_gateways[id];
         let at = Component::NatGateway(id.to_string());
@@ -113,15 +115,12 @@ impl Walker<'_> {
             Step::Nat {
                 public: nat.public,
                 public_ip: nat.public_ips.first().copied(),
-                subnet: nat_subnet.clone(),
+                subnet: nat_subnet.id.clone(),
             },
             Probe::None,
         ));
         let nat_addrs = if nat.private_ips.is_empty() {
-            net.subnets
-                .get(&nat_subnet)
-                .map(|s| AddrSet::from_nets(s.cidrs.iter()))
-                .unwrap_or_default()
+            AddrSet::from_nets(nat_subnet.cidrs.iter())
         } else {
             nat.private_ips
                 .iter()
@@ -129,11 +128,8 @@ impl Walker<'_> {
         };
         // The reply leaves the NAT gateway's interface through its subnet's route table.
         ctx.replies.push(ReplyStep::Route(RouteReply {
-            table: net
-                .subnets
-                .get(&nat_subnet)
-                .and_then(|s| s.route_table.clone()),
-            at: nat_subnet.clone(),
+            table: nat_subnet.route_table.clone(),
+            at: nat_subnet.id.clone(),
             reply: ReplyOf {
                 from: at.clone(),
                 dest: ctx.src.addrs.clone(),
@@ -142,7 +138,7 @@ impl Walker<'_> {
         }));
         ctx.visited.push(id.to_string());
         ctx.first_via = ctx.first_via.or(Some(Via::Target(TargetKind::NatGateway)));
-        ctx.subnet = nat_subnet.as_str().into();
+        ctx.here = nat_subnet;
         ctx.src = std::sync::Arc::new(Source {
             addrs: nat_addrs,
             groups: Vec::new(),
@@ -164,7 +160,7 @@ impl Walker<'_> {
     /// ICMPv6 messages other than echo that reach a NAT gateway for 64:ff9b::/96: dropped for
     /// certain only if no ICMP message at all could get anywhere after the gateway; otherwise
     /// what happens to them is undecided.
-    fn nat64_icmp_other(&mut self, ctx: Ctx, six: &PacketSet, id: &str) {
+    fn nat64_icmp_other(&mut self, ctx: Ctx<'a>, six: &PacketSet, id: &str) {
         let probe = PacketSet::matching(
             ProtoSet::single(ICMP),
             &nat64::unembed(&six.addresses()),
@@ -208,7 +204,7 @@ impl Walker<'_> {
     /// NAT64: the IPv6 packets `six` (to 64:ff9b::/96) continue as the IPv4 packets they are
     /// translated to; every outcome is reported for the IPv6 packets the notebook sent, and the
     /// evidence after the gateway probes the translated packet.
-    fn nat64(&mut self, mut ctx: Ctx, six: &PacketSet, id: &str) {
+    fn nat64(&mut self, mut ctx: Ctx<'a>, six: &PacketSet, id: &str) {
         ctx.hops.push(hop(
             Component::NatGateway(id.to_string()),
             Step::Nat64,
