@@ -27,7 +27,7 @@ use std::cell::Cell;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::IpNet;
 
 use super::evidence::{Block, Cause, Component, Hop, ReplyOf, Step};
 use super::explain::Probe;
@@ -64,13 +64,14 @@ enum SourceKey {
 
 /// Every prefix the analysis may compare a source address with.
 pub struct Placements {
-    /// Sorted, without duplicates (collected on every thread, then sorted in parallel: a set
-    /// built one insertion at a time was a sequential stretch of the analysis).
-    registered: Vec<IpNet>,
-    /// The prefix lengths that occur among the registered IPv4 and IPv6 prefixes (bit `L` set for
-    /// length `L`): a signature only probes those.
-    lengths_v4: u64,
-    lengths_v6: [u64; 3],
+    /// The registered IPv4 prefixes as network addresses, grouped by prefix length and sorted
+    /// within a length (`v4[v4_at[L]..v4_at[L + 1]]` are those of length `L`); likewise IPv6.
+    /// Collected on both threads and sorted in parallel: a hash set filled one insertion at a
+    /// time was a sequential stretch of the analysis.
+    v4: Vec<u32>,
+    v4_at: [usize; 34],
+    v6: Vec<u128>,
+    v6_at: Vec<usize>,
 }
 
 impl Placements {
@@ -125,25 +126,40 @@ impl Placements {
         );
         acl_sg.append(&mut rest);
         let mut r = acl_sg;
-        r.par_sort_unstable();
+        // By family, then prefix length, then address: each length's prefixes are one sorted run.
+        r.par_sort_unstable_by_key(|n| match n {
+            IpNet::V4(n) => (0u8, n.prefix_len(), u128::from(u32::from(n.network()))),
+            IpNet::V6(n) => (1u8, n.prefix_len(), u128::from(n.network())),
+        });
         r.dedup();
-        let (mut lengths_v4, mut lengths_v6) = (0u64, [0u64; 3]);
+        let split = r.partition_point(|n| n.addr().is_ipv4());
+        let (mut v4, mut v4_at) = (Vec::with_capacity(split), [0usize; 34]);
+        let (mut v6, mut v6_at) = (Vec::with_capacity(r.len() - split), vec![0usize; 130]);
         for n in &r {
-            let l = usize::from(n.prefix_len());
             match n {
-                IpNet::V4(_) => lengths_v4 |= 1 << l,
-                IpNet::V6(_) => lengths_v6[l / 64] |= 1 << (l % 64),
+                IpNet::V4(n) => {
+                    v4.push(u32::from(n.network()));
+                    v4_at[usize::from(n.prefix_len()) + 1] = v4.len();
+                }
+                IpNet::V6(n) => {
+                    v6.push(u128::from(n.network()));
+                    v6_at[usize::from(n.prefix_len()) + 1] = v6.len();
+                }
             }
         }
-        Placements {
-            registered: r,
-            lengths_v4,
-            lengths_v6,
+        // Lengths without prefixes: empty runs.
+        for l in 1..v4_at.len() {
+            v4_at[l] = v4_at[l].max(v4_at[l - 1]);
         }
-    }
-
-    fn registered(&self, n: IpNet) -> bool {
-        self.registered.binary_search(&n).is_ok()
+        for l in 1..v6_at.len() {
+            v6_at[l] = v6_at[l].max(v6_at[l - 1]);
+        }
+        Placements {
+            v4,
+            v4_at,
+            v6,
+            v6_at,
+        }
     }
 
     /// The key of a notebook's verdicts.
@@ -170,20 +186,28 @@ impl Placements {
 
     fn signature(&self, ip: IpAddr) -> SourceKey {
         let lengths = match ip {
-            IpAddr::V4(a) => (0..=32u8)
-                .filter(|&l| self.lengths_v4 & (1 << l) != 0)
-                .filter(|&l| {
-                    let n = Ipv4Net::new(a, l).expect("length ≤ 32").trunc();
-                    self.registered(IpNet::V4(n))
-                })
-                .collect(),
-            IpAddr::V6(a) => (0..=128u8)
-                .filter(|&l| self.lengths_v6[usize::from(l) / 64] & (1 << (l % 64)) != 0)
-                .filter(|&l| {
-                    let n = Ipv6Net::new(a, l).expect("length ≤ 128").trunc();
-                    self.registered(IpNet::V6(n))
-                })
-                .collect(),
+            IpAddr::V4(a) => {
+                let a = u32::from(a);
+                (0..=32u8)
+                    .filter(|&l| {
+                        let run =
+                            &self.v4[self.v4_at[usize::from(l)]..self.v4_at[usize::from(l) + 1]];
+                        let mask = u32::MAX.checked_shl(32 - u32::from(l)).unwrap_or(0);
+                        !run.is_empty() && run.binary_search(&(a & mask)).is_ok()
+                    })
+                    .collect()
+            }
+            IpAddr::V6(a) => {
+                let a = u128::from(a);
+                (0..=128u8)
+                    .filter(|&l| {
+                        let run =
+                            &self.v6[self.v6_at[usize::from(l)]..self.v6_at[usize::from(l) + 1]];
+                        let mask = u128::MAX.checked_shl(128 - u32::from(l)).unwrap_or(0);
+                        !run.is_empty() && run.binary_search(&(a & mask)).is_ok()
+                    })
+                    .collect()
+            }
         };
         SourceKey::Single {
             v6: ip.is_ipv6(),
