@@ -11,6 +11,7 @@
 //! (unknown).
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::model::{Diagnostic, Network, Notebook, Severity};
 use crate::space::{AddrSet, Packet, PacketSet, PortRange, ProtoSet, TCP, nat64};
@@ -18,7 +19,7 @@ use crate::space::{AddrSet, Packet, PacketSet, PortRange, ProtoSet, TCP, nat64};
 use super::evidence::{Cause, Missing};
 use super::explain;
 use super::reply;
-use super::resolve::{Resolved, public_addrs, resolve};
+use super::resolve::{Resolution, Resolved, public_addrs, resolve, resolve_shared};
 use super::walk::{Branch, Dest, End, origin, walk_notebook};
 use super::{Block, Hop, Status, Step, Verdict, Via, Witness};
 
@@ -200,19 +201,28 @@ pub(crate) enum Asked {
 }
 
 /// The TCP 443 connections a service check judges: to every address the service's name resolves
-/// to, with the notes and caveat of that resolution.
-#[derive(Debug, PartialEq)]
+/// to (`res.outcome` is `Resolved::Addrs`), with the notes and caveat of that resolution. The
+/// resolution is the run's shared one ([`resolve_shared`]), not a copy.
+#[derive(Debug)]
 pub(crate) struct Connect {
     /// The service's full name (`com.amazonaws.us-east-1.sts`).
     pub name: String,
-    pub addrs: AddrSet,
-    pub notes: Vec<Block>,
-    pub caveat: Option<Block>,
+    pub res: Arc<Resolution>,
 }
 
 impl Connect {
-    pub fn connect(self, net: &Network, nb: &Notebook) -> Verdict {
-        connect_to(net, nb, &self.name, self.addrs, self.notes, self.caveat)
+    pub fn connect(&self, net: &Network, nb: &Notebook) -> Verdict {
+        let Resolved::Addrs(addrs) = &self.res.outcome else {
+            unreachable!("a Connect holds addresses (see `ask`)")
+        };
+        connect_to(
+            net,
+            nb,
+            &self.name,
+            addrs,
+            &self.res.notes,
+            self.res.caveat.as_ref(),
+        )
     }
 
     /// Whether the verdict of `other` is this one's, given that no VPC endpoint of the network
@@ -220,7 +230,9 @@ impl Connect {
     /// and caveat. The walk then reads the name only to compare it with endpoints' services,
     /// which comes out the same for both, and to write it into the evidence of a drop.
     pub fn same_connections(&self, other: &Connect) -> bool {
-        self.addrs == other.addrs && self.notes == other.notes && self.caveat == other.caveat
+        let (a, b) = (&*self.res, &*other.res);
+        Arc::ptr_eq(&self.res, &other.res)
+            || (a.outcome == b.outcome && a.notes == b.notes && a.caveat == b.caveat)
     }
 }
 
@@ -249,15 +261,17 @@ pub(crate) fn names_service(v: &Verdict, name: &str) -> bool {
 /// [`service`] as far as the resolution.
 pub(crate) fn ask(net: &Network, nb: &Notebook, svc: &str) -> Asked {
     let name = net.service_name(svc);
-    let res = resolve(net, nb, &name, false);
-    let addrs = match res.outcome {
-        Resolved::Addrs(a) => a,
-        Resolved::Unknown(b) => return Asked::Done(Verdict::unknown(vec![b], res.notes)),
+    let res = resolve_shared(net, nb, &name, false);
+    match &res.outcome {
+        Resolved::Addrs(_) => {}
+        Resolved::Unknown(b) => {
+            return Asked::Done(Verdict::unknown(vec![b.clone()], res.notes.clone()));
+        }
         Resolved::Nothing(b) => {
             let dns_off = b.code == super::Code::DnsResolutionDisabled;
-            let mut blocked = vec![b];
-            for n in res.notes {
-                push_unique(&mut blocked, n);
+            let mut blocked = vec![b.clone()];
+            for n in &res.notes {
+                push_unique(&mut blocked, n.clone());
             }
             if dns_off {
                 // Nothing resolves; a client that uses addresses directly would also meet these.
@@ -271,18 +285,13 @@ pub(crate) fn ask(net: &Network, nb: &Notebook, svc: &str) -> Asked {
             return Asked::Done(Verdict::unreachable(blocked));
         }
     };
-    Asked::Connect(Connect {
-        name,
-        addrs,
-        notes: res.notes,
-        caveat: res.caveat,
-    })
+    Asked::Connect(Connect { name, res })
 }
 
 /// The check for a resolution that is already known.
 fn connect(net: &Network, nb: &Notebook, name: &str, res: super::resolve::Resolution) -> Verdict {
     match res.outcome {
-        Resolved::Addrs(a) => connect_to(net, nb, name, a, res.notes, res.caveat),
+        Resolved::Addrs(a) => connect_to(net, nb, name, &a, &res.notes, res.caveat.as_ref()),
         Resolved::Unknown(b) => Verdict::unknown(vec![b], res.notes),
         Resolved::Nothing(b) => Verdict::unreachable(vec![b]),
     }
@@ -293,11 +302,11 @@ fn connect_to(
     net: &Network,
     nb: &Notebook,
     name: &str,
-    addrs: AddrSet,
-    notes: Vec<Block>,
-    caveat: Option<Block>,
+    addrs: &AddrSet,
+    notes: &[Block],
+    caveat: Option<&Block>,
 ) -> Verdict {
-    let set = PacketSet::matching(ProtoSet::single(TCP), &addrs, PortRange::single(443));
+    let set = PacketSet::matching(ProtoSet::single(TCP), addrs, PortRange::single(443));
     let branches = walk_notebook(net, nb, &set, &Dest::Service(name.to_string()));
 
     let mut works: Vec<(PacketSet, &Branch, Via, bool, Vec<Hop>)> = Vec::new();
@@ -345,11 +354,11 @@ fn connect_to(
     if let (Status::Partial, Some(c)) = (status, caveat) {
         // The set holds addresses only missing data could rule out: which part works is not known.
         status = Status::Unknown;
-        push_unique(&mut unknown, c);
+        push_unique(&mut unknown, c.clone());
     }
     if status != Status::Reachable || !private {
         // Why an endpoint was passed over is the root cause: list it first.
-        let mut all = notes;
+        let mut all = notes.to_vec();
         for b in blocked {
             push_unique(&mut all, b);
         }

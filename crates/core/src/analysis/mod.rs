@@ -366,17 +366,10 @@ fn analyze_sharing(
                         debug_assert_eq!(**v, *settle(c.connect(net, nb)), "shared {s}");
                         Arc::clone(v)
                     } else {
-                        let name = c.name.clone();
-                        let key = checks::Connect {
-                            name: String::new(),
-                            addrs: c.addrs.clone(),
-                            notes: c.notes.clone(),
-                            caveat: c.caveat.clone(),
-                        };
                         let v = c.connect(net, nb);
-                        let v = (!checks::names_service(&v, &name), settle(v));
+                        let v = (!checks::names_service(&v, &c.name), settle(v));
                         if v.0 {
-                            shared.push((key, Arc::clone(&v.1)));
+                            shared.push((c, Arc::clone(&v.1)));
                         }
                         v.1
                     }

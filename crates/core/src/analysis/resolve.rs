@@ -10,6 +10,8 @@
 //! hold the families its `DnsRecordIpType` says, and the notebook uses those of its own families.
 //! Otherwise the name resolves to the service's public addresses.
 
+use std::sync::Arc;
+
 use crate::model::{Endpoint, Network, Notebook, Resolver, ResourceState, Vpc};
 use crate::space::{AddrSet, Family};
 
@@ -18,7 +20,7 @@ use super::walk::origin;
 use super::{Block, Code};
 
 /// What the name resolves to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Resolved {
     /// These addresses (never empty).
     Addrs(AddrSet),
@@ -118,16 +120,25 @@ pub fn public_addrs(net: &Network, name: &str) -> (Result<AddrSet, Block>, Optio
 /// answered even where `enableDnsSupport` is false (to show what else would block a client that
 /// uses addresses rather than names).
 pub fn resolve(net: &Network, nb: &Notebook, name: &str, assume_dns: bool) -> Resolution {
+    Arc::unwrap_or_clone(resolve_shared(net, nb, name, assume_dns))
+}
+
+/// [`resolve`], as the run's shared copy (within an analysis run, the memo's own; no copy made).
+pub fn resolve_shared(
+    net: &Network,
+    nb: &Notebook,
+    name: &str,
+    assume_dns: bool,
+) -> Arc<Resolution> {
     let Some(vpc) = nb.vpc_id.as_ref().and_then(|v| net.vpcs.get(v)) else {
-        return outside_vpc(net, nb, name);
+        return Arc::new(outside_vpc(net, nb, name));
     };
     // Within the VPC nothing else of the notebook counts: one resolution per VPC, name, DNS
     // assumption and IPv6 source, kept for the length of an analysis run.
     let has_v6 = origin(net, nb).has_v6;
-    let r = super::cache::resolution(&vpc.id, name, assume_dns, has_v6, || {
+    super::cache::resolution(&vpc.id, name, assume_dns, has_v6, || {
         resolve_in_vpc(net, vpc, name, assume_dns, has_v6)
-    });
-    (*r).clone()
+    })
 }
 
 /// [`resolve`] for a notebook in `vpc` whose source has IPv6 when `has_v6`.
