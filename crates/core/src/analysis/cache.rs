@@ -17,6 +17,9 @@
 //!   cover it in part, and the evaluation depends on nothing else about it — see
 //!   `filters::acl_eval`); any other fixed set by its exact ranges.
 //!
+//! A route table's address partition (the addresses each route wins, `filters::RouteParts`) is
+//! kept by the address of its routes: a set's split is then its restriction to each part.
+//!
 //! A service name's resolution in a VPC is kept the same way, by the VPC, the name and the two
 //! facts it reads (see `resolve::resolve`); the analysed notebook's origin once per task.
 //!
@@ -33,7 +36,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::model::{AclEntry, Network, Notebook};
 use crate::space::{AddrSet, Cube, PacketSet};
 
-use super::filters::{AclOutcome, AddrRole, RouteSplit, SgOutcome};
+use super::filters::{AclOutcome, AddrRole, RouteParts, RouteSplit, SgOutcome};
 use super::resolve::Resolution;
 use super::walk::Origin;
 
@@ -136,6 +139,7 @@ pub(crate) type FxBuild = std::hash::BuildHasherDefault<Fx>;
 struct Tables {
     acl: Table<AclKey, AclOutcome>,
     route: Table<RouteKey, RouteSplit>,
+    parts: Table<(usize, usize), RouteParts>,
     sg: Table<SgKey, SgOutcome>,
     resolve: Table<ResolveKey, Resolution>,
 }
@@ -397,6 +401,21 @@ pub(crate) fn route<T>(
             routes: ptr(routes),
             set: set.cubes().to_vec(),
         },
+        compute,
+    )
+}
+
+/// A route table's address partition ([`RouteParts`]), by the address of its routes.
+pub(crate) fn route_parts<T>(
+    routes: &[T],
+    compute: impl FnOnce() -> RouteParts,
+) -> Arc<RouteParts> {
+    use std::hash::Hash;
+    cached(
+        |t| &mut t.parts,
+        || hash_of(|h| ptr(routes).hash(h)),
+        |k: &(usize, usize)| *k == ptr(routes),
+        || ptr(routes),
         compute,
     )
 }

@@ -512,9 +512,80 @@ pub fn route_split(net: &Network, rt: &RouteTable, set: &PacketSet) -> Arc<Route
 }
 
 fn route_split_uncached(net: &Network, rt: &RouteTable, set: &PacketSet) -> RouteSplit {
+    let parts = super::cache::route_parts(&rt.routes, || route_parts(net, rt));
+    let split = RouteSplit {
+        routed: parts
+            .routed
+            .iter()
+            .filter_map(|(i, addrs)| {
+                let part = set.restrict_addrs(addrs);
+                (!part.is_empty()).then_some((*i, part))
+            })
+            .collect(),
+        unrouted: set.restrict_addrs(&parts.unrouted),
+        contested: contested_routes(net, rt, set),
+    };
+    #[cfg(debug_assertions)]
+    {
+        let reference = route_split_by_groups(net, rt, set);
+        let same = |a: &[(usize, PacketSet)], b: &[(usize, PacketSet)]| {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(x, y)| x.0 == y.0 && x.1.same_as(&y.1))
+        };
+        debug_assert!(
+            same(&split.routed, &reference.routed)
+                && split.unrouted.same_as(&reference.unrouted)
+                && same(&split.contested, &reference.contested),
+            "route split by address partition differs from the split by groups"
+        );
+    }
+    split
+}
+
+/// The addresses each route of `rt` wins (longest prefix match, see [`route_split`]), and those
+/// no route takes: a function of the table alone, so a packet set's split is its restriction to
+/// each part (kept per run and table, `cache::route_parts`). Contested routes take no part here.
+pub(crate) struct RouteParts {
+    /// `(route index, addresses)` in route-table order, non-empty parts only.
+    routed: Vec<(usize, AddrSet)>,
+    unrouted: AddrSet,
+}
+
+fn route_parts(net: &Network, rt: &RouteTable) -> RouteParts {
+    let mut remaining = AddrSet::all();
+    let mut per_route: Vec<AddrSet> = vec![AddrSet::empty(); rt.routes.len()];
+    for (i, group) in route_groups(net, rt) {
+        if remaining.is_empty() {
+            break;
+        }
+        let hit = remaining.intersect(&group);
+        if hit.is_empty() {
+            continue;
+        }
+        remaining = remaining.difference(&group);
+        per_route[i] = per_route[i].union(&hit);
+    }
+    RouteParts {
+        routed: per_route
+            .into_iter()
+            .enumerate()
+            .filter(|(_, a)| !a.is_empty())
+            .collect(),
+        unrouted: remaining,
+    }
+}
+
+/// The destinations of `rt`'s routes in the order longest prefix match tries them: longest
+/// prefix first, then a static CIDR route before a prefix-list route before a propagated one,
+/// then route order; the entries of one route with the same length and tie rank as one address
+/// set (prefixes of one length never overlap unless equal: one set operation per group instead
+/// of one per prefix — a prefix list of 10⁵ entries was quadratic, tests/hostile.rs). Routes to
+/// prefix lists the snapshot lacks (or lacks the entries of) are left out ([`contested_routes`]).
+fn route_groups(net: &Network, rt: &RouteTable) -> Vec<(usize, AddrSet)> {
     // (prefix, tie rank, route index)
     let mut entries: Vec<(IpNet, u8, usize)> = Vec::new();
-    let mut contested = Vec::new();
     for (i, r) in rt.routes.iter().enumerate() {
         match &r.dest {
             RouteDest::Cidr(n) => {
@@ -526,16 +597,8 @@ fn route_split_uncached(net: &Network, rt: &RouteTable, set: &PacketSet) -> Rout
                 entries.push((*n, rank, i));
             }
             RouteDest::PrefixList(p) => {
-                match net.prefix_lists.get(p).and_then(|pl| pl.cidrs.as_ref()) {
-                    Some(cidrs) => entries.extend(cidrs.iter().map(|n| (*n, 1, i))),
-                    None => {
-                        let may = if r.target.kind == TargetKind::GatewayEndpoint {
-                            set.restrict_addrs(&AddrSet::public_v4().union(&AddrSet::public_v6()))
-                        } else {
-                            set.clone()
-                        };
-                        contested.push((i, may));
-                    }
+                if let Some(cidrs) = net.prefix_lists.get(p).and_then(|pl| pl.cidrs.as_ref()) {
+                    entries.extend(cidrs.iter().map(|n| (*n, 1, i)));
                 }
             }
         }
@@ -546,12 +609,7 @@ fn route_split_uncached(net: &Network, rt: &RouteTable, set: &PacketSet) -> Rout
             .then(a.1.cmp(&b.1))
             .then(a.2.cmp(&b.2))
     });
-    let mut remaining = set.clone();
-    let mut per_route: Vec<PacketSet> = vec![PacketSet::empty(); rt.routes.len()];
-    // Prefixes of one length never overlap unless equal, so the entries of one route with the same
-    // length and tie rank are matched as one address set: one set operation per group instead of
-    // one per prefix (a prefix list of 10⁵ entries was quadratic, tests/hostile.rs). Equal
-    // prefixes of different routes still go to the first in tie order.
+    // Equal prefixes of different routes still go to the first in tie order.
     let mut groups: Vec<(u8, u8, usize, Vec<IpNet>)> = Vec::new();
     for (n, rank, i) in entries {
         match groups.last_mut() {
@@ -561,16 +619,50 @@ fn route_split_uncached(net: &Network, rt: &RouteTable, set: &PacketSet) -> Rout
             _ => groups.push((n.prefix_len(), rank, i, vec![n])),
         }
     }
-    for (_, _, i, nets) in groups {
+    groups
+        .into_iter()
+        .map(|(_, _, i, nets)| (i, AddrSet::from_nets(&nets)))
+        .collect()
+}
+
+/// Routes to a prefix list the snapshot lacks (or lacks the entries of), with the packets of
+/// `set` each may claim: only public addresses when it leads to a gateway endpoint (whose list is
+/// an AWS service's public ranges), otherwise any packet.
+fn contested_routes(net: &Network, rt: &RouteTable, set: &PacketSet) -> Vec<(usize, PacketSet)> {
+    let mut contested = Vec::new();
+    for (i, r) in rt.routes.iter().enumerate() {
+        if let RouteDest::PrefixList(p) = &r.dest
+            && net
+                .prefix_lists
+                .get(p)
+                .and_then(|pl| pl.cidrs.as_ref())
+                .is_none()
+        {
+            let may = if r.target.kind == TargetKind::GatewayEndpoint {
+                set.restrict_addrs(&AddrSet::public_v4().union(&AddrSet::public_v6()))
+            } else {
+                set.clone()
+            };
+            contested.push((i, may));
+        }
+    }
+    contested
+}
+
+/// The split as the packet set is cut group by group (the definition [`route_split`] computes
+/// by address partition; debug builds compare the two).
+#[cfg(debug_assertions)]
+fn route_split_by_groups(net: &Network, rt: &RouteTable, set: &PacketSet) -> RouteSplit {
+    let mut remaining = set.clone();
+    let mut per_route: Vec<PacketSet> = vec![PacketSet::empty(); rt.routes.len()];
+    for (i, group) in route_groups(net, rt) {
         if remaining.is_empty() {
             break;
         }
-        let group = AddrSet::from_nets(&nets);
         let hit = remaining.restrict_addrs(&group);
         if hit.is_empty() {
             continue;
         }
-        // remaining \ hit, as a restriction (hit is `remaining` on the group's addresses).
         remaining = remaining.restrict_addrs(&group.complement());
         per_route[i] = per_route[i].union(&hit);
     }
@@ -581,7 +673,7 @@ fn route_split_uncached(net: &Network, rt: &RouteTable, set: &PacketSet) -> Rout
             .filter(|(_, s)| !s.is_empty())
             .collect(),
         unrouted: remaining,
-        contested,
+        contested: contested_routes(net, rt, set),
     }
 }
 
